@@ -1,0 +1,95 @@
+"""Prepare a fresh install: folders, the default site, a demo operator, the sample video."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from shadowvault.broker import ensure_broker_folders
+from streaming.sample_media import SampleMediaError, ensure_sample_video
+from tenants.models import Domain, Tenant
+
+DEV_HOSTNAMES = ["localhost", "127.0.0.1"]
+CREDENTIALS_FILE = "demo-operator.txt"
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up a fresh install: data folders, the default site answering localhost and "
+        "127.0.0.1, a demo operator (DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD, or generated "
+        "and printed once), and a sample video made with ffmpeg. Safe to run again."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-sample", action="store_true", help="Do not make the sample video."
+        )
+        parser.add_argument(
+            "--hostname", action="append", default=[],
+            help="Another hostname for the default site (repeatable).",
+        )  # fmt: skip
+
+    def handle(self, *args, no_sample: bool = False, hostname: list[str], **options) -> None:
+        public = settings.MEDIA_ROOT / "public"
+        for folder in (settings.DATA_DIR, settings.MEDIA_ROOT, public, settings.STATIC_ROOT):
+            folder.mkdir(parents=True, exist_ok=True)
+        ensure_broker_folders()
+        tenant = self.ensure_default_site(DEV_HOSTNAMES + hostname)
+        self.stdout.write(f"Default site: {tenant.name} on {', '.join(DEV_HOSTNAMES + hostname)}")
+        self.ensure_demo_operator()
+        if not no_sample:
+            self.ensure_sample()
+
+    @transaction.atomic
+    def ensure_default_site(self, hostnames: list[str]) -> Tenant:
+        tenant, _ = Tenant.objects.get_or_create(
+            slug="default",
+            defaults={"name": os.environ.get("SITE_NAME", "ShadowVault"),
+                      "tagline": "Films, series and comics, streamed from your own vault."},
+        )  # fmt: skip
+        has_primary = Domain.objects.for_tenant(tenant).filter(is_primary=True).exists()
+        for hostname in hostnames:
+            domain, _created = Domain.objects.get_or_create(
+                hostname=hostname, defaults={"tenant": tenant, "is_primary": not has_primary}
+            )
+            has_primary = has_primary or domain.is_primary
+            if domain.tenant_id != tenant.pk:
+                self.stderr.write(f"{hostname} already belongs to site {domain.tenant}; left alone")
+        return tenant
+
+    def ensure_demo_operator(self) -> None:
+        users = get_user_model().objects
+        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+        password = os.environ.get("DEMO_ADMIN_PASSWORD")
+        if users.filter(username=username).exists():
+            self.stdout.write(
+                f"Operator account {username!r} exists (see data/{CREDENTIALS_FILE})."
+            )
+            return
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        users.create_superuser(username=username, email="", password=password)
+        if generated:
+            path = settings.DATA_DIR / CREDENTIALS_FILE
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(f"username: {username}\npassword: {password}\n")
+        self.stdout.write(self.style.SUCCESS(
+            "\n  Demo operator account created (shown once; also in data/"
+            f"{CREDENTIALS_FILE}):\n    username: {username}\n    password: {password}\n"
+            "  Sign in at http://127.0.0.1:8000/admin/\n"
+            if generated else f"Operator account {username!r} created from the environment."
+        ))  # fmt: skip
+
+    def ensure_sample(self) -> None:
+        try:
+            path = ensure_sample_video(settings.SAMPLE_MEDIA_DIR)
+        except SampleMediaError as exc:
+            self.stderr.write(self.style.WARNING(str(exc)))
+        else:
+            self.stdout.write(f"Sample video: {path}")

@@ -1,0 +1,191 @@
+"""ShadowVault settings: everything comes from the environment (see README, "Configuration").
+
+Defaults give the embedded single-machine setup: SQLite under data/, local media storage,
+Celery on kombu's filesystem transport, local-memory cache. A bad value stops start-up
+with one line naming the setting (shadowvault.config).
+"""
+
+from pathlib import Path
+
+from shadowvault import config
+
+BASE_DIR = config.BASE_DIR
+DATA_DIR = config.default_data_dir(BASE_DIR)
+config.load_secrets_file(DATA_DIR)
+
+DEBUG = config.boolean("DEBUG", default=False)
+SECRET_KEY = config.secret("SECRET_KEY")
+# Signs media links; shared with the nginx gateway's secure_link_md5 (see deploy/nginx).
+LINK_SECRET = config.secret("LINK_SECRET")
+
+# Hosts are checked against the tenants' Domain table by tenants.middleware.TenantMiddleware,
+# which answers 404 for any hostname no tenant owns. ALLOWED_HOSTS may narrow it further.
+ALLOWED_HOSTS = config.string_list("ALLOWED_HOSTS", ["*"])
+CSRF_TRUSTED_ORIGINS = config.string_list("CSRF_TRUSTED_ORIGINS", [])
+if config.boolean("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "shadowvault.apps.ShadowVaultAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "shadowvault",
+    "tenants",
+    "streaming",
+    "readvault",
+    "ads",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.TenantMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.MembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "shadowvault.urls"
+WSGI_APPLICATION = "shadowvault.wsgi.application"
+ASGI_APPLICATION = "shadowvault.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.tenant",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": config.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'shadowvault.sqlite3'}")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = config.url("REDIS_URL", None, {"redis", "rediss"})
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): lock a username+address pair after repeated failures.
+AXES_FAILURE_LIMIT = config.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = config.integer("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+EMAIL_URL = config.url("EMAIL_URL", "consolemail://", {"consolemail", "smtp", "smtps", "smtp+tls"})
+_email = config.email(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = config.text("DEFAULT_FROM_EMAIL", "ShadowVault <noreply@localhost>")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = config.text("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT: Path = config.directory("MEDIA_ROOT", DATA_DIR / "media")
+MEDIA_URL = "uploads/"
+# Sample media made by `manage.py bootstrap` for the demo install (later imported by ingest).
+SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
+
+# Celery: the embedded default is kombu's filesystem transport, which needs no broker process
+# yet really hands tasks to a separate worker. Set CELERY_BROKER_URL=redis://... at scale.
+CELERY_BROKER_URL = config.url(
+    "CELERY_BROKER_URL", "filesystem://", {"filesystem", "redis", "rediss", "memory"}
+)
+BROKER_DIR = DATA_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.2,
+    }
+    _default_results = f"file://{DATA_DIR / 'celery-results'}"
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    _default_results = CELERY_BROKER_URL
+CELERY_RESULT_BACKEND = config.url(
+    "CELERY_RESULT_BACKEND", _default_results, {"file", "redis", "rediss", "cache"}
+)
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Queues by kind of work: short jobs never wait behind a long download or transcode.
+WORKER_QUEUES = ["default", "downloads", "cpu"]
+CELERY_TASK_ROUTES = {"shadowvault.tasks.*": {"queue": "default"}}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "shadowvault.tasks.clear_expired_sessions",
+        "schedule": 6 * 3600,
+    },
+}
+
+LOG_LEVEL = config.text("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from shadowvault import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("account/", include("tenants.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:
+    # they are reached only through signed links. nginx serves this folder itself at scale.
+    path(
+        "uploads/public/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT / "public"},
+        name="public-upload",
+    ),
+]
+
+handler404 = "shadowvault.views.not_found"

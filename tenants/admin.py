@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from tenants.access import is_operator, is_site_admin
+from tenants.admin_scoping import TenantScopedAdmin
+from tenants.models import Domain, Membership, Tenant
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_site_admin(request)
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    """Operators manage every site; a site admin edits their own site's branding only."""
+
+    list_display = ["name", "slug", "primary_hostname", "signup_open", "is_active", "swatch"]
+    list_filter = ["is_active", "signup_open"]
+    search_fields = ["name", "slug", "domains__hostname"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DomainInline]
+    branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request).prefetch_related("domains")
+        if is_operator(request):
+            return queryset
+        return queryset.filter(pk=getattr(request.tenant, "pk", None))
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if is_operator(request):
+            return [*self.branding_fields[:1], "slug", *self.branding_fields[1:], "is_active"]
+        return self.branding_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
+        return self.prepopulated_fields if is_operator(request) else {}
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_site_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if is_operator(request):
+            return True
+        return is_site_admin(request) and (obj is None or obj.pk == request.tenant.pk)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)
+
+    @admin.display(description="Primary hostname")
+    def primary_hostname(self, tenant: Tenant) -> str:
+        primary = [d.hostname for d in tenant.domains.all() if d.is_primary]
+        return primary[0] if primary else "—"
+
+    @admin.display(description="Colours")
+    def swatch(self, tenant: Tenant) -> str:
+        return format_html(
+            '<span style="display:inline-block;width:1.2em;height:1.2em;background:{}"></span>'
+            '<span style="display:inline-block;width:1.2em;height:1.2em;background:{}"></span>',
+            tenant.accent_colour,
+            tenant.accent_colour_2,
+        )
+
+
+@admin.register(Domain)
+class DomainAdmin(TenantScopedAdmin):
+    list_display = ["hostname", "is_primary"]
+    search_fields = ["hostname"]
+    # Pointing a hostname at a site is an operator's decision (DNS and TLS live with them).
+    site_admin_read_only = True
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantScopedAdmin):
+    list_display = ["user", "email", "role", "joined_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "tenant"]
+    raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # A user account is shared by every site; a site admin changes only the role here.
+        return [] if is_operator(request) else ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    @admin.display(ordering="user__email")
+    def email(self, membership: Membership) -> str:
+        return membership.user.email

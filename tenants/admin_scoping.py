@@ -1,0 +1,80 @@
+"""One admin mixin for tenant-owned models: operators see all, a site admin only their site."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from tenants.access import is_operator, is_site_admin
+from tenants.scoping import TenantOwned
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    """For models inheriting TenantOwned.
+
+    A site admin's querysets start from `.for_tenant(request.tenant)`, the tenant field is
+    hidden and set on save, and choices for foreign keys to other tenant-owned models are
+    limited to the same site. Set `site_admin_read_only = True` for models a site admin may
+    look at but not change.
+    """
+
+    site_admin_read_only = False
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request)
+        if is_operator(request):
+            return queryset
+        return queryset.for_tenant(request.tenant)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or is_site_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if is_operator(request):
+            return True
+        return is_site_admin(request) and self._is_own(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if is_operator(request):
+            return True
+        return not self.site_admin_read_only and self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def get_exclude(self, request: HttpRequest, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not is_operator(request):
+            exclude.append("tenant")
+        return exclude
+
+    def get_list_display(self, request: HttpRequest):
+        display = list(super().get_list_display(request))
+        if is_operator(request) and "tenant" not in display:
+            display.append("tenant")
+        return display
+
+    def get_list_filter(self, request: HttpRequest):
+        filters = list(super().get_list_filter(request))
+        if is_operator(request) and "tenant" not in filters:
+            filters.append("tenant")
+        return filters
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if not is_operator(request):
+            obj.tenant = request.tenant
+        super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        related = db_field.related_model
+        if not is_operator(request) and issubclass(related, TenantOwned):
+            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def _is_own(request: HttpRequest, obj) -> bool:
+        return obj is None or obj.tenant_id == getattr(request.tenant, "pk", None)

@@ -1,0 +1,90 @@
+"""Host -> tenant resolution, and the rule that only a site's members are signed in on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http.request import split_domain_port
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+
+from tenants.models import Domain, Membership, Tenant, normalize_hostname
+
+# Probes from load balancers and orchestrators address the process, not a site.
+HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def tenant_for_host(host: str) -> Tenant | None:
+    hostname = normalize_hostname(split_domain_port(host)[0])
+    if not hostname:
+        return None
+    domain = (
+        Domain.objects.select_related("tenant")
+        .filter(hostname=hostname, tenant__is_active=True)
+        .first()
+    )
+    return domain.tenant if domain else None
+
+
+def unknown_host_response() -> HttpResponse:
+    # Deliberately unbranded: an unknown hostname must never show any tenant's site.
+    return HttpResponseNotFound(render_to_string("tenants/unknown_host.html"))
+
+
+class TenantMiddleware:
+    """Sets request.tenant from the Host header; answers 404 for a hostname no site owns."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = None
+        if request.path_info in HOSTLESS_PATHS:
+            return self.get_response(request)
+        request.tenant = tenant_for_host(request.get_host())
+        if request.tenant is None:
+            return unknown_host_response()
+        return self.get_response(request)
+
+
+def membership_for(request: HttpRequest, user) -> Membership | None:
+    """The user's membership of the request's site (cached on the request), or None."""
+    if not user.is_authenticated or request.tenant is None:
+        return None
+    cache = request.__dict__.setdefault("_memberships", {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.for_tenant(request.tenant).filter(user=user).first()
+    return cache[user.pk]
+
+
+def _member_or_anonymous(request: HttpRequest, user):
+    """A signed-in user who is not a member of this site is treated as signed out here."""
+    if not user.is_authenticated or user.is_superuser or request.tenant is None:
+        return user
+    return user if membership_for(request, user) is not None else AnonymousUser()
+
+
+async def _amember_or_anonymous(request: HttpRequest, original):
+    user = await original()
+    if not user.is_authenticated or user.is_superuser or request.tenant is None:
+        return user
+    membership = await sync_to_async(membership_for)(request, user)
+    return user if membership is not None else AnonymousUser()
+
+
+class MembershipMiddleware:
+    """Runs after AuthenticationMiddleware, wrapping request.user and request.auser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        original_user = request.user
+        original_auser = request.auser
+        request.user = SimpleLazyObject(lambda: _member_or_anonymous(request, original_user))
+        request.auser = partial(_amember_or_anonymous, request, original_auser)
+        return self.get_response(request)

@@ -1,0 +1,133 @@
+"""Sites (tenants), the hostnames that reach them, and who belongs to each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from tenants.scoping import TenantOwned
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
+# RFC 1123 hostnames, lower case, no port, no trailing dot.
+hostname_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+    "Enter a hostname such as watch.example.com (lower case, no port, no scheme).",
+)
+
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def max_upload_size(upload) -> None:
+    if upload.size > MAX_LOGO_BYTES:
+        raise ValidationError(f"The file is {upload.size} bytes; the limit is {MAX_LOGO_BYTES}.")
+
+
+def normalize_hostname(hostname: str) -> str:
+    """Hostnames compare case-insensitively and may carry a trailing dot (RFC 1034)."""
+    return (hostname or "").strip().lower().rstrip(".")
+
+
+class TenantQuerySet(models.QuerySet):
+    def active(self) -> TenantQuerySet:
+        return self.filter(is_active=True)
+
+
+class Tenant(models.Model):
+    """One branded site. The catalogue is shared; members, comments and figures are not."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ImageField(upload_to="public/logos/", validators=[max_upload_size], blank=True)
+    accent_colour = models.CharField(max_length=7, default="#8b5cf6", validators=[hex_colour])
+    accent_colour_2 = models.CharField(max_length=7, default="#22d3ee", validators=[hex_colour])
+    signup_open = models.BooleanField(
+        default=True, help_text="Visitors may create an account on this site."
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="An inactive site answers 404 on all its hostnames."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def primary_domain(self) -> Domain | None:
+        return self.domains.filter(is_primary=True).first()
+
+    def role_of(self, user) -> str | None:
+        """The user's role on this site, or None; operators (superusers) act as admins."""
+        if not user.is_authenticated or not user.is_active:
+            return None
+        if user.is_superuser:
+            return Membership.Role.ADMIN
+        membership = Membership.objects.for_tenant(self).filter(user=user).first()
+        return membership.role if membership else None
+
+
+class Domain(TenantOwned):
+    """A hostname that serves one tenant's site. Each tenant has one primary hostname."""
+
+    hostname = models.CharField(max_length=253, unique=True, validators=[hostname_validator])
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["hostname"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_domain_per_tenant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.hostname
+
+    def save(self, *args, **kwargs) -> None:
+        self.hostname = normalize_hostname(self.hostname)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.hostname = normalize_hostname(self.hostname)
+        super().clean()
+        if self.is_primary and self.tenant_id:
+            others = Domain.objects.for_tenant(self.tenant).filter(is_primary=True)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError({"is_primary": "This site already has a primary hostname."})
+
+
+class Membership(TenantOwned):
+    """A user's place on one site. Superusers (operators) need none anywhere."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Viewer"
+        ADMIN = "admin", "Site admin"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="one_membership_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.tenant} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN

@@ -1,0 +1,33 @@
+"""The one way tenant-owned rows are queried: `Model.objects.for_tenant(tenant)`.
+
+Every model that belongs to a site inherits `TenantOwned`; views, the admin, tasks and the
+API start their querysets from `.for_tenant(...)`, so no code filters by tenant by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from tenants.models import Tenant
+
+
+class TenantQuerySet(models.QuerySet):
+    def for_tenant(self, tenant: Tenant | None) -> Self:
+        """Rows of this tenant only; no tenant (an unresolved request) sees nothing."""
+        if tenant is None:
+            return self.none()
+        return self.filter(tenant=tenant)
+
+
+class TenantOwned(models.Model):
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,93 @@
+"""Named sites and people used across the suite.
+
+Two sites, Alpha (a.test) and Beta (b.test); alice watches on Alpha, bob on Beta, and
+each site has its own admin; olivia is an operator (superuser) with no membership at all.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tenants.models import Domain, Membership, Tenant
+from tests.services import need, port_open
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_site(name: str, hostname: str, **fields) -> Tenant:
+    tenant = Tenant.objects.create(name=name, slug=name.lower(), **fields)
+    Domain.objects.create(tenant=tenant, hostname=hostname, is_primary=True)
+    return tenant
+
+
+def make_member(username: str, tenant: Tenant, role: str = Membership.Role.VIEWER):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD
+    )
+    Membership.objects.create(tenant=tenant, user=user, role=role)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite; what is tested here is who may
+    # sign in where, not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alpha(db) -> Tenant:
+    return make_site("Alpha", "a.test", accent_colour="#ff0066")
+
+
+@pytest.fixture
+def beta(db) -> Tenant:
+    return make_site("Beta", "b.test", accent_colour="#00aa55")
+
+
+@pytest.fixture
+def alice(alpha):
+    return make_member("alice", alpha)
+
+
+@pytest.fixture
+def bob(beta):
+    return make_member("bob", beta)
+
+
+@pytest.fixture
+def alpha_admin(alpha):
+    return make_member("alpha_admin", alpha, Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def beta_admin(beta):
+    return make_member("beta_admin", beta, Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def olivia(db):
+    return get_user_model().objects.create_superuser(
+        username="olivia", email="olivia@example.com", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def on_alpha(alpha) -> Client:
+    return Client(HTTP_HOST="a.test")
+
+
+@pytest.fixture
+def on_beta(beta) -> Client:
+    return Client(HTTP_HOST="b.test")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    need(port_open(6379), "Redis is not answering on 127.0.0.1:6379")
+    return url
