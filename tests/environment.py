@@ -1,13 +1,16 @@
 """Loaded with `-p tests.environment`, before pytest-django configures Django.
 
 Tests never read the developer's data/ folder or generated secrets: they get fixed test
-secrets and a private temporary data folder unless the caller set them.
+secrets and a private temporary data folder (laid out as `manage.py bootstrap` would) unless
+the caller set them.
 """
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-check")
 os.environ.setdefault("LINK_SECRET", "test-link-secret-that-is-long-enough-for-the-check")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="shadowvault-test-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shadowvault.settings")
+(Path(os.environ["DATA_DIR"]) / "media" / "public").mkdir(parents=True, exist_ok=True)

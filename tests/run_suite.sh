@@ -25,5 +25,22 @@ run_suite() {  # $1: label, $2: DATABASE_URL
   rm -rf "$data_dir"
 }
 
+create_postgres_database() {  # the suite's database server must have the named database
+  $PY - "$1" <<'PYTHON'
+import sys
+from urllib.parse import urlsplit
+
+import psycopg
+
+url = urlsplit(sys.argv[1])
+name = url.path.lstrip("/")
+with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+        conn.execute(f'CREATE DATABASE "{name}"')
+        print(f"created PostgreSQL database {name}")
+PYTHON
+}
+
 run_suite SQLite "sqlite:////tmp/shadowvault-suite.sqlite3" "$@"
+create_postgres_database "$PG_URL"
 run_suite PostgreSQL "$PG_URL" "$@"

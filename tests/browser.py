@@ -1,0 +1,60 @@
+"""Playwright driving Debian's Chromium, with the flags this workplace requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.services import REPO, need_binary
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    executable = need_binary("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class WatchedPage:
+    """A page that records every console error and uncaught exception."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser: Browser, **context_options) -> WatchedPage:
+        page = browser.new_context(**context_options).new_page()
+        watched = cls(page)
+        page.on("console", watched._on_console)
+        page.on("pageerror", lambda error: watched.errors.append(f"page error: {error}"))
+        return watched
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text} at {message.location}")
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def has_no_horizontal_scroll(self) -> bool:
+        return self.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
