@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from shadowvault import health, views
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
+    path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:

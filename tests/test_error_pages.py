@@ -25,3 +25,10 @@ def test_a_server_error_shows_a_calm_page_without_details(alpha):
 
 def test_debug_is_off_unless_asked(settings):
     assert settings.DEBUG is False
+
+
+def test_the_favicon_the_browser_asks_for_exists(on_alpha):
+    response = on_alpha.get("/favicon.ico", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].endswith("img/icon.svg")
