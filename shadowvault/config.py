@@ -58,6 +58,15 @@ def integer(name: str, default: int, minimum: int | None = None) -> int:
     return value
 
 
+def choice(name: str, default: str, allowed: set[str]) -> str:
+    value = os.environ.get(name) or default
+    if value not in allowed:
+        raise ConfigurationError(
+            name, f"expected one of {', '.join(sorted(allowed))}, got {value!r}"
+        )
+    return value
+
+
 def string_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

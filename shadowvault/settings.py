@@ -45,7 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shadowvault.static_files.StaticFilesMiddleware",
     "tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +138,32 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT: Path = config.directory("MEDIA_ROOT", DATA_DIR / "media")
 MEDIA_URL = "uploads/"
+# Media storage and streaming (see README, "Streaming").
+MEDIA_STORAGE = config.choice("MEDIA_STORAGE", "local", {"local", "s3", "telegram"})
+MEDIA_LINK_LIFETIME = config.integer("MEDIA_LINK_LIFETIME", 6 * 3600, minimum=60)
+# True when the stream process sits behind the nginx gateway (deploy/nginx): it then answers
+# with X-Accel-Redirect and lets nginx send or cache the bytes.
+STREAM_BEHIND_GATEWAY = config.boolean("STREAM_BEHIND_GATEWAY", default=False)
+STREAM_CHUNK_SIZE = 1024 * 1024
+STREAM_BACKEND_TIMEOUT = config.integer("STREAM_BACKEND_TIMEOUT", 30, minimum=1)
+S3_BUCKET = config.text("S3_BUCKET", "")
+S3_ENDPOINT_URL = config.url("S3_ENDPOINT_URL", None, {"http", "https"})
+S3_ACCESS_KEY_ID = config.text("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = config.text("S3_SECRET_ACCESS_KEY", "")
+S3_REGION = config.text("S3_REGION", "us-east-1")
+TELEGRAM_API_ID = config.integer("TELEGRAM_API_ID", 0, minimum=0)
+TELEGRAM_API_HASH = config.text("TELEGRAM_API_HASH", "")
+TELEGRAM_SESSIONS = config.string_list("TELEGRAM_SESSIONS", [])
+TELEGRAM_BOT_TOKENS = config.string_list("TELEGRAM_BOT_TOKENS", [])
+TELEGRAM_CHANNEL = config.text("TELEGRAM_CHANNEL", "")
+TELEGRAM_STREAMS_PER_SESSION = config.integer("TELEGRAM_STREAMS_PER_SESSION", 15, minimum=1)
+if MEDIA_STORAGE == "s3" and not S3_BUCKET:
+    raise config.ConfigurationError("S3_BUCKET", "is required when MEDIA_STORAGE=s3")
+if MEDIA_STORAGE == "telegram" and not (TELEGRAM_CHANNEL and TELEGRAM_API_ID):
+    raise config.ConfigurationError(
+        "TELEGRAM_CHANNEL", "TELEGRAM_CHANNEL and TELEGRAM_API_ID are required for Telegram"
+    )
+
 # Sample media made by `manage.py bootstrap` for the demo install (later imported by ingest).
 SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
 

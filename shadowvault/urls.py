@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
 from django.templatetags.static import static
+from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
 from shadowvault import health, views
+from streaming.stream_view import stream_media
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
+    path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.http.request import split_domain_port
@@ -18,15 +18,20 @@ from tenants.models import Domain, Membership, Tenant, normalize_hostname
 HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
 
 
-def tenant_for_host(host: str) -> Tenant | None:
+def _domains_for(host: str):
     hostname = normalize_hostname(split_domain_port(host)[0])
-    if not hostname:
-        return None
-    domain = (
-        Domain.objects.select_related("tenant")
-        .filter(hostname=hostname, tenant__is_active=True)
-        .first()
+    return Domain.objects.select_related("tenant").filter(
+        hostname=hostname or None, tenant__is_active=True
     )
+
+
+def tenant_for_host(host: str) -> Tenant | None:
+    domain = _domains_for(host).first()
+    return domain.tenant if domain else None
+
+
+async def atenant_for_host(host: str) -> Tenant | None:
+    domain = await _domains_for(host).afirst()
     return domain.tenant if domain else None
 
 
@@ -35,13 +40,25 @@ def unknown_host_response() -> HttpResponse:
     return HttpResponseNotFound(render_to_string("tenants/unknown_host.html"))
 
 
-class TenantMiddleware:
+class DualModeMiddleware:
+    """Runs natively in both sync (WSGI) and async (ASGI) stacks, so the async stream view
+    is not forced through a thread for every request."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+
+class TenantMiddleware(DualModeMiddleware):
     """Sets request.tenant from the Host header; answers 404 for a hostname no site owns."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
         request.tenant = None
         if request.path_info in HOSTLESS_PATHS:
             return self.get_response(request)
@@ -49,6 +66,15 @@ class TenantMiddleware:
         if request.tenant is None:
             return unknown_host_response()
         return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = None
+        if request.path_info in HOSTLESS_PATHS:
+            return await self.get_response(request)
+        request.tenant = await atenant_for_host(request.get_host())
+        if request.tenant is None:
+            return unknown_host_response()
+        return await self.get_response(request)
 
 
 def membership_for(request: HttpRequest, user) -> Membership | None:
@@ -76,15 +102,12 @@ async def _amember_or_anonymous(request: HttpRequest, original):
     return user if membership is not None else AnonymousUser()
 
 
-class MembershipMiddleware:
+class MembershipMiddleware(DualModeMiddleware):
     """Runs after AuthenticationMiddleware, wrapping request.user and request.auser."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest):
         original_user = request.user
         original_auser = request.auser
         request.user = SimpleLazyObject(lambda: _member_or_anonymous(request, original_user))
         request.auser = partial(_amember_or_anonymous, request, original_auser)
-        return self.get_response(request)
+        return self.get_response(request)  # a coroutine in async mode, awaited by the caller

@@ -47,6 +47,11 @@ class Tenant(models.Model):
     signup_open = models.BooleanField(
         default=True, help_text="Visitors may create an account on this site."
     )
+    bind_media_links_to_ip = models.BooleanField(
+        default=False,
+        help_text="Media links work only from the address they were issued to. Safer against "
+        "link sharing; breaks playback for viewers whose address changes (mobile networks).",
+    )
     is_active = models.BooleanField(
         default=True, help_text="An inactive site answers 404 on all its hostnames."
     )

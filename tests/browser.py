@@ -12,9 +12,13 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from tests.services import REPO, need_binary
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 

@@ -71,9 +71,13 @@ class LiveSite:
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=REPO, env=self.env,
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
@@ -88,17 +92,28 @@ class LiveSite:
             [sys.executable, *command], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         self.processes.append(process)
-        wait_until(lambda: http_ok(self.url + ready_path) or process.poll() is not None, 60,
-                   f"{command} to answer {ready_path}")  # fmt: skip
+        wait_until(
+            lambda: http_ok(self.url + ready_path) or process.poll() is not None,
+            60,
+            f"{command} to answer {ready_path}",
+        )
         if process.poll() is not None:
             raise RuntimeError(f"{command} exited:\n{self.logs()}")
         return process
 
     def serve(self) -> subprocess.Popen:
         return self.start(
-            "-m", "uvicorn", "shadowvault.asgi:application", "--host", "127.0.0.1",
-            "--port", str(self.port), "--lifespan", "off", "--no-access-log",
-        )  # fmt: skip
+            "-m",
+            "uvicorn",
+            "shadowvault.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "off",
+            "--no-access-log",
+        )
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("process-*.log")))

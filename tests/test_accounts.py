@@ -50,8 +50,13 @@ def test_sign_up_is_refused_where_the_site_closed_it(on_alpha, alpha):
     ],
 )
 def test_sign_up_mistakes_are_shown_on_the_form(on_alpha, alice, fields, error):
-    data = {"username": "carol", "email": "carol@example.com",
-            "password1": PASSWORD, "password2": PASSWORD, **fields}  # fmt: skip
+    data = {
+        "username": "carol",
+        "email": "carol@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **fields,
+    }
 
     response = on_alpha.post("/account/signup/", data)
 

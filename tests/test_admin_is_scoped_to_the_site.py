@@ -93,10 +93,17 @@ def test_a_site_admin_edits_their_branding_but_not_the_slug(everyone, alpha_admi
 
     response = client.post(
         f"/admin/tenants/tenant/{alpha.pk}/change/",
-        {"name": "Alpha Films", "tagline": "New", "accent_colour": "#123456",
-         "accent_colour_2": "#654321", "signup_open": "on", "slug": "hijack",
-         "domains-TOTAL_FORMS": "0", "domains-INITIAL_FORMS": "0"},
-    )  # fmt: skip
+        {
+            "name": "Alpha Films",
+            "tagline": "New",
+            "accent_colour": "#123456",
+            "accent_colour_2": "#654321",
+            "signup_open": "on",
+            "slug": "hijack",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        },
+    )
 
     alpha.refresh_from_db()
     assert response.status_code == 302, response.context["adminform"].form.errors

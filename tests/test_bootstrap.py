@@ -70,9 +70,11 @@ def test_it_makes_a_browser_playable_sample_video(fresh_install):
     call_command("bootstrap")
 
     sample = fresh_install / "sample" / SAMPLE_NAME
-    probe = json.loads(subprocess.check_output(
-        [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(sample)]
-    ))  # fmt: skip
+    probe = json.loads(
+        subprocess.check_output(
+            [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(sample)]
+        )
+    )
     codecs = sorted(stream["codec_name"] for stream in probe["streams"])
     assert codecs == ["aac", "h264"]
     assert float(probe["format"]["duration"]) == pytest.approx(10, abs=0.5)

@@ -54,9 +54,25 @@ def worker(broker, tmp_path):
         "CELERY_BROKER_URL": broker["broker"],
         "CELERY_RESULT_BACKEND": broker["backend"],
     }
-    command = [sys.executable, "-m", "celery", "-A", "shadowvault", "worker", "--queues",
-               "default", "--concurrency", "1", "--pool", "solo", "--loglevel", "INFO",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "shadowvault",
+        "worker",
+        "--queues",
+        "default",
+        "--concurrency",
+        "1",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -28,10 +28,21 @@ def redis_broker(tmp_path):
     binary = need_binary("redis-server")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     wait_until(lambda: port_open(port), 10, "redis-server")
     yield process, f"redis://127.0.0.1:{port}/0"
     stop(process)

@@ -59,8 +59,11 @@ def test_runall_serves_works_and_stops_as_one_group(site):
 
 def test_runall_explains_itself():
     result = subprocess.run(
-        [sys.executable, "manage.py", "runall", "--help"], capture_output=True, text=True,
-        check=True, cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "runall", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
 
     assert "Ctrl-C stops all of them" in " ".join(result.stdout.split())

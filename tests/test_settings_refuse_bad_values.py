@@ -20,8 +20,12 @@ def start_django(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
     env = {**GOOD, "DATA_DIR": str(tmp_path), **overrides}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize(

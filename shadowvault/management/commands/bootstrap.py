@@ -30,9 +30,11 @@ class Command(BaseCommand):
             "--no-sample", action="store_true", help="Do not make the sample video."
         )
         parser.add_argument(
-            "--hostname", action="append", default=[],
+            "--hostname",
+            action="append",
+            default=[],
             help="Another hostname for the default site (repeatable).",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, no_sample: bool = False, hostname: list[str], **options) -> None:
         public = settings.MEDIA_ROOT / "public"
@@ -49,9 +51,11 @@ class Command(BaseCommand):
     def ensure_default_site(self, hostnames: list[str]) -> Tenant:
         tenant, _ = Tenant.objects.get_or_create(
             slug="default",
-            defaults={"name": os.environ.get("SITE_NAME", "ShadowVault"),
-                      "tagline": "Films, series and comics, streamed from your own vault."},
-        )  # fmt: skip
+            defaults={
+                "name": os.environ.get("SITE_NAME", "ShadowVault"),
+                "tagline": "Films, series and comics, streamed from your own vault.",
+            },
+        )
         has_primary = Domain.objects.for_tenant(tenant).filter(is_primary=True).exists()
         for hostname in hostnames:
             domain, _created = Domain.objects.get_or_create(
@@ -79,12 +83,15 @@ class Command(BaseCommand):
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(f"username: {username}\npassword: {password}\n")
-        self.stdout.write(self.style.SUCCESS(
-            "\n  Demo operator account created (shown once; also in data/"
-            f"{CREDENTIALS_FILE}):\n    username: {username}\n    password: {password}\n"
-            "  Sign in at http://127.0.0.1:8000/admin/\n"
-            if generated else f"Operator account {username!r} created from the environment."
-        ))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n  Demo operator account created (shown once; also in data/"
+                f"{CREDENTIALS_FILE}):\n    username: {username}\n    password: {password}\n"
+                "  Sign in at /admin/ on this site (http://127.0.0.1:8000/admin/ with make run)\n"
+                if generated
+                else f"Operator account {username!r} created from the environment."
+            )
+        )
 
     def ensure_sample(self) -> None:
         try:

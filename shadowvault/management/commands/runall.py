@@ -13,14 +13,47 @@ from shadowvault.process_group import ProcessGroup
 def group_commands(host: str, port: int, concurrency: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "web": [python, "-m", "uvicorn", "shadowvault.asgi:application",
-                "--host", host, "--port", str(port), "--lifespan", "off"],
-        "worker": [python, "-m", "celery", "-A", "shadowvault", "worker", "--loglevel", "INFO",
-                   "--queues", ",".join(settings.WORKER_QUEUES),
-                   "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"],
-        "beat": [python, "-m", "celery", "-A", "shadowvault", "beat", "--loglevel", "INFO",
-                 "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
-    }  # fmt: skip
+        "web": [
+            python,
+            "-m",
+            "uvicorn",
+            "shadowvault.asgi:application",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+        ],
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "shadowvault",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--queues",
+            ",".join(settings.WORKER_QUEUES),
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "shadowvault",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ],
+    }
 
 
 class Command(BaseCommand):

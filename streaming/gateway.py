@@ -1,0 +1,60 @@
+"""Rendering the nginx gateway configuration from the current settings and sites."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.template import Context, Engine
+
+from streaming.signing import gateway_token
+from tenants.models import Domain
+
+TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
+
+
+@dataclass
+class GatewayOptions:
+    listen: str = "127.0.0.1:8080"
+    site_upstream: str = "127.0.0.1:8000"
+    stream_upstream: str = "127.0.0.1:8001"
+    run_dir: str = field(default_factory=lambda: str(settings.DATA_DIR / "gateway"))
+    cache_dir: str = ""
+    cache_size: str = "10g"
+    workers: str = "auto"
+    access_log: str = "off"
+    mime_types: str = "/etc/nginx/mime.types"
+    max_body: str = "100m"
+    user: str = ""  # nginx started as root drops to this user (default: nobody)
+
+
+def bound_hostnames() -> list[str]:
+    domains = Domain.objects.filter(tenant__bind_media_links_to_ip=True, tenant__is_active=True)
+    return sorted(domains.values_list("hostname", flat=True))
+
+
+def render(options: GatewayOptions) -> str:
+    values = asdict(options)
+    values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
+    values.update(
+        link_secret=settings.LINK_SECRET,
+        gateway_token=gateway_token(),
+        media_root=str(settings.MEDIA_ROOT),
+        static_root=str(settings.STATIC_ROOT),
+        bound_hostnames=bound_hostnames(),
+    )
+    template = Engine(autoescape=False).from_string(TEMPLATE.read_text())
+    return template.render(Context(values))
+
+
+def write(options: GatewayOptions, output: Path) -> Path:
+    """Write the config privately (it holds LINK_SECRET) and make nginx's folders."""
+    for folder in ("", "cache"):
+        (Path(options.run_dir) / folder).mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(render(options))
+    return output

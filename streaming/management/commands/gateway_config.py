@@ -1,0 +1,38 @@
+"""Render a ready nginx.conf for the gateway (secure_link + slice cache) from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from streaming.gateway import GatewayOptions, render, write
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the nginx gateway configuration (signed-link check, 1 MiB slice cache, "
+        "X-Accel-Redirect for local files, site and stream upstreams) for the current "
+        "settings. Run it again after changing LINK_SECRET or a site's link binding. "
+        "Start nginx with: nginx -c <output> -g 'daemon off;'"
+    )
+
+    def add_arguments(self, parser) -> None:
+        defaults = GatewayOptions()
+        for option in fields(GatewayOptions):
+            flag = "--" + option.name.replace("_", "-")
+            parser.add_argument(
+                flag,
+                default=getattr(defaults, option.name),
+                help=f"default: {getattr(defaults, option.name) or 'derived'}",
+            )
+        parser.add_argument("--output", help="Write here (mode 0600) instead of printing.")
+
+    def handle(self, *args, output: str | None = None, **options) -> None:
+        chosen = GatewayOptions(**{f.name: options[f.name] for f in fields(GatewayOptions)})
+        if output:
+            path = write(chosen, Path(output))
+            self.stdout.write(f"Wrote {path}")
+        else:
+            self.stdout.write(render(chosen))

@@ -1,0 +1,45 @@
+"""Store a file in media storage and print a signed link to it (until ingest does this)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from streaming.signing import signed_link
+from streaming.storage.base import StorageError
+from streaming.storing import store_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Copy a file into media storage (MEDIA_STORAGE, or --backend), record it, and print "
+        "its id and a signed link valid for MEDIA_LINK_LIFETIME seconds."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path, help="The file to store.")
+        parser.add_argument("--name", help="The name viewers see (default: the file's name).")
+        parser.add_argument(
+            "--backend",
+            choices=["local", "s3", "telegram"],
+            default=None,
+            help="default: MEDIA_STORAGE",
+        )
+
+    def handle(self, *args, path: Path, name: str | None, backend: str | None, **options):
+        if not path.is_file():
+            raise CommandError(f"{path} is not a readable file")
+
+        def progress(done: int, total: int) -> None:
+            percent = 100 * done // total if total else 100
+            self.stdout.write(f"\rstoring {path.name}: {percent}%", ending="")
+
+        try:
+            stored = store_file(path, name, backend or settings.MEDIA_STORAGE, progress)
+        except StorageError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write("")
+        self.stdout.write(f"id: {stored.pk}")
+        self.stdout.write(f"link: {signed_link(stored.media_uri)}")

@@ -1,0 +1,84 @@
+"""Stored media objects: where a file's bytes live and the facts needed to serve them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from django.db import models
+
+from streaming.storage.base import Part
+
+
+class StoredObjectQuerySet(models.QuerySet):
+    def visible_on(self, tenant) -> StoredObjectQuerySet:
+        """Objects a site may serve. The catalogue narrows this to the titles a site shows;
+        until it exists every object is visible on every active site."""
+        if tenant is None or not tenant.is_active:
+            return self.none()
+        return self
+
+
+class StoredObject(models.Model):
+    """The bytes of one media file in one backend, possibly in several ordered parts.
+
+    The catalogue is shared by the operator's sites, so objects carry no tenant; which
+    site may serve one is decided by `visible_on`.
+    """
+
+    class Backend(models.TextChoices):
+        LOCAL = "local", "Local disk"
+        S3 = "s3", "S3-compatible"
+        TELEGRAM = "telegram", "Telegram"
+
+    backend = models.CharField(max_length=16, choices=Backend.choices)
+    key = models.CharField(max_length=1024, help_text="Where the backend keeps the object.")
+    filename = models.CharField(max_length=255, help_text="The name viewers see in links.")
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    parts = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoredObjectQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["backend", "key"], name="one_object_per_backend_key"),
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="size_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_backend_display()})"
+
+    @property
+    def part_list(self) -> list[Part]:
+        if not self.parts:
+            return [Part(size=self.size)]
+        return [Part.from_json(part) for part in self.parts]
+
+    @property
+    def link_name(self) -> str:
+        """The filename in links: ASCII letters, digits, '-', '_' and '.', never empty."""
+        return link_name_for(self.filename, self.pk)
+
+    @property
+    def media_uri(self) -> str:
+        return f"/media/{self.pk}/{self.link_name}"
+
+    @property
+    def etag(self) -> str:
+        """A strong ETag, the same for every range of the same bytes (nginx's slice cache
+        needs one validator across all slices of a file)."""
+        if self.sha256:
+            return f'"{self.sha256[:32]}"'
+        basis = f"{self.backend}:{self.key}:{self.size}:{self.updated_at.timestamp()}"
+        return f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'
+
+
+def link_name_for(filename: str, pk: int | None) -> str:
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.")[:150]
+    return cleaned or f"media-{pk}"

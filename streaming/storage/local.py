@@ -1,0 +1,100 @@
+"""Media on this machine's disk, under MEDIA_ROOT. Keys never escape the root."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path, PurePosixPath
+
+from streaming.storage.base import (
+    InvalidKey,
+    ObjectMissing,
+    Part,
+    Progress,
+    SavedObject,
+    StorageBackend,
+    StorageError,
+)
+
+COPY_CHUNK = 4 * 1024 * 1024
+
+
+def checked_key(key: str) -> PurePosixPath:
+    """A relative POSIX key without '..', NUL or empty parts."""
+    if not key or "\x00" in key or "\\" in key:
+        raise InvalidKey(f"unusable key {key!r}")
+    path = PurePosixPath(key)
+    if path.is_absolute() or any(part in {"", ".", ".."} for part in key.split("/")):
+        raise InvalidKey(f"key {key!r} must be relative, without '.' or '..' parts")
+    return path
+
+
+class LocalBackend(StorageBackend):
+    name = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, key: str) -> Path:
+        path = (self.root / checked_key(key)).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise InvalidKey(f"key {key!r} leaves the media folder")  # e.g. through a symlink
+        return path
+
+    def local_path(self, key: str) -> Path | None:
+        return self.path_for(key)
+
+    def save(self, source: Path, key: str, progress: Progress | None = None) -> SavedObject:
+        target = self.path_for(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        total = source.stat().st_size
+        partial = target.with_name(f".{target.name}.partial")
+        digest = hashlib.sha256()
+        done = 0
+        try:
+            with source.open("rb") as reader, partial.open("wb") as writer:
+                while chunk := reader.read(COPY_CHUNK):
+                    writer.write(chunk)
+                    digest.update(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            # Viewers never see a half-copied file: it appears under its key only when whole.
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return SavedObject(key=key, size=done, sha256=digest.hexdigest(), parts=[Part(size=done)])
+
+    async def read_part(
+        self, key: str, part: Part, start: int, stop: int, chunk_size: int
+    ) -> AsyncIterator[bytes]:
+        path = self.path_for(key)
+        try:
+            handle = await asyncio.to_thread(path.open, "rb")
+        except FileNotFoundError:
+            raise ObjectMissing(f"local file for key {key!r} is missing") from None
+        try:
+            await asyncio.to_thread(handle.seek, start)
+            remaining = stop - start
+            while remaining > 0:
+                chunk = await asyncio.to_thread(handle.read, min(chunk_size, remaining))
+                if not chunk:
+                    raise ObjectMissing(f"local file for key {key!r} is shorter than recorded")
+                remaining -= len(chunk)
+                yield chunk
+        finally:
+            handle.close()
+
+    def delete(self, key: str, parts: list[Part]) -> None:
+        self.path_for(key).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        if not self.root.is_dir():
+            raise StorageError(f"media folder {self.root} does not exist")
+        if not os.access(self.root, os.W_OK):
+            raise StorageError(f"media folder {self.root} is not writable")
+        if shutil.disk_usage(self.root).free < 64 * 1024 * 1024:
+            raise StorageError(f"media folder {self.root} has less than 64 MiB free")

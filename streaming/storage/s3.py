@@ -1,0 +1,148 @@
+"""Media in S3-compatible object storage (AWS S3, R2, B2, MinIO, Ceph) through boto3.
+
+boto3 is synchronous; reads run in worker threads so the event loop keeps serving others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from streaming.storage.base import (
+    BackendUnavailable,
+    ObjectMissing,
+    Part,
+    Progress,
+    SavedObject,
+    StorageBackend,
+    StorageError,
+)
+from streaming.storage.local import checked_key
+
+MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+MULTIPART_CHUNK = 64 * 1024 * 1024
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+class S3Backend(StorageBackend):
+    name = "s3"
+
+    def __init__(
+        self,
+        bucket: str,
+        endpoint_url: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        region: str | None = None,
+        timeout: float = 30,
+        multipart_chunk: int = MULTIPART_CHUNK,
+    ) -> None:
+        self.bucket = bucket
+        self.multipart_chunk = multipart_chunk
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+            region_name=region or None,
+            config=Config(
+                connect_timeout=5,
+                read_timeout=timeout,
+                retries={"max_attempts": 3, "mode": "standard"},
+                max_pool_connections=64,
+                signature_version="s3v4",
+            ),
+        )
+
+    def save(self, source: Path, key: str, progress: Progress | None = None) -> SavedObject:
+        checked_key(key)
+        total = source.stat().st_size
+        digest = hashlib.sha256()
+        with source.open("rb") as reader:
+            while chunk := reader.read(HASH_CHUNK):
+                digest.update(chunk)
+        sent = 0
+
+        def on_bytes(count: int) -> None:
+            nonlocal sent
+            sent += count
+            if progress:
+                progress(sent, total)
+
+        transfer = TransferConfig(
+            multipart_threshold=self.multipart_chunk, multipart_chunksize=self.multipart_chunk
+        )
+        try:
+            self.client.upload_file(
+                str(source), self.bucket, key, Config=transfer, Callback=on_bytes
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise BackendUnavailable(f"upload of {key!r} failed: {_describe(exc)}") from None
+        return SavedObject(key=key, size=total, sha256=digest.hexdigest(), parts=[Part(total)])
+
+    async def read_part(
+        self, key: str, part: Part, start: int, stop: int, chunk_size: int
+    ) -> AsyncIterator[bytes]:
+        if stop <= start:
+            return
+        body = await asyncio.to_thread(self._open_range, key, start, stop)
+        try:
+            remaining = stop - start
+            while remaining > 0:
+                chunk = await asyncio.to_thread(self._read, body, key, min(chunk_size, remaining))
+                if not chunk:
+                    raise ObjectMissing(f"s3 object {key!r} is shorter than recorded")
+                remaining -= len(chunk)
+                yield chunk
+        finally:
+            # Closing the stream drops the connection's unread rest: a viewer who went away
+            # stops the download from the bucket at once.
+            body.close()
+
+    def _open_range(self, key: str, start: int, stop: int):
+        try:
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=key, Range=f"bytes={start}-{stop - 1}"
+            )
+        except ClientError as exc:
+            if _error_code(exc) in MISSING_CODES:
+                raise ObjectMissing(f"s3 object {key!r} is missing") from None
+            raise BackendUnavailable(f"s3 read of {key!r} failed: {_describe(exc)}") from None
+        except BotoCoreError as exc:
+            raise BackendUnavailable(f"s3 read of {key!r} failed: {_describe(exc)}") from None
+        return response["Body"]
+
+    @staticmethod
+    def _read(body, key: str, size: int) -> bytes:
+        try:
+            return body.read(size)
+        except (BotoCoreError, OSError) as exc:
+            raise BackendUnavailable(f"s3 read of {key!r} broke off: {_describe(exc)}") from None
+
+    def delete(self, key: str, parts: list[Part]) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as exc:
+            raise BackendUnavailable(f"delete of {key!r} failed: {_describe(exc)}") from None
+
+    def check(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"bucket {self.bucket!r} unreachable: {_describe(exc)}") from None
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _describe(exc: Exception) -> str:
+    # botocore messages name the operation and the error code, never the credentials.
+    return f"{type(exc).__name__}: {exc}"

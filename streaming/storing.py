@@ -1,0 +1,57 @@
+"""Putting a file into media storage and recording it: the one way a StoredObject is made."""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from pathlib import Path
+
+from django.db import transaction
+
+from streaming.models import StoredObject, link_name_for
+from streaming.storage import get_backend
+from streaming.storage.base import Progress
+
+# Browsers need these exact types to play; Python's table lacks some.
+CONTENT_TYPES = {
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".mkv": "video/x-matroska",
+    ".vtt": "text/vtt",
+    ".m4a": "audio/mp4",
+}
+
+
+def content_type_for(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    guessed = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(filename)[0]
+    return guessed or "application/octet-stream"
+
+
+def store_file(
+    source: Path,
+    filename: str | None = None,
+    backend_name: str = "local",
+    progress: Progress | None = None,
+) -> StoredObject:
+    """Save `source` in the backend, then record it. If recording fails, the stored bytes are
+    removed again, so storage never holds an object the database does not know."""
+    filename = filename or source.name
+    key = f"media/{uuid.uuid4().hex}/{link_name_for(filename, None)}"
+    backend = get_backend(backend_name)
+    saved = backend.save(source, key, progress)
+    try:
+        with transaction.atomic():
+            return StoredObject.objects.create(
+                backend=backend_name,
+                key=saved.key,
+                filename=filename,
+                content_type=content_type_for(filename),
+                size=saved.size,
+                sha256=saved.sha256,
+                parts=[part.as_json() for part in saved.parts],
+            )
+    except Exception:
+        backend.delete(saved.key, saved.parts)
+        raise

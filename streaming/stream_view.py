@@ -1,0 +1,185 @@
+"""GET/HEAD /media/<id>/<name>: signed, ranged delivery of stored media (RFC 9110).
+
+Three ways a request is answered:
+- from nginx's slice fetcher (it carries the gateway token): the bytes of the asked range;
+- behind the gateway, from a viewer: an X-Accel-Redirect, to the file itself for local storage
+  (nginx sendfiles it) or to the slice-cached location for remote storage;
+- without a gateway: the bytes, streamed with back-pressure.
+A viewer's request must carry a valid signature and the object must be visible on the site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import http_date
+
+from streaming import ranges, signing
+from streaming.models import StoredObject
+from streaming.storage import get_backend
+from streaming.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
+
+logger = logging.getLogger(__name__)
+
+GATEWAY_HEADER = "X-ShadowVault-Gateway"
+LOCAL_PREFIX = "/_local/"
+SLICES_PREFIX = "/_slices/"
+CACHE_CONTROL = "public, max-age=86400, immutable"  # an object's bytes never change
+
+
+def _plain(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _viewer_address(request: HttpRequest) -> str:
+    if settings.STREAM_BEHIND_GATEWAY:
+        return request.headers.get("X-Real-IP", "")
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _from_gateway(request: HttpRequest) -> bool:
+    sent = request.headers.get(GATEWAY_HEADER, "")
+    return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
+
+
+def _link_problem(request: HttpRequest) -> HttpResponse | None:
+    tenant = request.tenant
+    ip = _viewer_address(request) if tenant.bind_media_links_to_ip else None
+    check = signing.verify(request.path, request.GET.get("md5"), request.GET.get("expires"), ip)
+    if check is signing.LinkCheck.BAD:
+        return _plain(403, "This media link is not valid.")
+    if check is signing.LinkCheck.EXPIRED:
+        return _plain(410, "This media link has expired; reload the page for a new one.")
+    return None
+
+
+async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+    if request.method not in {"GET", "HEAD"}:
+        response = _plain(405, "Only GET and HEAD are allowed here.")
+        response["Allow"] = "GET, HEAD"
+        return response
+    from_gateway = _from_gateway(request)
+    if not from_gateway and (problem := _link_problem(request)):
+        return problem
+    obj = await StoredObject.objects.visible_on(request.tenant).filter(pk=object_id).afirst()
+    if obj is None or obj.link_name != name:
+        return _plain(404, "No such media.")
+    backend = get_backend(obj.backend)
+    if settings.STREAM_BEHIND_GATEWAY and not from_gateway:
+        return _accel_redirect(obj, backend)
+    return await _serve_bytes(request, obj, backend)
+
+
+def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
+    response["Content-Type"] = obj.content_type
+    # inline, with an ASCII name and the RFC 6266 UTF-8 form; never a storage key or URL.
+    response["Content-Disposition"] = (
+        f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.filename)}"
+    )
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _accel_redirect(obj: StoredObject, backend: StorageBackend) -> HttpResponse:
+    path = backend.local_path(obj.key) if len(obj.part_list) == 1 else None
+    if path is not None:
+        target = LOCAL_PREFIX + quote(obj.key)
+    else:
+        target = SLICES_PREFIX + f"{obj.pk}/{obj.link_name}"
+    response = _identity_headers(HttpResponse(), obj)
+    response["X-Accel-Redirect"] = target
+    return response
+
+
+async def _serve_bytes(request: HttpRequest, obj: StoredObject, backend: StorageBackend):
+    if_none_match = request.headers.get("If-None-Match", "")
+    if obj.etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return _validators(HttpResponse(status=304), obj)
+    plan = ranges.plan_ranges(
+        request.headers.get("Range") if request.method in {"GET", "HEAD"} else None,
+        obj.size,
+        if_range=request.headers.get("If-Range"),
+        etag=obj.etag,
+        last_modified=obj.updated_at,
+    )
+    if plan.status == 416:
+        response = _plain(416, "The requested range is outside the file.")
+        response["Content-Range"] = ranges.unsatisfiable_content_range(obj.size)
+        return _validators(response, obj)
+    if len(plan.ranges) > 1:
+        return await _multipart(request, obj, backend, plan.ranges)
+    span = plan.ranges[0] if plan.ranges else ranges.ByteRange(0, obj.size)
+    body = _read(backend, obj, span.start, span.stop)
+    response = await _respond(request, obj, body, plan.status, span.length)
+    if plan.status == 206:
+        response["Content-Range"] = span.content_range(obj.size)
+    return response
+
+
+def _validators(response: HttpResponse, obj: StoredObject) -> HttpResponse:
+    response["ETag"] = obj.etag
+    response["Last-Modified"] = http_date(obj.updated_at.timestamp())
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+async def _multipart(request, obj, backend, spans) -> HttpResponse:
+    layout = ranges.multipart_layout(spans, obj.size, obj.content_type, ranges.multipart_boundary())
+
+    async def body() -> AsyncIterator[bytes]:
+        for header, span in layout.parts:
+            yield header
+            async for chunk in _read(backend, obj, span.start, span.stop):
+                yield chunk
+        yield layout.closing
+
+    response = await _respond(request, obj, body(), 206, layout.content_length)
+    response["Content-Type"] = layout.content_type
+    return response
+
+
+async def _read(backend: StorageBackend, obj: StoredObject, start: int, stop: int):
+    async for chunk in backend.read_range(
+        obj.key, obj.part_list, start, stop, settings.STREAM_CHUNK_SIZE
+    ):
+        yield chunk
+
+
+async def _respond(request, obj, body: AsyncIterator[bytes], status: int, length: int):
+    """Start the backend read before sending headers, so a missing object is a 404 and a
+    dead backend a 504, never a 200 that breaks off."""
+    iterator = aiter(body)
+    try:
+        first = await asyncio.wait_for(anext(iterator, b""), settings.STREAM_BACKEND_TIMEOUT)
+    except ObjectMissing as exc:
+        logger.error("stored object %s missing from %s: %s", obj.pk, obj.backend, exc)
+        return _plain(404, "No such media.")
+    except (BackendUnavailable, TimeoutError) as exc:
+        logger.error("storage backend %s failed for object %s: %s", obj.backend, obj.pk, exc)
+        return _plain(504, "The media storage did not answer in time; try again shortly.")
+    if request.method == "HEAD":
+        await iterator.aclose()
+        response = HttpResponse(status=status)
+    else:
+        response = StreamingHttpResponse(_prepend(first, iterator), status=status)
+    response["Content-Length"] = str(length)
+    return _validators(_identity_headers(response, obj), obj)
+
+
+async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    try:
+        if first:
+            yield first
+        async for chunk in rest:
+            yield chunk
+    finally:
+        # The viewer went away (Django cancels the response) or we finished: close the
+        # backend read so no more bytes are fetched for nobody.
+        await rest.aclose()

@@ -1,0 +1,96 @@
+"""Real servers for streaming tests: uvicorn (in this process, so tests can swap a storage
+backend), nginx with the rendered gateway config, and moto's S3-compatible server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import boto3
+import uvicorn
+from django.core.asgi import get_asgi_application
+
+from streaming.gateway import GatewayOptions, write
+from tests.services import free_port, need_binary, port_open, stop, wait_until
+
+
+@contextmanager
+def uvicorn_in_thread():
+    """The project's ASGI app under a real uvicorn server, on a free loopback port."""
+    port = free_port()
+    config = uvicorn.Config(
+        get_asgi_application(),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 15, "uvicorn to start")
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def nginx_gateway(tmp_path: Path, origin_port: int):
+    binary = need_binary("nginx")
+    port = free_port()
+    run_dir = tmp_path / "gateway"
+    options = GatewayOptions(
+        listen=f"127.0.0.1:{port}",
+        site_upstream=f"127.0.0.1:{origin_port}",
+        stream_upstream=f"127.0.0.1:{origin_port}",
+        run_dir=str(run_dir),
+        workers="1",
+        user="root" if os.geteuid() == 0 else "",
+        access_log=str(run_dir / "access.log"),
+    )
+    config = write(options, run_dir / "nginx.conf")
+    process = subprocess.Popen(
+        [binary, "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_until(lambda: port_open(port) or process.poll() is not None, 15, "nginx")
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx did not start:\n{process.stdout.read()}")
+        yield port
+    finally:
+        stop(process)
+
+
+@contextmanager
+def moto_s3(bucket: str = "media"):
+    binary = Path(sys.executable).parent / "moto_server"  # installed with requirements-dev
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: port_open(port), 30, "moto_server")
+        endpoint = f"http://127.0.0.1:{port}"
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        s3.create_bucket(Bucket=bucket)
+        yield {"endpoint": endpoint, "bucket": bucket, "process": process}
+    finally:
+        stop(process)
