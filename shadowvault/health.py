@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from shadowvault.broker import ensure_broker_folders
+from streaming.storage import get_backend
 
 CHECK_TIMEOUT_SECONDS = 2
 
@@ -47,11 +48,7 @@ def check_broker() -> None:
 
 
 def check_media_storage() -> None:
-    root = Path(settings.MEDIA_ROOT)
-    if not root.is_dir():
-        raise NotReady(f"media folder {root} does not exist")
-    if not os.access(root, os.W_OK):
-        raise NotReady(f"media folder {root} is not writable")
+    get_backend(settings.MEDIA_STORAGE).check()
 
 
 def check_cache() -> None:

@@ -12,6 +12,17 @@ from django.template import Context, Engine
 from streaming.signing import gateway_token
 from tenants.models import Domain
 
+PROXY_HEADERS = "".join(
+    f"            {line};\n"
+    for line in (
+        "proxy_http_version 1.1",
+        'proxy_set_header Connection ""',
+        "proxy_set_header Host $http_host",
+        "proxy_set_header X-Real-IP $remote_addr",
+        "proxy_set_header X-Forwarded-For $remote_addr",
+        "proxy_set_header X-Forwarded-Proto $scheme",
+    )
+)
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
 
 
@@ -44,6 +55,7 @@ def render(options: GatewayOptions) -> str:
         media_root=str(settings.MEDIA_ROOT),
         static_root=str(settings.STATIC_ROOT),
         bound_hostnames=bound_hostnames(),
+        proxy_headers=PROXY_HEADERS,
     )
     template = Engine(autoescape=False).from_string(TEMPLATE.read_text())
     return template.render(Context(values))

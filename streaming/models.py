@@ -8,6 +8,7 @@ import unicodedata
 
 from django.db import models
 
+from streaming.signing import link_for_viewer
 from streaming.storage.base import Part
 
 
@@ -67,6 +68,10 @@ class StoredObject(models.Model):
     @property
     def media_uri(self) -> str:
         return f"/media/{self.pk}/{self.link_name}"
+
+    def link_for(self, request) -> str:
+        """A ready signed link for this viewer (see streaming.signing)."""
+        return link_for_viewer(self.media_uri, request)
 
     @property
     def etag(self) -> str:

@@ -40,11 +40,12 @@ _SUFFIX_RANGE = re.compile(r"-([0-9]+)")
 @dataclass(frozen=True)
 class ByteRange:
     start: int  # first byte, inclusive
-    stop: int  # one past the last byte (half-open), stop > start
+    stop: int  # one past the last byte (half-open); stop > start in every planned range
 
     def __post_init__(self) -> None:
-        if not 0 <= self.start < self.stop:
-            raise ValueError(f"not a non-empty byte range: [{self.start}, {self.stop})")
+        # Empty is allowed: the view describes the whole of a zero-length file as [0, 0).
+        if not 0 <= self.start <= self.stop:
+            raise ValueError(f"not a byte range: [{self.start}, {self.stop})")
 
     @property
     def length(self) -> int:

@@ -60,3 +60,19 @@ def verify(
 def gateway_token() -> str:
     """Shared by nginx and the origin: proves a request came from the gateway's slice fetcher."""
     return hmac.new(settings.LINK_SECRET.encode(), b"shadowvault-gateway", "sha256").hexdigest()
+
+
+def link_for_viewer(uri: str, request) -> str:
+    """A signed link for the viewer of `request`, bound to their address if the site says so."""
+    tenant = getattr(request, "tenant", None)
+    ip = None
+    if tenant is not None and tenant.bind_media_links_to_ip:
+        ip = viewer_address(request)
+    return signed_link(uri, ip=ip)
+
+
+def viewer_address(request) -> str:
+    """The viewer's address: nginx passes it in X-Real-IP when it fronts the process."""
+    if settings.STREAM_BEHIND_GATEWAY:
+        return request.headers.get("X-Real-IP", "")
+    return request.META.get("REMOTE_ADDR", "")

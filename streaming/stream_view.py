@@ -37,12 +37,6 @@ def _plain(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _viewer_address(request: HttpRequest) -> str:
-    if settings.STREAM_BEHIND_GATEWAY:
-        return request.headers.get("X-Real-IP", "")
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _from_gateway(request: HttpRequest) -> bool:
     sent = request.headers.get(GATEWAY_HEADER, "")
     return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
@@ -50,7 +44,7 @@ def _from_gateway(request: HttpRequest) -> bool:
 
 def _link_problem(request: HttpRequest) -> HttpResponse | None:
     tenant = request.tenant
-    ip = _viewer_address(request) if tenant.bind_media_links_to_ip else None
+    ip = signing.viewer_address(request) if tenant.bind_media_links_to_ip else None
     check = signing.verify(request.path, request.GET.get("md5"), request.GET.get("expires"), ip)
     if check is signing.LinkCheck.BAD:
         return _plain(403, "This media link is not valid.")

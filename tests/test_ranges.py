@@ -381,10 +381,14 @@ def test_a_byte_range_knows_its_length_and_content_range():
     assert byte_range.content_range(1000) == "bytes 950-999/1000"
 
 
-@pytest.mark.parametrize(("start", "stop"), [(5, 5), (6, 5), (-1, 3)])
-def test_a_byte_range_cannot_be_empty_or_negative(start, stop):
-    with pytest.raises(ValueError, match="not a non-empty byte range"):
+@pytest.mark.parametrize(("start", "stop"), [(6, 5), (-1, 3), (-2, -1)])
+def test_a_byte_range_cannot_be_reversed_or_negative(start, stop):
+    with pytest.raises(ValueError, match="not a byte range"):
         ByteRange(start, stop)
+
+
+def test_a_byte_range_may_be_empty_to_describe_a_whole_empty_file():
+    assert ByteRange(0, 0).length == 0
 
 
 def test_an_unsatisfiable_content_range_names_only_the_size():
@@ -564,6 +568,7 @@ def test_planning_never_raises_and_keeps_its_invariants(header, size, if_range, 
         assert plan.ranges == ()
         return
     assert 1 <= len(plan.ranges) <= max_ranges
+    assert all(r.length > 0 for r in plan.ranges)
     assert plan.ranges[-1].stop <= size
     for before, after in pairwise(plan.ranges):
         assert before.stop < after.start  # disjoint, not even adjacent: coalesced
