@@ -17,8 +17,8 @@ from streaming.storage.base import (
 )
 from streaming.storage.local import LocalBackend
 from streaming.storage.s3 import S3Backend
-from tests.serving import moto_s3
 from tests.services import free_port
+from tests.serving import moto_s3
 
 SIZE = 2 * 1024 * 1024 + 99
 
