@@ -157,6 +157,11 @@ TELEGRAM_SESSIONS = config.string_list("TELEGRAM_SESSIONS", [])
 TELEGRAM_BOT_TOKENS = config.string_list("TELEGRAM_BOT_TOKENS", [])
 TELEGRAM_CHANNEL = config.text("TELEGRAM_CHANNEL", "")
 TELEGRAM_STREAMS_PER_SESSION = config.integer("TELEGRAM_STREAMS_PER_SESSION", 15, minimum=1)
+# Telegram caps a document at 2000 MiB (4000 MiB with Premium); larger files become parts.
+TELEGRAM_PART_SIZE = config.integer("TELEGRAM_PART_SIZE", 2000 * 1024 * 1024, minimum=1024 * 1024)
+TELEGRAM_REQUEST_TIMEOUT = config.integer("TELEGRAM_REQUEST_TIMEOUT", 20, minimum=1)
+# getFile requests kept in flight per read: each is a 100-300 ms round trip to a data centre.
+TELEGRAM_READ_AHEAD = config.integer("TELEGRAM_READ_AHEAD", 4, minimum=1)
 if MEDIA_STORAGE == "s3" and not S3_BUCKET:
     raise config.ConfigurationError("S3_BUCKET", "is required when MEDIA_STORAGE=s3")
 if MEDIA_STORAGE == "telegram" and not (TELEGRAM_CHANNEL and TELEGRAM_API_ID):

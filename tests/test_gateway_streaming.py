@@ -13,9 +13,12 @@ from contextlib import ExitStack
 import pytest
 
 from streaming import signing
+from streaming.storage import get_backend
+from streaming.storage.telegram import TelegramBackend
 from streaming.storing import store_file
 from tests.http_probe import fetch
 from tests.serving import moto_s3, nginx_gateway, uvicorn_in_thread
+from tests.telegram_double import FakeTelegram
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +31,27 @@ def body() -> bytes:
     return random.Random(11).randbytes(SIZE)
 
 
-@pytest.fixture(params=["local", "s3"])
-def backend(request, settings, tmp_path):
+def use_telegram_double(monkeypatch) -> FakeTelegram:
+    """Telegram cannot be reached here: the backend talks to a double that enforces getFile's
+    rules (tests/telegram_double.py). Parts of 2 MiB + 1000 bytes make slices span parts."""
+    server = FakeTelegram()
+    telegram = TelegramBackend(
+        channel=server.channel,
+        sessions=["session-a", "session-b"],
+        client_factory=server.connect,
+        part_size=2 * MIB + 1000,
+    )
+
+    def backend_for(name: str):
+        return telegram if name == "telegram" else get_backend(name)
+
+    monkeypatch.setattr("streaming.stream_view.get_backend", backend_for)
+    monkeypatch.setattr("streaming.storing.get_backend", backend_for)
+    return server
+
+
+@pytest.fixture(params=["local", "s3", "telegram"])
+def backend(request, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     with ExitStack() as stack:
@@ -39,6 +61,8 @@ def backend(request, settings, tmp_path):
             settings.S3_BUCKET = s3["bucket"]
             settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
             yield request.param, s3["process"]
+        elif request.param == "telegram":
+            yield request.param, use_telegram_double(monkeypatch)
         else:
             yield request.param, None
 
@@ -102,13 +126,16 @@ def test_the_gateway_refuses_bad_links_and_ranges(gateway, make_path, headers, s
     assert stored.key.encode() not in answer.body
 
 
-@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+@pytest.mark.parametrize("backend", ["s3", "telegram"], indirect=True)
 def test_a_remote_slice_is_fetched_once_then_served_from_cache(gateway, backend):
-    _name, s3_process = backend
+    name, remote = backend
     port, stored = gateway
     first = fetch(port, link(stored), {"Range": "bytes=1048576-1048675"})
-    s3_process.terminate()  # the backend is gone: only the cache can answer now
-    s3_process.wait()
+    if name == "s3":
+        remote.terminate()  # the backend is gone: only the cache can answer now
+        remote.wait()
+    else:
+        calls_after_first = remote.get_file_calls
 
     again = fetch(port, link(stored), {"Range": "bytes=1048600-1048699"})
     other_viewer = fetch(port, link(stored, expires_in=900), {"Range": "bytes=1048576-1048675"})
@@ -117,3 +144,5 @@ def test_a_remote_slice_is_fetched_once_then_served_from_cache(gateway, backend)
     assert (again.status, again.headers["x-cache-status"]) == (206, "HIT")
     assert (other_viewer.status, other_viewer.headers["x-cache-status"]) == (206, "HIT")
     assert other_viewer.body == first.body
+    if name == "telegram":
+        assert remote.get_file_calls == calls_after_first, "a cached slice reached Telegram"
