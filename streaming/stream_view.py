@@ -22,6 +22,7 @@ from django.utils.http import http_date
 
 from streaming import ranges, signing
 from streaming.models import StoredObject
+from streaming.readahead import SliceBuffer, slice_buffer
 from streaming.storage import get_backend
 from streaming.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
 
@@ -67,7 +68,7 @@ async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpR
     backend = get_backend(obj.backend)
     if settings.STREAM_BEHIND_GATEWAY and not from_gateway:
         return _accel_redirect(obj, backend)
-    return await _serve_bytes(request, obj, backend)
+    return await _serve_bytes(request, obj, backend, from_gateway)
 
 
 def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
@@ -92,7 +93,9 @@ def _accel_redirect(obj: StoredObject, backend: StorageBackend) -> HttpResponse:
     return response
 
 
-async def _serve_bytes(request: HttpRequest, obj: StoredObject, backend: StorageBackend):
+async def _serve_bytes(
+    request: HttpRequest, obj: StoredObject, backend: StorageBackend, from_gateway: bool = False
+):
     if_none_match = request.headers.get("If-None-Match", "")
     if obj.etag in [tag.strip() for tag in if_none_match.split(",")]:
         return _validators(HttpResponse(status=304), obj)
@@ -110,7 +113,14 @@ async def _serve_bytes(request: HttpRequest, obj: StoredObject, backend: Storage
     if len(plan.ranges) > 1:
         return await _multipart(request, obj, backend, plan.ranges)
     span = plan.ranges[0] if plan.ranges else ranges.ByteRange(0, obj.size)
-    body = _read(backend, obj, span.start, span.stop)
+    if (
+        from_gateway
+        and backend.local_path(obj.key) is None
+        and SliceBuffer.is_slice_request(span.start, span.stop, obj.size)
+    ):
+        body = slice_buffer().read(backend, obj, span.start)  # nginx's slice fetcher
+    else:
+        body = _read(backend, obj, span.start, span.stop)
     response = await _respond(request, obj, body, plan.status, span.length)
     if plan.status == 206:
         response["Content-Range"] = span.content_range(obj.size)

@@ -1,0 +1,96 @@
+"""Read-ahead: a cold sequential read of a remote object is not one round trip per slice."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from streaming.readahead import SLICE, SliceBuffer
+from streaming.storage.base import BackendUnavailable, Part, StorageBackend
+
+LATENCY = 0.05
+SIZE = 8 * SLICE + 123
+BODY = random.Random(9).randbytes(SIZE)
+OBJ = SimpleNamespace(pk=1, key="k", size=SIZE, part_list=[Part(SIZE)])
+
+
+class RemoteDouble(StorageBackend):
+    """Every read costs one round trip, like a getFile or a ranged GET."""
+
+    name = "remote"
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.reads = 0
+        self.fail_first = fail_first
+
+    def save(self, source, key, progress=None):
+        raise NotImplementedError
+
+    def delete(self, key, parts):
+        pass
+
+    async def read_part(self, key, part, start, stop, chunk_size):
+        self.reads += 1
+        attempt = self.reads
+        await asyncio.sleep(LATENCY)
+        if attempt <= self.fail_first:
+            raise BackendUnavailable("timed out")
+        yield BODY[start:stop]
+
+
+async def read_slices(buffer: SliceBuffer, backend: StorageBackend, count: int) -> list[bytes]:
+    return [
+        b"".join([chunk async for chunk in buffer.read(backend, OBJ, index * SLICE)])
+        for index in range(count)
+    ]
+
+
+def test_slices_come_back_exact_and_faster_than_one_round_trip_each():
+    backend = RemoteDouble()
+    started = time.monotonic()
+
+    slices = asyncio.run(read_slices(SliceBuffer(depth=4), backend, 9))
+
+    elapsed = time.monotonic() - started
+    assert b"".join(slices) == BODY
+    assert backend.reads == 9  # every slice fetched once, none twice
+    assert elapsed < 9 * LATENCY * 0.6, f"{elapsed:.2f}s: read-ahead did not overlap fetches"
+
+
+def test_a_failed_fetch_is_not_kept_and_the_next_ask_retries():
+    async def scenario():
+        buffer = SliceBuffer(depth=1)
+        backend = RemoteDouble(fail_first=1)
+        with pytest.raises(BackendUnavailable):
+            await read_slices(buffer, backend, 1)
+        return await read_slices(buffer, backend, 1)
+
+    assert asyncio.run(scenario()) == [BODY[:SLICE]]
+
+
+def test_the_buffer_holds_a_bounded_number_of_slices():
+    async def scenario():
+        buffer = SliceBuffer(max_slices=3, depth=2)
+        await read_slices(buffer, RemoteDouble(), 8)
+        return len(buffer._tasks)
+
+    assert asyncio.run(scenario()) <= 3
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "expected"),
+    [
+        (0, SLICE, True),
+        (SLICE, 2 * SLICE, True),
+        (8 * SLICE, SIZE, True),
+        (1, SLICE, False),
+        (0, SLICE - 1, False),
+        (0, 2 * SLICE, False),
+    ],
+)
+def test_only_whole_aligned_slices_use_the_buffer(start, stop, expected):
+    assert SliceBuffer.is_slice_request(start, stop, SIZE) is expected
