@@ -87,7 +87,8 @@ class FakeTelegram:
         return client
 
     def client(self, name: str) -> FakeClient:
-        return next(c for c in self.clients if c.name == name)
+        """The latest connection of that session (saves and reads each make their own)."""
+        return [c for c in self.clients if c.name == name][-1]
 
     def flood_next(self, calls: int, seconds: int, *, client: str | None = None) -> None:
         self._floods.append(_Flood(calls, seconds, client))
@@ -120,6 +121,9 @@ class FakeTelegram:
 
     def message_ids(self) -> list[int]:
         return sorted(self._stored)
+
+    def caption(self, message_id: int) -> str:
+        return self._stored[message_id].message.message
 
     def _check_channel(self, entity) -> None:
         if entity != self.channel:
