@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from streaming.models import MediaFile, StoredObject, Title
 from tenants.models import Domain, Membership, Tenant
 from tests.services import need, port_open
 
@@ -30,6 +31,12 @@ def make_member(username: str, tenant: Tenant, role: str = Membership.Role.VIEWE
     )
     Membership.objects.create(tenant=tenant, user=user, role=role)
     return user
+
+
+def publish_film(stored: StoredObject, name: str = "A Film") -> MediaFile:
+    """Attach a stored object to a published film, so sites may serve it."""
+    film = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
+    return MediaFile.objects.create(title=film, stored=stored)
 
 
 @pytest.fixture(autouse=True)

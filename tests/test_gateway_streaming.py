@@ -16,6 +16,7 @@ from streaming import signing
 from streaming.storage import get_backend
 from streaming.storage.telegram import TelegramBackend
 from streaming.storing import store_file
+from tests.conftest import publish_film
 from tests.http_probe import fetch
 from tests.serving import moto_s3, nginx_gateway, uvicorn_in_thread
 from tests.telegram_double import FakeTelegram
@@ -74,6 +75,7 @@ def gateway(settings, tmp_path, alpha, backend, body):
     source = tmp_path / "film.mp4"
     source.write_bytes(body)
     stored = store_file(source, "Film.mp4", name)
+    publish_film(stored)
     with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
         yield port, stored
 

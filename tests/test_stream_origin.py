@@ -12,9 +12,11 @@ import time
 import pytest
 
 from streaming import signing
+from streaming.models import TitleHiding
 from streaming.storage.base import BackendUnavailable, StorageBackend
 from streaming.storage.local import LocalBackend
 from streaming.storing import store_file
+from tests.conftest import publish_film
 from tests.http_probe import fetch
 from tests.serving import uvicorn_in_thread
 
@@ -34,7 +36,9 @@ def media(settings, tmp_path, body, alpha):
     settings.STREAM_BEHIND_GATEWAY = False
     source = tmp_path / "film.mp4"
     source.write_bytes(body)
-    return store_file(source, "Film One (2020).mp4", "local")
+    stored = store_file(source, "Film One (2020).mp4", "local")
+    publish_film(stored)
+    return stored
 
 
 @pytest.fixture
@@ -145,6 +149,26 @@ def test_a_link_bound_to_another_address_is_refused(origin, media, alpha):
 
 def test_another_sites_host_cannot_use_the_link_when_it_is_unknown(origin, media):
     assert fetch(origin, link(media), host="nobody.example").status == 404
+
+
+def test_media_of_a_draft_title_is_not_served(origin, media):
+    media.media.title.status = "draft"
+    media.media.title.save(update_fields=["status"])
+
+    assert fetch(origin, link(media)).status == 404
+
+
+def test_a_site_that_hides_the_title_does_not_serve_its_media(origin, media, alpha, beta):
+    TitleHiding.objects.create(tenant=alpha, title=media.media.title)
+
+    assert fetch(origin, link(media)).status == 404
+    assert fetch(origin, link(media), host="b.test").status == 200
+
+
+def test_a_stored_object_attached_to_nothing_is_served_nowhere(origin, media):
+    media.media.delete()
+
+    assert fetch(origin, link(media)).status == 404
 
 
 def test_a_file_missing_from_storage_is_a_404_not_a_500(origin, media, settings):

@@ -6,7 +6,9 @@ import hashlib
 import re
 import unicodedata
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Q
 
 from streaming.signing import link_for_viewer
 from streaming.storage.base import Part
@@ -14,11 +16,11 @@ from streaming.storage.base import Part
 
 class StoredObjectQuerySet(models.QuerySet):
     def visible_on(self, tenant) -> StoredObjectQuerySet:
-        """Objects a site may serve. The catalogue narrows this to the titles a site shows;
-        until it exists every object is visible on every active site."""
-        if tenant is None or not tenant.is_active:
-            return self.none()
-        return self
+        """Objects a site may serve: the media files and subtitles of titles visible there
+        (published, not hidden by the site). An object attached to nothing is served nowhere."""
+        # The catalogue module imports this one, so its model is looked up by name here.
+        files = apps.get_model("streaming", "MediaFile").objects.visible_on(tenant)
+        return self.filter(Q(media__in=files) | Q(subtitle__media_file__in=files))
 
 
 class StoredObject(models.Model):

@@ -1,0 +1,32 @@
+"""StreamVault's models: stored media objects and the catalogue built on them."""
+
+from streaming.models.catalogue import (
+    Collection,
+    CollectionEntry,
+    Credit,
+    Episode,
+    Genre,
+    MediaFile,
+    Person,
+    Season,
+    Subtitle,
+    Title,
+    TitleHiding,
+)
+from streaming.models.stored import StoredObject, link_name_for
+
+__all__ = [
+    "Collection",
+    "CollectionEntry",
+    "Credit",
+    "Episode",
+    "Genre",
+    "MediaFile",
+    "Person",
+    "Season",
+    "StoredObject",
+    "Subtitle",
+    "Title",
+    "TitleHiding",
+    "link_name_for",
+]
