@@ -1,28 +1,241 @@
-from django.contrib import admin
+"""The catalogue CMS (operators) and per-site title hiding (site admins)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 
-from streaming.models import StoredObject
-from tenants.access import is_operator
+from streaming.models import (
+    Collection,
+    CollectionEntry,
+    Credit,
+    Episode,
+    Genre,
+    MediaFile,
+    Person,
+    Season,
+    StoredObject,
+    Subtitle,
+    Title,
+    TitleHiding,
+)
+from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
+
+
+class TitleActionForm(ActionForm):
+    collection = forms.ModelChoiceField(
+        Collection.objects.all(), required=False, label="Collection (for “add to collection”)"
+    )
+
+
+class SeasonInline(admin.TabularInline):
+    model = Season
+    extra = 0
+    fields = ["number", "name", "year", "episode_count"]
+    readonly_fields = ["episode_count"]
+    show_change_link = True
+
+    @admin.display(description="Episodes")
+    def episode_count(self, season: Season) -> int:
+        return season.episodes.count()
+
+
+class MediaFileInline(admin.TabularInline):
+    model = MediaFile
+    fk_name = "title"
+    extra = 0
+    fields = ["stored", "quality_label", "width", "height", "video_codec", "audio_codec"]
+    raw_id_fields = ["stored"]
+    show_change_link = True
+
+
+class EpisodeMediaFileInline(MediaFileInline):
+    fk_name = "episode"
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Title)
+class TitleAdmin(OperatorOnlyAdmin):
+    list_display = ["poster_thumb", "title", "kind", "year", "status", "is_skeleton", "files"]
+    list_display_links = ["poster_thumb", "title"]
+    list_filter = ["kind", "status", "is_skeleton", "genres"]
+    search_fields = ["title", "original_title", "imdb_id", "=tmdb_id"]
+    prepopulated_fields = {"slug": ["title", "year"]}
+    filter_horizontal = ["genres"]
+    readonly_fields = ["poster_preview", "metadata_error", "created_at", "updated_at"]
+    inlines = [SeasonInline, MediaFileInline, CreditInline]
+    action_form = TitleActionForm
+    actions = ["publish", "unpublish", "add_to_collection"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "original_title", "slug", "year", "status"]}),
+        ("Details", {"fields": ["overview", "genres", "runtime_minutes", "content_rating"]}),
+        ("Images", {"fields": ["poster", "poster_preview", "backdrop"]}),
+        ("Metadata", {"fields": ["tmdb_id", "imdb_id", "is_skeleton", "metadata_error"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(file_count=Count("media_files"))
+
+    def get_inlines(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.kind == Title.Kind.SERIES:
+            return [SeasonInline, CreditInline]
+        return [MediaFileInline, CreditInline]
+
+    @admin.display(description="Files", ordering="file_count")
+    def files(self, title: Title) -> int:
+        return title.file_count
+
+    @admin.display(description="")
+    def poster_thumb(self, title: Title) -> str:
+        if not title.poster:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="40" height="60" style="object-fit:cover" loading="lazy">',
+            title.poster.url,
+        )
+
+    @admin.display(description="Poster")
+    def poster_preview(self, title: Title) -> str:
+        if not title.poster:
+            return "No poster yet."
+        return format_html('<img src="{}" alt="" style="max-height:240px">', title.poster.url)
+
+    @admin.action(description="Publish the selected titles")
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(status=Title.Status.PUBLISHED)
+        self.message_user(request, f"Published {count} title(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected titles (back to draft)")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(status=Title.Status.DRAFT)
+        self.message_user(request, f"Moved {count} title(s) back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Add the selected titles to a collection")
+    def add_to_collection(self, request: HttpRequest, queryset: QuerySet) -> None:
+        collection = TitleActionForm(request.POST).data.get("collection")
+        collection = Collection.objects.filter(pk=collection or None).first()
+        if collection is None:
+            self.message_user(request, "Choose a collection first.", messages.ERROR)
+            return
+        last = collection.entries.count()
+        entries = [
+            CollectionEntry(collection=collection, title=title, order=last + index)
+            for index, title in enumerate(queryset)
+        ]
+        CollectionEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        self.message_user(request, f"Added to {collection}.", messages.SUCCESS)
+
+
+@admin.register(Season)
+class SeasonAdmin(OperatorOnlyAdmin):
+    list_display = ["__str__", "title", "number"]
+    list_select_related = ["title"]
+    search_fields = ["title__title", "name"]
+    raw_id_fields = ["title"]
+
+    class EpisodeInline(admin.TabularInline):
+        model = Episode
+        extra = 0
+        fields = ["number", "name", "air_date", "runtime_minutes"]
+        show_change_link = True
+
+    inlines = [EpisodeInline]
+
+
+@admin.register(Episode)
+class EpisodeAdmin(OperatorOnlyAdmin):
+    list_display = ["__str__", "series", "air_date"]
+    list_select_related = ["season__title"]
+    search_fields = ["name", "season__title__title"]
+    raw_id_fields = ["season"]
+    inlines = [EpisodeMediaFileInline]
+
+    @admin.display(description="Series", ordering="season__title__title")
+    def series(self, episode: Episode) -> Title:
+        return episode.season.title
+
+
+class SubtitleInline(admin.TabularInline):
+    model = Subtitle
+    extra = 0
+    raw_id_fields = ["stored"]
+
+
+@admin.register(MediaFile)
+class MediaFileAdmin(OperatorOnlyAdmin):
+    list_display = ["__str__", "quality_label", "video_codec", "audio_codec", "duration_seconds"]
+    list_select_related = ["title", "episode__season"]
+    search_fields = ["title__title", "episode__name", "stored__filename"]
+    raw_id_fields = ["title", "episode", "stored"]
+    inlines = [SubtitleInline]
+
+
+@admin.register(Genre)
+class GenreAdmin(OperatorOnlyAdmin):
+    list_display = ["name", "slug", "title_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(title_count=Count("titles"))
+
+    @admin.display(description="Titles", ordering="title_count")
+    def title_count(self, genre: Genre) -> int:
+        return genre.title_count
+
+
+@admin.register(Collection)
+class CollectionAdmin(OperatorOnlyAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    class EntryInline(admin.TabularInline):
+        model = CollectionEntry
+        extra = 0
+        raw_id_fields = ["title"]
+
+    inlines = [EntryInline]
+
+
+@admin.register(Person)
+class PersonAdmin(OperatorOnlyAdmin):
+    list_display = ["name", "tmdb_id"]
+    search_fields = ["name"]
+
+
+@admin.register(TitleHiding)
+class TitleHidingAdmin(TenantScopedAdmin):
+    """A site admin hides titles of the shared catalogue from their own site."""
+
+    list_display = ["title", "created_at"]
+    list_select_related = ["title", "tenant"]
+    search_fields = ["title__title"]
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        # Site admins cannot open the catalogue admin, so no autocomplete or raw-id popup:
+        # a plain choice of published titles (drafts are not shown on any site anyway).
+        if db_field.name == "title":
+            kwargs["queryset"] = Title.objects.published()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(StoredObject)
-class StoredObjectAdmin(admin.ModelAdmin):
-    """Operators only: storage is shared by every site."""
-
+class StoredObjectAdmin(OperatorOnlyAdmin):
     list_display = ["filename", "backend", "human_size", "part_count", "created_at"]
     list_filter = ["backend"]
     search_fields = ["filename", "key", "sha256"]
     readonly_fields = ["backend", "key", "size", "sha256", "parts", "content_type"]
     fields = ["filename", *readonly_fields]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_operator(request)
-
-    has_change_permission = has_delete_permission = has_view_permission
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # objects come from ingest or `manage.py store_media`

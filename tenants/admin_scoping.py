@@ -78,3 +78,22 @@ class TenantScopedAdmin(admin.ModelAdmin):
     @staticmethod
     def _is_own(request: HttpRequest, obj) -> bool:
         return obj is None or obj.tenant_id == getattr(request.tenant, "pk", None)
+
+
+class OperatorOnlyAdmin(admin.ModelAdmin):
+    """For what every site shares (the catalogue, storage): only operators see or change it."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)
