@@ -14,10 +14,13 @@ from streaming.models.catalogue import (
     TitleHiding,
 )
 from streaming.models.stored import StoredObject, link_name_for
+from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
 __all__ = [
     "Collection",
     "CollectionEntry",
+    "Comment",
+    "CommentReport",
     "Credit",
     "Episode",
     "Genre",
@@ -28,5 +31,7 @@ __all__ = [
     "Subtitle",
     "Title",
     "TitleHiding",
+    "WatchProgress",
+    "WatchlistEntry",
     "link_name_for",
 ]
