@@ -1,0 +1,58 @@
+"""Recording and reading a viewer's progress and watchlist on one site."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
+from streaming.models.viewer import FINISHED_FRACTION
+
+
+class ProgressRejected(ValueError):
+    """A position that cannot be right (negative, not a number, past the end)."""
+
+
+def record_progress(
+    tenant, user, media_file: MediaFile, position: float, duration: float | None = None
+) -> WatchProgress:
+    if position != position or position < 0 or position > 7 * 24 * 3600:  # NaN, negative, absurd
+        raise ProgressRejected(f"position {position!r} is not a playback position in seconds")
+    duration = duration or media_file.duration_seconds
+    if duration and position > duration + 5:
+        raise ProgressRejected(f"position {position:.0f}s is past the end ({duration:.0f}s)")
+    finished = bool(duration) and position >= duration * FINISHED_FRACTION
+    with transaction.atomic():
+        progress, _ = WatchProgress.objects.for_tenant(tenant).update_or_create(
+            tenant=tenant,
+            user=user,
+            media_file=media_file,
+            defaults={
+                "position_seconds": position,
+                "duration_seconds": duration,
+                "finished": finished,
+            },
+        )
+    return progress
+
+
+def resume_position(tenant, user, media_file: MediaFile) -> float:
+    progress = WatchProgress.objects.for_tenant(tenant).filter(user=user, media_file=media_file)
+    found = progress.first()
+    return found.resume_at() if found else 0.0
+
+
+def continue_watching(tenant, user, limit: int = 20) -> list[WatchProgress]:
+    rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).continue_watching()
+    rows = rows.select_related("media_file__title", "media_file__episode__season__title")
+    visible = MediaFile.objects.visible_on(tenant)
+    return list(rows.filter(media_file__in=visible)[:limit])
+
+
+def set_on_watchlist(tenant, user, title: Title, wanted: bool) -> bool:
+    """Add or remove; returns whether the title is on the list afterwards."""
+    entries = WatchlistEntry.objects.for_tenant(tenant).filter(user=user, title=title)
+    if wanted:
+        WatchlistEntry.objects.get_or_create(tenant=tenant, user=user, title=title)
+    else:
+        entries.delete()
+    return wanted
