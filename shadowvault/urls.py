@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("streaming.api.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),

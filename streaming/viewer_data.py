@@ -56,3 +56,10 @@ def set_on_watchlist(tenant, user, title: Title, wanted: bool) -> bool:
     else:
         entries.delete()
     return wanted
+
+
+def history(tenant, user):
+    """Everything the viewer played on this site, most recent first."""
+    rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).history()
+    rows = rows.filter(media_file__in=MediaFile.objects.visible_on(tenant))
+    return rows.select_related("media_file__title", "media_file__episode__season__title")

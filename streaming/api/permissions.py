@@ -1,0 +1,30 @@
+"""Who may use the API on a site: anyone may read the catalogue; writing needs membership.
+
+DRF authenticates tokens itself (after our middleware), so membership of the request's site
+is checked here too: a token of a user of site A opens nothing on site B.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from tenants.access import may_sign_in
+
+
+def is_member(request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated and may_sign_in(user, request.tenant))
+
+
+class SiteMemberOrReadOnly(BasePermission):
+    message = "Sign in as a member of this site to do that."
+
+    def has_permission(self, request, view) -> bool:
+        if request.user and request.user.is_authenticated and not is_member(request):
+            return False  # a signed-in stranger is refused outright, even for reading
+        return request.method in SAFE_METHODS or is_member(request)
+
+
+class SiteMember(BasePermission):
+    message = "Sign in as a member of this site to do that."
+
+    def has_permission(self, request, view) -> bool:
+        return is_member(request)

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.routers import DefaultRouter
+
+from streaming.api import views
+from streaming.api.tokens import SiteTokenView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("titles", views.TitleViewSet, basename="title")
+router.register("comments", views.CommentReportViewSet, basename="comment")
+router.register("progress", views.ProgressViewSet, basename="progress")
+router.register("watchlist", views.WatchlistViewSet, basename="watchlist")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("token/", SiteTokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+]

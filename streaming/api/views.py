@@ -1,0 +1,212 @@
+"""The JSON API of one site (the request's host). Views parse, call a service, serialize."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from streaming import comments, viewer_data
+from streaming.api import serializers as s
+from streaming.api.permissions import SiteMember
+from streaming.models import Comment, Credit, Episode, MediaFile, Season, Title, WatchlistEntry
+
+MAX_QUERY_LENGTH = 200
+
+TITLE_FILTERS = [
+    OpenApiParameter("kind", str, enum=["film", "series"]),
+    OpenApiParameter("genre", str, description="genre slug"),
+    OpenApiParameter("year_from", int),
+    OpenApiParameter("year_to", int),
+    OpenApiParameter("q", str, description="words to look for (search endpoint)"),
+]
+
+
+def visible_titles(request: Request) -> QuerySet[Title]:
+    return Title.objects.visible_on(request.tenant)
+
+
+def visible_media(request: Request) -> QuerySet[MediaFile]:
+    return MediaFile.objects.visible_on(request.tenant).select_related("stored")
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) > 4:
+        raise ValidationError({name: "Give a year as four digits."})
+    return int(raw)
+
+
+@extend_schema(parameters=TITLE_FILTERS)
+class TitleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Titles this site shows: list with filters, detail, search, seasons, comments."""
+
+    serializer_class = s.TitleListSerializer
+
+    def get_queryset(self) -> QuerySet[Title]:
+        titles = visible_titles(self.request).prefetch_related("genres")
+        if self.action == "retrieve":
+            titles = titles.prefetch_related(
+                Prefetch("media_files", queryset=visible_media(self.request)),
+                Prefetch("credits", queryset=Credit.objects.select_related("person")),
+                "seasons",
+            )
+        return self._filtered(titles).order_by("-created_at", "pk")
+
+    def _filtered(self, titles: QuerySet[Title]) -> QuerySet[Title]:
+        params = self.request.query_params
+        if kind := params.get("kind"):
+            if kind not in Title.Kind.values:
+                raise ValidationError({"kind": "Use film or series."})
+            titles = titles.filter(kind=kind)
+        if genre := params.get("genre"):
+            titles = titles.filter(genres__slug=genre[:60])
+        if (year_from := _int_param(self.request, "year_from")) is not None:
+            titles = titles.filter(year__gte=year_from)
+        if (year_to := _int_param(self.request, "year_to")) is not None:
+            titles = titles.filter(year__lte=year_to)
+        return titles
+
+    def get_serializer_class(self):
+        return s.TitleDetailSerializer if self.action == "retrieve" else s.TitleListSerializer
+
+    @action(detail=False)
+    def search(self, request: Request) -> Response:
+        query = (request.query_params.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+        titles = self.get_queryset()
+        for word in query.split():
+            titles = titles.filter(Q(title__icontains=word) | Q(original_title__icontains=word))
+        page = self.paginate_queryset(titles)
+        return self.get_paginated_response(s.TitleListSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.SeasonSerializer(many=True))
+    @action(detail=True)
+    def seasons(self, request: Request, pk: str) -> Response:
+        title = get_object_or_404(visible_titles(request), pk=pk)
+        episodes = Episode.objects.prefetch_related(
+            Prefetch("media_files", queryset=visible_media(request))
+        )
+        seasons = Season.objects.filter(title=title).prefetch_related(
+            Prefetch("episodes", queryset=episodes)
+        )
+        return Response(s.SeasonSerializer(seasons, many=True, context={"request": request}).data)
+
+    @extend_schema(request=s.CommentInSerializer, responses=s.CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk: str) -> Response:
+        title = get_object_or_404(visible_titles(request), pk=pk)
+        if request.method == "POST":
+            return _post_comment(request, title)
+        shown = Comment.objects.for_tenant(request.tenant).shown()
+        top = (
+            shown.filter(title=title, parent=None)
+            .select_related("user")
+            .prefetch_related(Prefetch("replies", queryset=shown.select_related("user")))
+        )
+        page = self.paginate_queryset(top)
+        return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
+
+
+def _post_comment(request: Request, title: Title) -> Response:
+    if not SiteMember().has_permission(request, None):
+        return Response({"detail": SiteMember.message}, status=status.HTTP_403_FORBIDDEN)
+    data = s.CommentInSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    parent = None
+    if parent_id := data.validated_data.get("parent"):
+        parent = get_object_or_404(Comment.objects.for_tenant(request.tenant), pk=parent_id)
+    try:
+        comment = comments.post_comment(
+            request.tenant, request.user, title, data.validated_data["body"], parent
+        )
+    except comments.CommentRejected as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentReportViewSet(viewsets.GenericViewSet):
+    permission_classes = [SiteMember]
+    serializer_class = s.CommentSerializer
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return Comment.objects.for_tenant(self.request.tenant).shown()
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: str) -> Response:
+        comment = self.get_object()
+        comments.report_comment(
+            request.tenant, request.user, comment, str(request.data.get("reason", ""))
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProgressViewSet(viewsets.GenericViewSet):
+    """Save a playback position; list what to continue and the viewing history."""
+
+    permission_classes = [SiteMember]
+    serializer_class = s.ProgressSerializer
+
+    @extend_schema(request=s.ProgressInSerializer, responses=s.ProgressSerializer)
+    def create(self, request: Request) -> Response:
+        data = s.ProgressInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        media = get_object_or_404(visible_media(request), pk=data.validated_data["media_file"])
+        try:
+            progress = viewer_data.record_progress(
+                request.tenant,
+                request.user,
+                media,
+                data.validated_data["position"],
+                data.validated_data.get("duration"),
+            )
+        except viewer_data.ProgressRejected as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(s.ProgressSerializer(progress).data, status=status.HTTP_200_OK)
+
+    @action(detail=False, url_path="continue")
+    def continue_watching(self, request: Request) -> Response:
+        rows = viewer_data.continue_watching(request.tenant, request.user)
+        return Response(s.ProgressSerializer(rows, many=True).data)
+
+    @action(detail=False)
+    def history(self, request: Request) -> Response:
+        rows = viewer_data.history(request.tenant, request.user)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.ProgressSerializer(page, many=True).data)
+
+
+class WatchlistViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The signed-in viewer's watchlist on this site; DELETE /watchlist/<title id>/."""
+
+    permission_classes = [SiteMember]
+    serializer_class = s.WatchlistSerializer
+    lookup_field = "title_id"
+
+    def get_queryset(self) -> QuerySet[WatchlistEntry]:
+        entries = WatchlistEntry.objects.for_tenant(self.request.tenant)
+        entries = entries.filter(user=self.request.user, title__in=visible_titles(self.request))
+        return entries.select_related("title").prefetch_related("title__genres")
+
+    def create(self, request: Request) -> Response:
+        data = s.WatchlistSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        title = get_object_or_404(visible_titles(request), pk=data.validated_data["title_id"])
+        viewer_data.set_on_watchlist(request.tenant, request.user, title, True)
+        entry = self.get_queryset().get(title=title)
+        return Response(s.WatchlistSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: WatchlistEntry) -> None:
+        viewer_data.set_on_watchlist(self.request.tenant, self.request.user, instance.title, False)
