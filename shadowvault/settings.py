@@ -173,6 +173,12 @@ if MEDIA_STORAGE == "telegram" and not (TELEGRAM_CHANNEL and TELEGRAM_API_ID):
         "TELEGRAM_CHANNEL", "TELEGRAM_CHANNEL and TELEGRAM_API_ID are required for Telegram"
     )
 
+# Metadata (streaming/metadata): TMDB v3; without a key, titles stay skeletons from file names.
+TMDB_API_KEY = config.text("TMDB_API_KEY", "")
+TMDB_API_URL = config.url("TMDB_API_URL", "https://api.themoviedb.org/3", {"http", "https"})
+TMDB_LANGUAGE = config.text("TMDB_LANGUAGE", "en-US")
+TMDB_TIMEOUT = config.integer("TMDB_TIMEOUT", 10, minimum=1)
+
 # Sample media made by `manage.py bootstrap` for the demo install (later imported by ingest).
 SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
 
