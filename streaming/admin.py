@@ -3,12 +3,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from streaming import tasks
+from streaming.catalogue_merge import MergeRefused, merge_titles
 from streaming.comments import set_hidden
+from streaming.metadata.base import MetadataError
+from streaming.metadata.refresh import candidates_for, match_title
 from streaming.models import (
     Collection,
     CollectionEntry,
@@ -75,7 +83,7 @@ class TitleAdmin(OperatorOnlyAdmin):
     readonly_fields = ["poster_preview", "metadata_error", "created_at", "updated_at"]
     inlines = [SeasonInline, MediaFileInline, CreditInline]
     action_form = TitleActionForm
-    actions = ["publish", "unpublish", "add_to_collection"]
+    actions = ["publish", "unpublish", "add_to_collection", "refresh_metadata", "merge"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "original_title", "slug", "year", "status"]}),
         ("Details", {"fields": ["overview", "genres", "runtime_minutes", "content_rating"]}),
@@ -120,6 +128,67 @@ class TitleAdmin(OperatorOnlyAdmin):
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(status=Title.Status.DRAFT)
         self.message_user(request, f"Moved {count} title(s) back to draft.", messages.SUCCESS)
+
+    @admin.action(description="Refresh metadata of the selected titles (in the background)")
+    def refresh_metadata(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for title_id in ids:
+            transaction.on_commit(lambda i=title_id: tasks.refresh_metadata.delay(i))
+        self.message_user(
+            request,
+            f"Queued {len(ids)} title(s) for a metadata refresh; failures show on each title.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Merge the two selected titles (keeps the older one)")
+    def merge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        titles = list(queryset.order_by("created_at", "pk"))
+        if len(titles) != 2:
+            self.message_user(request, "Select exactly two titles to merge.", messages.ERROR)
+            return
+        try:
+            kept = merge_titles(*titles)
+        except MergeRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Merged into {kept}; nothing was lost.", messages.SUCCESS)
+
+    def get_urls(self):
+        match = path(
+            "<int:title_id>/match/",
+            self.admin_site.admin_view(self.match_view),
+            name="streaming_title_match",
+        )
+        return [match, *super().get_urls()]
+
+    def match_view(self, request: HttpRequest, title_id: int) -> HttpResponse:
+        """Search the provider and let the operator pick the right candidate."""
+        title = get_object_or_404(Title, pk=title_id)
+        if not self.has_change_permission(request, title):
+            return HttpResponse(status=403)
+        query = request.GET.get("q", title.title)[:200]
+        year = request.GET.get("year", title.year or "")
+        candidates, error = [], ""
+        try:
+            if request.method == "POST":
+                match_title(title, request.POST.get("external_id", ""))
+                self.message_user(request, f"{title} now uses the chosen metadata.")
+                return redirect(reverse("admin:streaming_title_change", args=[title.pk]))
+            year_number = int(year) if str(year).isdigit() else None
+            candidates = candidates_for(query, year_number, title.kind)
+        except MetadataError as exc:
+            error = str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Match metadata: {title}",
+            "subject": title,
+            "opts": self.model._meta,
+            "query": query,
+            "year": year,
+            "candidates": candidates,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/streaming/title/match.html", context)
 
     @admin.action(description="Add the selected titles to a collection")
     def add_to_collection(self, request: HttpRequest, queryset: QuerySet) -> None:
