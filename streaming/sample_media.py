@@ -6,6 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from streaming.models import MediaFile, Title
+from streaming.storing import store_file
+
 SAMPLE_NAME = "shadowvault-sample.mp4"
 FFMPEG_HINT = (
     "ffmpeg is not installed, so no sample video was made. Install it with "
@@ -71,3 +74,36 @@ def ensure_sample_video(folder: Path) -> Path:
     if target.exists():
         return target
     return make_sample_video(target)
+
+
+SAMPLE_TITLE = "ShadowVault Sample"
+
+
+def ensure_sample_title(folder: Path):
+    """Make the sample video a published film, so a new install has one playable title.
+
+    Ingest (issue 4) will take this over; until then the file is stored directly.
+    """
+    existing = Title.objects.filter(title=SAMPLE_TITLE).first()
+    if existing is not None:
+        return existing
+    video = ensure_sample_video(folder)
+    title = Title.objects.create(
+        title=SAMPLE_TITLE,
+        year=2026,
+        overview="Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
+        status=Title.Status.PUBLISHED,
+        runtime_minutes=1,
+    )
+    stored = store_file(video, "ShadowVault Sample.mp4", "local")
+    MediaFile.objects.create(
+        title=title,
+        stored=stored,
+        quality_label="360p",
+        width=640,
+        height=360,
+        duration_seconds=10.0,
+        video_codec="h264",
+        audio_codec="aac",
+    )
+    return title

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from streaming.models import Title
 from streaming.sample_media import SAMPLE_NAME
 from tenants.models import Domain, Tenant
 from tests.services import need_binary
@@ -68,6 +69,7 @@ def test_it_makes_a_browser_playable_sample_video(fresh_install):
     ffprobe = need_binary("ffprobe")
 
     call_command("bootstrap")
+    call_command("bootstrap")
 
     sample = fresh_install / "sample" / SAMPLE_NAME
     probe = json.loads(
@@ -80,6 +82,9 @@ def test_it_makes_a_browser_playable_sample_video(fresh_install):
     assert float(probe["format"]["duration"]) == pytest.approx(10, abs=0.5)
     head = sample.read_bytes()[:200_000]
     assert head.index(b"moov") < head.index(b"mdat"), "moov must come first (faststart)"
+    site = Tenant.objects.get(slug="default")
+    [title] = Title.objects.visible_on(site)
+    assert title.media_files.get().stored.size == sample.stat().st_size
 
 
 def test_without_ffmpeg_it_says_how_to_get_it(fresh_install, monkeypatch, capsys):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from shadowvault.broker import ensure_broker_folders
-from streaming.sample_media import SampleMediaError, ensure_sample_video
+from streaming.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
 from tenants.models import Domain, Tenant
 
 DEV_HOSTNAMES = ["localhost", "127.0.0.1"]
@@ -95,8 +95,9 @@ class Command(BaseCommand):
 
     def ensure_sample(self) -> None:
         try:
-            path = ensure_sample_video(settings.SAMPLE_MEDIA_DIR)
+            title = ensure_sample_title(settings.SAMPLE_MEDIA_DIR)
         except SampleMediaError as exc:
             self.stderr.write(self.style.WARNING(str(exc)))
         else:
-            self.stdout.write(f"Sample video: {path}")
+            path = settings.SAMPLE_MEDIA_DIR / SAMPLE_NAME
+            self.stdout.write(f"Sample video: {path} (published as “{title}”)")
