@@ -6,16 +6,19 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from shadowvault import health, views
+from streaming.search.views import title_typeahead
 from streaming.stream_view import stream_media
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("streaming.site_urls")),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("streaming.api.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),
+    path("search/typeahead", title_typeahead, name="search-typeahead"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:

@@ -82,9 +82,10 @@ class LiveSite:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def install(self) -> None:
+    def install(self, sample: bool = False) -> None:
+        """Migrate and bootstrap; `sample` also publishes the 10-second sample film (ffmpeg)."""
         self.manage("migrate", "--noinput")
-        self.manage("bootstrap", "--no-sample")
+        self.manage("bootstrap", *([] if sample else ["--no-sample"]))
 
     def start(self, *command: str, ready_path: str = "/healthz") -> subprocess.Popen:
         log = open(self.data_dir / f"process-{len(self.processes)}.log", "w")  # noqa: SIM115
@@ -124,10 +125,10 @@ class LiveSite:
 
 
 @contextmanager
-def live_site(tmp_dir: Path):
+def live_site(tmp_dir: Path, sample: bool = False):
     with scratch_database(tmp_dir) as database_url:
         site = LiveSite(tmp_dir, database_url)
-        site.install()
+        site.install(sample=sample)
         try:
             yield site
         finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,11 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from streaming import comments, viewer_data
 from streaming.api import serializers as s
 from streaming.api.permissions import SiteMember
 from streaming.models import Comment, Credit, Episode, MediaFile, Season, Title, WatchlistEntry
+from streaming.search import search_titles
 
 MAX_QUERY_LENGTH = 200
 
@@ -79,12 +81,29 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=False)
     def search(self, request: Request) -> Response:
-        query = (request.query_params.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-        titles = self.get_queryset()
-        for word in query.split():
-            titles = titles.filter(Q(title__icontains=word) | Q(original_title__icontains=word))
-        page = self.paginate_queryset(titles)
-        return self.get_paginated_response(s.TitleListSerializer(page, many=True).data)
+        """Words, prefixes and typos (see streaming.search); filters as for the list."""
+        params = request.query_params
+        page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+        size = api_settings.PAGE_SIZE
+        result = search_titles(
+            (params.get("q") or "")[:MAX_QUERY_LENGTH],
+            request.tenant,
+            kind=params.get("kind") or None,
+            genre=params.get("genre") or None,
+            year_from=_int_param(request, "year_from"),
+            year_to=_int_param(request, "year_to"),
+            limit=size,
+            offset=(page - 1) * size,
+        )
+        prefetch_related_objects(result.titles, "genres")
+        return Response(
+            {
+                "count": result.total,
+                "count_is_capped": result.total_is_capped,
+                "corrected_query": result.corrected_query,
+                "results": s.TitleListSerializer(result.titles, many=True).data,
+            }
+        )
 
     @extend_schema(responses=s.SeasonSerializer(many=True))
     @action(detail=True)

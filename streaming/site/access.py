@@ -1,0 +1,45 @@
+"""Fetch a catalogue object for the request's site and check the viewer's right in one step."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from streaming.models import MediaFile, Title
+from tenants.middleware import membership_for
+
+
+def is_member(request: HttpRequest) -> bool:
+    """Signed in as a member of this site (operators count everywhere).
+
+    MembershipMiddleware already turns non-members into anonymous users; the membership it
+    looked up is cached on the request, so this costs no query."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or membership_for(request, user) is not None
+
+
+def get_title_for(request: HttpRequest, slug: str) -> Title:
+    """A title this site shows, or 404 (drafts and titles the site hid look like no title)."""
+    title = Title.objects.visible_on(request.tenant).filter(slug=slug).first()
+    if title is None:
+        raise Http404("No such title on this site.")
+    return title
+
+
+def get_media_for(request: HttpRequest, media_id: int) -> MediaFile:
+    """A playable file of a title this site shows, with what the player page names."""
+    media = (
+        MediaFile.objects.visible_on(request.tenant)
+        .select_related("stored", "title", "episode__season__title")
+        .filter(pk=media_id)
+        .first()
+    )
+    if media is None:
+        raise Http404("No such video on this site.")
+    return media
+
+
+def owner_title(media: MediaFile) -> Title:
+    """The film, or the series an episode belongs to."""
+    return media.title if media.title_id else media.episode.season.title

@@ -1,0 +1,93 @@
+"""Browse, search and title pages: anyone may look; members also see their own state."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from streaming.models import Genre, Title
+from streaming.search import MAX_RESULTS, search_titles
+from streaming.site.access import get_title_for, is_member
+from streaming.site.browse_filters import SORTS, parse_browse_filters
+from streaming.site.forms import CommentForm
+from streaming.site.title_page import load_title_page
+
+PAGE_SIZE = 24
+MAX_QUERY_LENGTH = 200
+
+
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    genres = list(Genre.objects.all())
+    filters = parse_browse_filters(request.GET, genres)
+    for problem in filters.problems:
+        messages.warning(request, problem)
+    titles = filters.apply(Title.objects.visible_on(request.tenant))
+    page = Paginator(titles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "streaming/browse.html",
+        {
+            "page": page,
+            "filters": filters,
+            "genres": genres,
+            "kinds": Title.Kind.choices,
+            "sorts": [(key, label) for key, (label, _) in SORTS.items()],
+        },
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    page_number = _page_number(request.GET.get("page"))
+    result, pages = None, 0
+    if query:
+        result = _search_page(query, request.tenant, page_number)
+        pages = math.ceil(min(result.total, MAX_RESULTS) / PAGE_SIZE)
+        if pages and page_number > pages:  # an old link past the end shows the last page
+            page_number = pages
+            result = _search_page(query, request.tenant, page_number)
+    return render(
+        request,
+        "streaming/search.html",
+        {
+            "query": query,
+            "result": result,
+            "page_number": page_number,
+            "pages": pages,
+            "has_previous": page_number > 1,
+            "has_next": page_number < pages,
+        },
+    )
+
+
+def _search_page(query: str, tenant, page_number: int):
+    return search_titles(query, tenant, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+
+
+def _page_number(raw: str | None) -> int:
+    if raw and raw.isdigit() and len(raw) < 6:
+        return max(int(raw), 1)
+    return 1
+
+
+@require_GET
+def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    title = get_title_for(request, slug)
+    return render_title_page(request, title, CommentForm())
+
+
+def render_title_page(
+    request: HttpRequest, title: Title, comment_form: CommentForm, status: int = 200
+) -> HttpResponse:
+    """The title page; the comment view renders it too, with a form that kept its input."""
+    member = is_member(request)
+    page = load_title_page(request.tenant, title, request.user if member else None)
+    context = {"title": title, "page": page, "comment_form": comment_form, "is_member": member}
+    return render(request, "streaming/title_detail.html", context, status=status)

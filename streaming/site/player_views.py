@@ -1,0 +1,110 @@
+"""The player page and the two small endpoints its script calls.
+
+Progress arrives as a form-encoded POST with the CSRF token in the body: the page saves on
+leave with `navigator.sendBeacon`, which cannot set headers (so no X-CSRFToken), but Django's
+CSRF middleware reads `csrfmiddlewaretoken` from a form body. The view stays CSRF-protected
+(no exemption), and the same endpoint serves the periodic `fetch` saves.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from streaming import viewer_data
+from streaming.models import MediaFile
+from streaming.site.access import get_media_for, is_member, owner_title
+
+MEMBERS_ONLY = "Sign in as a member of this site to watch."
+
+
+def renew_after(lifetime: int) -> int:
+    """Seconds after which the page asks for a fresh link: well before it expires (a tenth of
+    its life, at most ten minutes), so a slow network still has time to fetch a new one."""
+    return max(int(lifetime - min(lifetime * 0.1, 600)), 1)
+
+
+def _link_facts(request: HttpRequest, media: MediaFile, subtitles) -> dict:
+    lifetime = settings.MEDIA_LINK_LIFETIME
+    return {
+        "src": media.stored.link_for(request),
+        "expiresIn": lifetime,
+        "renewIn": renew_after(lifetime),
+        "subtitles": {str(sub.pk): sub.stored.link_for(request) for sub in subtitles},
+    }
+
+
+@never_cache  # the page carries expiring links and a CSRF token
+@require_GET
+def watch(request: HttpRequest, media_id: int) -> HttpResponse:
+    if not is_member(request):
+        return redirect_to_login(request.get_full_path())
+    media = get_media_for(request, media_id)
+    title = owner_title(media)
+    subtitles = list(media.subtitles.select_related("stored"))
+    siblings = MediaFile.objects.filter(title_id=media.title_id, episode_id=media.episode_id)
+    config = {
+        "mediaId": media.pk,
+        "resumeAt": viewer_data.resume_position(request.tenant, request.user, media),
+        "duration": media.duration_seconds,
+        "linkUrl": reverse("watch-link", args=[media.pk]),
+        "progressUrl": reverse("watch-progress", args=[media.pk]),
+        "csrfToken": get_token(request),
+        **_link_facts(request, media, subtitles),
+    }
+    return render(
+        request,
+        "streaming/watch.html",
+        {
+            "media": media,
+            "title": title,
+            "subtitles": [(sub, config["subtitles"][str(sub.pk)]) for sub in subtitles],
+            "versions": list(siblings.order_by("-height", "pk")),
+            "player_config": config,
+        },
+    )
+
+
+@never_cache
+@require_GET
+def fresh_link(request: HttpRequest, media_id: int) -> JsonResponse:
+    """A new signed link for the playing file (and its subtitles), before the old one expires."""
+    if not is_member(request):
+        return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    media = get_media_for(request, media_id)
+    return JsonResponse(_link_facts(request, media, media.subtitles.select_related("stored")))
+
+
+@require_POST
+def save_progress(request: HttpRequest, media_id: int) -> HttpResponse:
+    if not is_member(request):
+        return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    media = get_media_for(request, media_id)
+    position = _seconds(request.POST.get("position"))
+    if position is None:
+        return JsonResponse({"detail": "Send the position in seconds."}, status=400)
+    try:
+        viewer_data.record_progress(
+            request.tenant, request.user, media, position, _seconds(request.POST.get("duration"))
+        )
+    except viewer_data.ProgressRejected as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    return HttpResponse(status=204)
+
+
+def _seconds(raw: str | None) -> float | None:
+    """A finite, non-negative number of seconds, or None (browsers report NaN and Infinity
+    for the duration of a stream whose length they do not know yet)."""
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None

@@ -1,0 +1,77 @@
+"""Everything a title page shows, loaded in a fixed number of queries however big the title
+(seasons, episodes, versions, cast, comments) or the catalogue grows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from streaming.models import (
+    Comment,
+    Credit,
+    Episode,
+    Genre,
+    MediaFile,
+    Season,
+    Title,
+    WatchlistEntry,
+)
+
+COMMENTS_SHOWN = 50  # the latest top-level comments; older ones wait for a "more" link
+CAST_SHOWN = 12
+
+
+@dataclass
+class TitlePage:
+    genres: list[Genre]
+    versions: list[MediaFile]
+    seasons: list[Season]
+    cast: list[Credit]
+    comments: list[Comment]  # oldest first, each with its replies prefetched
+    on_watchlist: bool
+
+    @property
+    def play_media(self) -> MediaFile | None:
+        """What the big Play button starts: the best version of a film, or the first
+        episode with a file (specials, season 0, are not where a series starts)."""
+        if self.versions:
+            return self.versions[0]
+        for season in self.seasons:
+            if season.number == 0:
+                continue
+            for episode in season.episodes.all():
+                if files := episode.media_files.all():
+                    return files[0]
+        return None
+
+
+def load_title_page(tenant, title: Title, member=None) -> TitlePage:
+    """`member`: the signed-in member of `tenant`, or None for a visitor."""
+    episodes = Episode.objects.prefetch_related(
+        Prefetch("media_files", queryset=MediaFile.objects.order_by("-height", "pk"))
+    )
+    shown = Comment.objects.for_tenant(tenant).shown()
+    latest = (
+        shown.filter(title=title, parent=None)
+        .select_related("user")
+        .prefetch_related(Prefetch("replies", queryset=shown.select_related("user")))
+        .order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
+    )
+    watchlist = WatchlistEntry.objects.for_tenant(tenant).filter(user=member, title=title)
+    return TitlePage(
+        genres=list(title.genres.all()),
+        versions=list(MediaFile.objects.filter(title=title)),
+        seasons=list(
+            Season.objects.filter(title=title).prefetch_related(
+                Prefetch("episodes", queryset=episodes)
+            )
+        ),
+        cast=list(
+            Credit.objects.filter(title=title, role=Credit.Role.CAST).select_related("person")[
+                :CAST_SHOWN
+            ]
+        ),
+        comments=list(reversed(list(latest))),
+        on_watchlist=member is not None and watchlist.exists(),
+    )

@@ -1,0 +1,53 @@
+"""What a member does on a title page: keep it on the watchlist, comment on it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from streaming import comments, viewer_data
+from streaming.models import Comment
+from streaming.site.access import get_title_for, is_member
+from streaming.site.catalogue_views import render_title_page
+from streaming.site.forms import CommentForm
+
+
+@require_POST
+def toggle_watchlist(request: HttpRequest, slug: str) -> HttpResponse:
+    title = get_title_for(request, slug)
+    title_url = reverse("title-page", args=[title.slug])
+    if not is_member(request):
+        return redirect_to_login(title_url)
+    wanted = request.POST.get("wanted") == "1"
+    viewer_data.set_on_watchlist(request.tenant, request.user, title, wanted)
+    if wanted:
+        messages.success(request, f"“{title.title}” is on your watchlist.")
+    else:
+        messages.success(request, f"“{title.title}” is off your watchlist.")
+    return redirect(title_url)
+
+
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    title = get_title_for(request, slug)
+    title_url = reverse("title-page", args=[title.slug])
+    if not is_member(request):
+        return redirect_to_login(title_url + "#comments")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render_title_page(request, title, form, status=400)
+    parent = None
+    if parent_id := form.cleaned_data.get("parent"):
+        parent = get_object_or_404(Comment.objects.for_tenant(request.tenant), pk=parent_id)
+    try:
+        comment = comments.post_comment(
+            request.tenant, request.user, title, form.cleaned_data["body"], parent
+        )
+    except comments.CommentRejected as exc:
+        form.add_error("body", str(exc))  # the page keeps what was written
+        return render_title_page(request, title, form, status=400)
+    return redirect(f"{title_url}#comment-{comment.pk}")
