@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -26,6 +25,8 @@ class RemoteDouble(StorageBackend):
     def __init__(self, fail_first: int = 0) -> None:
         self.reads = 0
         self.fail_first = fail_first
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     def save(self, source, key, progress=None):
         raise NotImplementedError
@@ -36,7 +37,10 @@ class RemoteDouble(StorageBackend):
     async def read_part(self, key, part, start, stop, chunk_size):
         self.reads += 1
         attempt = self.reads
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
         await asyncio.sleep(LATENCY)
+        self.in_flight -= 1
         if attempt <= self.fail_first:
             raise BackendUnavailable("timed out")
         yield BODY[start:stop]
@@ -49,16 +53,14 @@ async def read_slices(buffer: SliceBuffer, backend: StorageBackend, count: int) 
     ]
 
 
-def test_slices_come_back_exact_and_faster_than_one_round_trip_each():
+def test_slices_come_back_exact_with_round_trips_overlapping():
     backend = RemoteDouble()
-    started = time.monotonic()
 
     slices = asyncio.run(read_slices(SliceBuffer(depth=4), backend, 9))
 
-    elapsed = time.monotonic() - started
     assert b"".join(slices) == BODY
     assert backend.reads == 9  # every slice fetched once, none twice
-    assert elapsed < 9 * LATENCY * 0.6, f"{elapsed:.2f}s: read-ahead did not overlap fetches"
+    assert backend.most_in_flight >= 3, "read-ahead did not overlap the round trips"
 
 
 def test_a_failed_fetch_is_not_kept_and_the_next_ask_retries():
