@@ -148,7 +148,9 @@ MEDIA_LINK_LIFETIME = config.integer("MEDIA_LINK_LIFETIME", 6 * 3600, minimum=60
 # True when the stream process sits behind the nginx gateway (deploy/nginx): it then answers
 # with X-Accel-Redirect and lets nginx send or cache the bytes.
 STREAM_BEHIND_GATEWAY = config.boolean("STREAM_BEHIND_GATEWAY", default=False)
-STREAM_CHUNK_SIZE = 1024 * 1024
+# Bytes read and sent at a time when Django streams itself (no gateway). Each stalled viewer
+# holds about one chunk: 128 KiB keeps 200 slow viewers under 300 MB (bench/stream.py).
+STREAM_CHUNK_SIZE = config.integer("STREAM_CHUNK_SIZE", 128 * 1024, minimum=4096)
 STREAM_BACKEND_TIMEOUT = config.integer("STREAM_BACKEND_TIMEOUT", 30, minimum=1)
 S3_BUCKET = config.text("S3_BUCKET", "")
 S3_ENDPOINT_URL = config.url("S3_ENDPOINT_URL", None, {"http", "https"})

@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from streaming.models import MediaFile, Title
-from streaming.storing import store_file
+from streaming.models import Title
+from streaming.storing import publish_as_film, store_file
 
 SAMPLE_NAME = "shadowvault-sample.mp4"
 FFMPEG_HINT = (
@@ -88,17 +88,10 @@ def ensure_sample_title(folder: Path):
     if existing is not None:
         return existing
     video = ensure_sample_video(folder)
-    title = Title.objects.create(
-        title=SAMPLE_TITLE,
-        year=2026,
-        overview="Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
-        status=Title.Status.PUBLISHED,
-        runtime_minutes=1,
-    )
     stored = store_file(video, "ShadowVault Sample.mp4", "local")
-    MediaFile.objects.create(
-        title=title,
-        stored=stored,
+    media = publish_as_film(
+        stored,
+        SAMPLE_TITLE,
         quality_label="360p",
         width=640,
         height=360,
@@ -106,4 +99,9 @@ def ensure_sample_title(folder: Path):
         video_codec="h264",
         audio_codec="aac",
     )
-    return title
+    Title.objects.filter(pk=media.title_id).update(
+        year=2026,
+        runtime_minutes=1,
+        overview="Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
+    )
+    return media.title

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from streaming.models import StoredObject, link_name_for
+from streaming.models import MediaFile, StoredObject, Title, link_name_for
 from streaming.storage import get_backend
 from streaming.storage.base import Progress
 
@@ -55,3 +55,10 @@ def store_file(
     except Exception:
         backend.delete(saved.key, saved.parts)
         raise
+
+
+def publish_as_film(stored: StoredObject, name: str, **facts) -> MediaFile:
+    """Make a stored file watchable: a published film with this file as its one version."""
+    with transaction.atomic():
+        film = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
+        return MediaFile.objects.create(title=film, stored=stored, **facts)

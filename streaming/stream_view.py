@@ -180,7 +180,8 @@ async def _respond(request, obj, body: AsyncIterator[bytes], status: int, length
 async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     try:
         if first:
-            yield first
+            chunk, first = first, b""  # hold no reference to it for the rest of the response
+            yield chunk
         async for chunk in rest:
             yield chunk
     finally:

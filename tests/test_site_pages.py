@@ -449,12 +449,12 @@ def test_odd_search_input_is_not_a_server_error(on_alpha, heat, query):
     assert on_alpha.get("/search/", {"q": query}).status_code == 200
 
 
-def test_the_search_box_offers_typeahead_from_the_api(on_alpha, heat):
+def test_the_search_box_offers_typeahead(on_alpha, heat):
     page = on_alpha.get("/search/").content.decode()
 
-    assert 'data-suggest-url="/api/titles/search/"' in page
+    assert 'data-suggest-url="/search/typeahead"' in page
     assert 'data-title-url="/title/__slug__/"' in page
-    assert on_alpha.get("/api/titles/search/?q=hea").json()["results"][0]["slug"] == heat.slug
+    assert on_alpha.get("/search/typeahead?q=hea").json()["results"][0]["slug"] == heat.slug
 
 
 # --- constant query counts -----------------------------------------------------------------

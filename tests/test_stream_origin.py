@@ -225,7 +225,7 @@ class CountingBackend(StorageBackend):
             yield bytes(min(chunk_size, stop - offset))
 
 
-def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, monkeypatch):
+def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, monkeypatch, settings):
     media.size = 1024**3
     media.parts = [{"size": 1024**3, "ref": {}}]
     media.save(update_fields=["size", "parts"])
@@ -240,5 +240,7 @@ def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, monkeypatch):
     after_close = CountingBackend.chunks
     time.sleep(1)
 
+    read_bytes = after_close * settings.STREAM_CHUNK_SIZE
     assert CountingBackend.chunks == after_close, "reads went on after the viewer left"
-    assert after_close < 16, f"{after_close} chunks read for a viewer who took 1 MiB"
+    # What socket buffers held is read ahead of the viewer; far less than the 1 GiB file.
+    assert read_bytes < 16 * 1024 * 1024, f"{read_bytes} bytes read for a viewer who took 1 MiB"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from streaming.signing import signed_link
 from streaming.storage.base import StorageError
-from streaming.storing import store_file
+from streaming.storing import publish_as_film, store_file
 
 
 class Command(BaseCommand):
@@ -22,13 +22,26 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The file to store.")
         parser.add_argument("--name", help="The name viewers see (default: the file's name).")
         parser.add_argument(
+            "--publish",
+            metavar="TITLE",
+            help="Also publish it as a film with this title (sites serve only published media).",
+        )
+        parser.add_argument(
             "--backend",
             choices=["local", "s3", "telegram"],
             default=None,
             help="default: MEDIA_STORAGE",
         )
 
-    def handle(self, *args, path: Path, name: str | None, backend: str | None, **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        name: str | None,
+        backend: str | None,
+        publish: str | None,
+        **options,
+    ):
         if not path.is_file():
             raise CommandError(f"{path} is not a readable file")
 
@@ -42,4 +55,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write("")
         self.stdout.write(f"id: {stored.pk}")
+        if publish:
+            media = publish_as_film(stored, publish)
+            self.stdout.write(f"published as film {media.title.pk}: {media.title}")
+        else:
+            self.stdout.write("not attached to a title yet: sites serve it once it is published")
         self.stdout.write(f"link: {signed_link(stored.media_uri)}")
