@@ -7,6 +7,7 @@ each site has its own admin; olivia is an operator (superuser) with no membershi
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.test import Client
 from streaming.models import MediaFile, StoredObject, Title
 from tenants.models import Domain, Membership, Tenant
 from tests.services import need, port_open
+from tests.tmdb_double import API_KEY, TMDBDouble
 
 PASSWORD = "correct horse battery staple"
 
@@ -91,6 +93,23 @@ def on_alpha(alpha) -> Client:
 @pytest.fixture
 def on_beta(beta) -> Client:
     return Client(HTTP_HOST="b.test")
+
+
+@pytest.fixture
+def tmdb(settings):
+    """A local double of TMDB v3 (tests/tmdb_double.py), with the settings pointing at it."""
+    # A private cache per test: a cached answer must never hide what the server was asked.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"tmdb-{uuid.uuid4()}",
+        }
+    }
+    with TMDBDouble() as double:
+        settings.TMDB_API_KEY = API_KEY
+        settings.TMDB_API_URL = double.url
+        settings.TMDB_LANGUAGE = "en-US"
+        yield double
 
 
 @pytest.fixture

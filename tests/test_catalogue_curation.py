@@ -22,21 +22,6 @@ from streaming.models import (
     WatchlistEntry,
 )
 from streaming.viewer_data import record_progress, resume_position
-from tests.tmdb_double import API_KEY, TMDBDouble
-
-
-@pytest.fixture
-def tmdb(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"curation-{uuid.uuid4()}",
-        }
-    }
-    with TMDBDouble() as double:
-        settings.TMDB_API_KEY = API_KEY
-        settings.TMDB_API_URL = double.url
-        yield double
 
 
 def media(title: Title | None = None, episode: Episode | None = None) -> MediaFile:

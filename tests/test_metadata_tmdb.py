@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 import socket
-import uuid
 
 import pytest
 from PIL import Image
@@ -21,23 +20,7 @@ from streaming.metadata.base import (
 )
 from streaming.metadata.tmdb import TMDBProvider
 from streaming.models import Credit, Genre, Person, Season, Title
-from tests.tmdb_double import API_KEY, READ_TOKEN, TMDBDouble
-
-
-@pytest.fixture
-def tmdb(settings):
-    # A private cache per test: a cached answer must never hide what the server was asked.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"tmdb-{uuid.uuid4()}",
-        }
-    }
-    with TMDBDouble() as double:
-        settings.TMDB_API_KEY = API_KEY
-        settings.TMDB_API_URL = double.url
-        settings.TMDB_LANGUAGE = "en-US"
-        yield double
+from tests.tmdb_double import READ_TOKEN, TMDBDouble
 
 
 @pytest.fixture
