@@ -57,7 +57,7 @@ SEEK_P99_MAX_RATIO = 3.0  # (b) seek p99 <= 3x (a)'s
 RSS_TARGET_MB = 300
 CASES = {
     "a": "(a) nginx static file (reference)",
-    "b": "(b) gateway + local (X-Accel-Redirect)",
+    "b": "(b) gateway + local (nginx sends the file)",
     "c": "(c) gateway + S3, cache cold",
     "d": "(d) gateway + S3, cache warm",
     "e": "(e) origin B alone (Django streams)",

@@ -38,6 +38,7 @@ class GatewayOptions:
     access_log: str = "off"
     mime_types: str = "/etc/nginx/mime.types"
     max_body: str = "100m"
+    authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
     user: str = ""  # nginx started as root drops to this user (default: nobody)
 
 
@@ -63,7 +64,7 @@ def render(options: GatewayOptions) -> str:
 
 def write(options: GatewayOptions, output: Path) -> Path:
     """Write the config privately (it holds LINK_SECRET) and make nginx's folders."""
-    for folder in ("", "cache"):
+    for folder in ("", "cache", "authorize"):
         (Path(options.run_dir) / folder).mkdir(parents=True, exist_ok=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

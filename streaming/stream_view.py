@@ -1,11 +1,13 @@
 """GET/HEAD /media/<id>/<name>: signed, ranged delivery of stored media (RFC 9110).
 
-Three ways a request is answered:
-- from nginx's slice fetcher (it carries the gateway token): the bytes of the asked range;
-- behind the gateway, from a viewer: an X-Accel-Redirect, to the file itself for local storage
-  (nginx sendfiles it) or to the slice-cached location for remote storage;
-- without a gateway: the bytes, streamed with back-pressure.
-A viewer's request must carry a valid signature and the object must be visible on the site.
+Three kinds of request reach this view:
+- nginx's auth_request (it carries the authorize token; nginx checked the signature): a 200
+  whose headers say whether the site may serve the object and, for local files, the path
+  nginx sends itself;
+- nginx's slice fetcher (it carries the gateway token): the bytes of the asked 1 MiB slice,
+  with read-ahead for remote storage;
+- a viewer, when no gateway is in front: the signature and the site are checked here and the
+  bytes are streamed with back-pressure.
 """
 
 from __future__ import annotations
@@ -29,8 +31,7 @@ from streaming.storage.base import BackendUnavailable, ObjectMissing, StorageBac
 logger = logging.getLogger(__name__)
 
 GATEWAY_HEADER = "X-ShadowVault-Gateway"
-LOCAL_PREFIX = "/_local/"
-SLICES_PREFIX = "/_slices/"
+AUTHORIZE_HEADER = "X-ShadowVault-Authorize"
 CACHE_CONTROL = "public, max-age=86400, immutable"  # an object's bytes never change
 
 
@@ -41,6 +42,30 @@ def _plain(status: int, message: str) -> HttpResponse:
 def _from_gateway(request: HttpRequest) -> bool:
     sent = request.headers.get(GATEWAY_HEADER, "")
     return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
+
+
+def _is_authorize_request(request: HttpRequest) -> bool:
+    sent = request.headers.get(AUTHORIZE_HEADER, "")
+    return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
+
+
+def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) -> HttpResponse:
+    """For nginx's auth_request (the signature was checked there): always 200, with headers
+    saying whether the site may serve the object and where nginx finds its bytes."""
+    response = HttpResponse(status=200)
+    if obj is None:
+        response["X-ShadowVault-Status"] = "404"
+        return response
+    path = backend.local_path(obj.key) if len(obj.part_list) == 1 else None
+    response["X-ShadowVault-Status"] = "200"
+    response["X-ShadowVault-Local"] = str(path) if path is not None else ""
+    response["X-ShadowVault-Disposition"] = _disposition(obj)
+    return response
+
+
+def _disposition(obj: StoredObject) -> str:
+    # inline, with an ASCII name and the RFC 6266 UTF-8 form; never a storage key or URL.
+    return f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.filename)}"
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse | None:
@@ -60,36 +85,23 @@ async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpR
         response["Allow"] = "GET, HEAD"
         return response
     from_gateway = _from_gateway(request)
-    if not from_gateway and (problem := _link_problem(request)):
+    authorizing = _is_authorize_request(request)
+    if not (from_gateway or authorizing) and (problem := _link_problem(request)):
         return problem
     obj = await StoredObject.objects.visible_on(request.tenant).filter(pk=object_id).afirst()
     if obj is None or obj.link_name != name:
-        return _plain(404, "No such media.")
+        return _authorize_answer(None, None) if authorizing else _plain(404, "No such media.")
     backend = get_backend(obj.backend)
-    if settings.STREAM_BEHIND_GATEWAY and not from_gateway:
-        return _accel_redirect(obj, backend)
+    if authorizing:
+        return _authorize_answer(obj, backend)
     return await _serve_bytes(request, obj, backend, from_gateway)
 
 
 def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
     response["Content-Type"] = obj.content_type
-    # inline, with an ASCII name and the RFC 6266 UTF-8 form; never a storage key or URL.
-    response["Content-Disposition"] = (
-        f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.filename)}"
-    )
+    response["Content-Disposition"] = _disposition(obj)
     response["Cache-Control"] = CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _accel_redirect(obj: StoredObject, backend: StorageBackend) -> HttpResponse:
-    path = backend.local_path(obj.key) if len(obj.part_list) == 1 else None
-    if path is not None:
-        target = LOCAL_PREFIX + quote(obj.key)
-    else:
-        target = SLICES_PREFIX + f"{obj.pk}/{obj.link_name}"
-    response = _identity_headers(HttpResponse(), obj)
-    response["X-Accel-Redirect"] = target
     return response
 
 

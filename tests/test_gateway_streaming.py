@@ -13,6 +13,7 @@ from contextlib import ExitStack
 import pytest
 
 from streaming import signing
+from streaming.models import TitleHiding
 from streaming.storage import get_backend
 from streaming.storage.telegram import TelegramBackend
 from streaming.storing import store_file
@@ -148,3 +149,21 @@ def test_a_remote_slice_is_fetched_once_then_served_from_cache(gateway, backend)
     assert other_viewer.body == first.body
     if name == "telegram":
         assert remote.get_file_calls == calls_after_first, "a cached slice reached Telegram"
+
+
+def test_media_of_a_title_the_site_hides_is_404_through_the_gateway(gateway, alpha):
+    port, stored = gateway
+    TitleHiding.objects.create(tenant=alpha, title=stored.media.title)
+
+    answer = fetch(port, link(stored), {"Range": "bytes=0-9"})
+
+    assert answer.status == 404
+
+
+def test_the_gateway_names_the_file_for_the_browser(gateway):
+    port, stored = gateway
+
+    answer = fetch(port, link(stored), {"Range": "bytes=0-9"})
+
+    assert answer.headers["content-disposition"].startswith('inline; filename="Film.mp4"')
+    assert answer.headers["content-type"] == "video/mp4"

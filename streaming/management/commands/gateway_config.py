@@ -13,8 +13,8 @@ from streaming.gateway import GatewayOptions, render, write
 class Command(BaseCommand):
     help = (
         "Render the nginx gateway configuration (signed-link check, 1 MiB slice cache, "
-        "X-Accel-Redirect for local files, site and stream upstreams) for the current "
-        "settings. Run it again after changing LINK_SECRET or a site's link binding. "
+        "auth_request to the origin, local files sent by nginx, site and stream upstreams) for "
+        "the current settings. Run it again after changing LINK_SECRET or a site's link binding. "
         "Start nginx with: nginx -c <output> -g 'daemon off;'"
     )
 
