@@ -145,8 +145,8 @@ MEDIA_URL = "uploads/"
 # Media storage and streaming (see README, "Streaming").
 MEDIA_STORAGE = config.choice("MEDIA_STORAGE", "local", {"local", "s3", "telegram"})
 MEDIA_LINK_LIFETIME = config.integer("MEDIA_LINK_LIFETIME", 6 * 3600, minimum=60)
-# True when the stream process sits behind the nginx gateway (deploy/nginx): it then answers
-# with X-Accel-Redirect and lets nginx send or cache the bytes.
+# True when the stream process sits behind the nginx gateway (deploy/nginx): the viewer's
+# address (for links bound to it) then comes from nginx's X-Real-IP header.
 STREAM_BEHIND_GATEWAY = config.boolean("STREAM_BEHIND_GATEWAY", default=False)
 # Bytes read and sent at a time when Django streams itself (no gateway). Each stalled viewer
 # holds about one chunk: 128 KiB keeps 200 slow viewers under 300 MB (bench/stream.py).
