@@ -92,16 +92,16 @@ def ensure_sample_title(folder: Path):
     media = publish_as_film(
         stored,
         SAMPLE_TITLE,
+        title_fields={
+            "year": 2026,
+            "runtime_minutes": 1,
+            "overview": "Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
+        },
         quality_label="360p",
         width=640,
         height=360,
         duration_seconds=10.0,
         video_codec="h264",
         audio_codec="aac",
-    )
-    Title.objects.filter(pk=media.title_id).update(
-        year=2026,
-        runtime_minutes=1,
-        overview="Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
     )
     return media.title

@@ -57,8 +57,13 @@ def store_file(
         raise
 
 
-def publish_as_film(stored: StoredObject, name: str, **facts) -> MediaFile:
-    """Make a stored file watchable: a published film with this file as its one version."""
+def publish_as_film(
+    stored: StoredObject, name: str, title_fields: dict | None = None, **facts
+) -> MediaFile:
+    """Make a stored file watchable: a published film with this file as its one version.
+    `title_fields` go on the film (year, overview...), `facts` on the media file."""
     with transaction.atomic():
-        film = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
+        film = Title.objects.create(
+            title=name, status=Title.Status.PUBLISHED, **(title_fields or {})
+        )
         return MediaFile.objects.create(title=film, stored=stored, **facts)

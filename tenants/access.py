@@ -12,6 +12,17 @@ def is_operator(request: HttpRequest) -> bool:
     return user.is_active and user.is_superuser
 
 
+def is_member(request: HttpRequest) -> bool:
+    """Signed in as a member of the request's site (operators count everywhere).
+
+    MembershipMiddleware already makes non-members anonymous; the membership it looked up is
+    cached on the request, so this costs no query."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or membership_for(request, user) is not None
+
+
 def is_site_admin(request: HttpRequest) -> bool:
     """An operator, or a member with the admin role on the request's site."""
     user = request.user

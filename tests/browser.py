@@ -19,6 +19,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 

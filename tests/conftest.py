@@ -15,6 +15,7 @@ from django.test import Client
 
 from streaming.models import MediaFile, StoredObject, Title
 from tenants.models import Domain, Membership, Tenant
+from tests.browser import chromium
 from tests.services import need, port_open
 from tests.tmdb_double import API_KEY, TMDBDouble
 
@@ -110,6 +111,13 @@ def tmdb(settings):
         settings.TMDB_API_URL = double.url
         settings.TMDB_LANGUAGE = "en-US"
         yield double
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (tests/browser.py)."""
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

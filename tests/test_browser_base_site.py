@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.browser import WatchedPage, chromium
+from tests.browser import PHONE, WatchedPage
 from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
 
 
 @pytest.fixture(scope="module")
@@ -15,12 +13,6 @@ def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-site")) as site:
         site.serve()
         yield site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.mark.parametrize("path", ["/", "/account/login/", "/account/signup/", "/no-such-page/"])

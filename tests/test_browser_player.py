@@ -8,13 +8,12 @@ import time
 
 import pytest
 
-from tests.browser import WatchedPage, chromium
+from tests.browser import PHONE, WatchedPage
 from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
 
 # Adds to the install what the sample film cannot show: a film long enough to resume (positions
 # under 30 s are not worth resuming), with English subtitles, and a film whose file is missing.
@@ -73,12 +72,6 @@ def site(tmp_path_factory):
         site.films = json.loads(site.manage("shell", "-c", EXTRA_FILMS).strip().splitlines()[-1])
         site.serve()
         yield site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def signed_in(site, browser, **options) -> WatchedPage:

@@ -18,9 +18,10 @@ class SiteMemberOrReadOnly(BasePermission):
     message = "Sign in as a member of this site to do that."
 
     def has_permission(self, request, view) -> bool:
-        if request.user and request.user.is_authenticated and not is_member(request):
-            return False  # a signed-in stranger is refused outright, even for reading
-        return request.method in SAFE_METHODS or is_member(request)
+        if not (request.user and request.user.is_authenticated):
+            return request.method in SAFE_METHODS
+        # A signed-in stranger is refused outright, even for reading.
+        return is_member(request)
 
 
 class SiteMember(BasePermission):

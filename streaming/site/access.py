@@ -5,18 +5,6 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from streaming.models import MediaFile, Title
-from tenants.middleware import membership_for
-
-
-def is_member(request: HttpRequest) -> bool:
-    """Signed in as a member of this site (operators count everywhere).
-
-    MembershipMiddleware already turns non-members into anonymous users; the membership it
-    looked up is cached on the request, so this costs no query."""
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or membership_for(request, user) is not None
 
 
 def get_title_for(request: HttpRequest, slug: str) -> Title:

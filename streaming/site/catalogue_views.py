@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET
 
 from streaming.models import Genre, Title
 from streaming.search import MAX_RESULTS, search_titles
-from streaming.site.access import get_title_for, is_member
+from streaming.site.access import get_title_for
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
 from streaming.site.title_page import load_title_page
+from tenants.access import is_member
 
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 200

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from streaming import viewer_data
 from streaming.models import MediaFile
-from streaming.site.access import get_media_for, is_member, owner_title
+from streaming.site.access import get_media_for, owner_title
+from tenants.access import is_member
 
 MEMBERS_ONLY = "Sign in as a member of this site to watch."
 

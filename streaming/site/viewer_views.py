@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from streaming import comments, viewer_data
 from streaming.models import Comment
-from streaming.site.access import get_title_for, is_member
+from streaming.site.access import get_title_for
 from streaming.site.catalogue_views import render_title_page
 from streaming.site.forms import CommentForm
+from tenants.access import is_member
 
 
 @require_POST
