@@ -119,6 +119,11 @@ def _sqlite_options(name: str, config: dict) -> dict:
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is a file too (next to the real one), not Django's in-memory
+    # default: tests start real worker processes that must see the same database.
+    real = Path(config["NAME"]) if config["NAME"] != ":memory:" else None
+    if real is not None:
+        config["TEST"] = {"NAME": str(real.with_name(f"test-{real.name}"))}
     return config
 
 

@@ -181,6 +181,40 @@ TMDB_API_URL = config.url("TMDB_API_URL", "https://api.themoviedb.org/3", {"http
 TMDB_LANGUAGE = config.text("TMDB_LANGUAGE", "en-US")
 TMDB_TIMEOUT = config.integer("TMDB_TIMEOUT", 10, minimum=1)
 
+# Ingest (streaming/ingest, see docs/ingest.md): URLs and files to playable, stored videos.
+# Each job works in its own folder under INGEST_WORK_DIR; folders a crash left are swept.
+INGEST_WORK_DIR: Path = config.directory("INGEST_WORK_DIR", DATA_DIR / "ingest")
+# The admin's "import a folder" lists folders under this one and nothing outside it.
+INGEST_IMPORT_DIR: Path = config.directory("INGEST_IMPORT_DIR", DATA_DIR / "import")
+INGEST_MAX_BYTES = config.integer("INGEST_MAX_BYTES", 50 * 1024**3, minimum=1024)
+# A download stops (and fails) when the work disk would drop below this much free space.
+INGEST_MIN_FREE_BYTES = config.integer("INGEST_MIN_FREE_BYTES", 2 * 1024**3, minimum=0)
+INGEST_CONNECT_TIMEOUT = config.integer("INGEST_CONNECT_TIMEOUT", 15, minimum=1)
+# A server that sends nothing for this long has stalled: the connection is dropped and resumed.
+INGEST_STALL_TIMEOUT = config.integer("INGEST_STALL_TIMEOUT", 60, minimum=1)
+INGEST_DOWNLOAD_RETRIES = config.integer("INGEST_DOWNLOAD_RETRIES", 5, minimum=0)
+# Hosts (names, or IP addresses / CIDR networks) the SSRF guard lets through even when they
+# are private, loopback or link-local: e.g. a NAS on the LAN. Empty by default.
+INGEST_ALLOWED_HOSTS = config.string_list("INGEST_ALLOWED_HOSTS", [])
+# aria2c (Debian package aria2) downloads in parallel segments when installed; "off" never.
+INGEST_ARIA2 = config.choice("INGEST_ARIA2", "auto", {"auto", "off"})
+INGEST_ARIA2_CONNECTIONS = config.integer("INGEST_ARIA2_CONNECTIONS", 8, minimum=1)
+INGEST_TRANSCODE_PRESET = config.choice(
+    "INGEST_TRANSCODE_PRESET",
+    "veryfast",
+    {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"},
+)
+INGEST_TRANSCODE_CRF = config.integer("INGEST_TRANSCODE_CRF", 22, minimum=0)
+# Longest a processing step may run before it is stopped (Celery soft time limit), seconds.
+INGEST_PROCESS_TIME_LIMIT = config.integer("INGEST_PROCESS_TIME_LIMIT", 6 * 3600, minimum=60)
+# A running job reports a heartbeat; one silent for this long is taken over by another worker.
+INGEST_LEASE_SECONDS = config.integer("INGEST_LEASE_SECONDS", 60, minimum=5)
+INGEST_MAX_ATTEMPTS = config.integer("INGEST_MAX_ATTEMPTS", 3, minimum=1)
+# Telegram operators allowed to use the bot's /leech command (numeric Telegram user ids),
+# and the bot token the `telegram_bot` command signs in with.
+TELEGRAM_OPERATOR_IDS = config.string_list("TELEGRAM_OPERATOR_IDS", [])
+TELEGRAM_LEECH_BOT_TOKEN = config.text("TELEGRAM_LEECH_BOT_TOKEN", "")
+
 # Sample media made by `manage.py bootstrap` for the demo install (later imported by ingest).
 SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
 
@@ -209,7 +243,11 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by kind of work: short jobs never wait behind a long download or transcode.
 WORKER_QUEUES = ["default", "downloads", "cpu"]
-CELERY_TASK_ROUTES = {"shadowvault.tasks.*": {"queue": "default"}}
+CELERY_TASK_ROUTES = {
+    "shadowvault.tasks.*": {"queue": "default"},
+    "streaming.tasks.ingest_fetch": {"queue": "downloads"},
+    "streaming.tasks.ingest_process": {"queue": "cpu"},
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -221,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shadowvault.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,
     },
+    "ingest-sweep": {"task": "streaming.tasks.ingest_sweep", "schedule": 60},
 }
 
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from streaming import tasks
+from streaming import admin_ingest, tasks  # noqa: F401  admin_ingest registers itself
 from streaming.catalogue_merge import MergeRefused, merge_titles
 from streaming.comments import set_hidden
 from streaming.metadata.base import MetadataError

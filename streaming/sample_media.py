@@ -6,10 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from streaming.models import Title
-from streaming.storing import publish_as_film, store_file
+from streaming.ingest.runner import run_inline
+from streaming.ingest.service import submit_paths
+from streaming.models import IngestJob, Title
 
-SAMPLE_NAME = "shadowvault-sample.mp4"
+SAMPLE_NAME = "ShadowVault Sample (2026).mkv"
 FFMPEG_HINT = (
     "ffmpeg is not installed, so no sample video was made. Install it with "
     "`sudo apt-get install ffmpeg` (Debian/Ubuntu), `sudo dnf install ffmpeg` (Fedora) "
@@ -69,39 +70,64 @@ def make_sample_video(target: Path, seconds: int = 10) -> Path:
     return target
 
 
-def ensure_sample_video(folder: Path) -> Path:
-    target = folder / SAMPLE_NAME
-    if target.exists():
-        return target
-    return make_sample_video(target)
+SAMPLE_SUBTITLES = """1
+00:00:00,500 --> 00:00:04,000
+Welcome to ShadowVault.
+
+2
+00:00:04,500 --> 00:00:09,500
+This sample came in through the ingest pipeline.
+"""
+
+
+def make_sample_source(target: Path, seconds: int = 10) -> Path:
+    """An MKV with H.264/AAC and an English SRT track: the ingest pipeline remuxes it to a
+    faststart MP4 (no re-encode), turns the subtitles into WebVTT and makes seek previews."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    video = make_sample_video(target.with_suffix(".tmp.mp4"), seconds)
+    srt = target.with_suffix(".tmp.srt")
+    srt.write_text(SAMPLE_SUBTITLES, encoding="utf-8")
+    partial = target.with_suffix(".partial.mkv")
+    command = [
+        ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
+        "-i", str(srt), "-map", "0", "-map", "1", "-c", "copy", "-c:s", "srt",
+        "-metadata:s:s:0", "language=eng", str(partial),
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise SampleMediaError(f"ffmpeg failed: {result.stderr.strip()[-500:]}")
+        partial.replace(target)
+    finally:
+        for leftover in (video, srt, partial):
+            leftover.unlink(missing_ok=True)
+    return target
 
 
 SAMPLE_TITLE = "ShadowVault Sample"
+SAMPLE_OVERVIEW = (
+    "Ten seconds of test pattern and a 440 Hz tone with English subtitles, made by ffmpeg at "
+    "install and imported through the ingest pipeline."
+)
 
 
-def ensure_sample_title(folder: Path):
-    """Make the sample video a published film, so a new install has one playable title.
-
-    Ingest (issue 4) will take this over; until then the file is stored directly.
-    """
+def ensure_sample_title(folder: Path, tenant) -> Title:
+    """Import the sample through the ingest pipeline, so a new install has one playable
+    title and the pipeline has run once on this machine."""
     existing = Title.objects.filter(title=SAMPLE_TITLE).first()
     if existing is not None:
         return existing
-    video = ensure_sample_video(folder)
-    stored = store_file(video, "ShadowVault Sample.mp4", "local")
-    media = publish_as_film(
-        stored,
-        SAMPLE_TITLE,
-        title_fields={
-            "year": 2026,
-            "runtime_minutes": 1,
-            "overview": "Ten seconds of test pattern and a 440 Hz tone, made by ffmpeg at install.",
-        },
-        quality_label="360p",
-        width=640,
-        height=360,
-        duration_seconds=10.0,
-        video_codec="h264",
-        audio_codec="aac",
-    )
-    return media.title
+    if ffmpeg_path() is None:
+        raise SampleMediaError(FFMPEG_HINT)
+    source = folder / SAMPLE_NAME
+    if not source.exists():
+        make_sample_source(source)
+    [job] = submit_paths([source], tenant=tenant, via="bootstrap", queue=lambda job: None)
+    job = run_inline(job)
+    if job.state != IngestJob.State.DONE:
+        raise SampleMediaError(f"the sample could not be imported: {job.error}")
+    title = job.title
+    title.overview = SAMPLE_OVERVIEW
+    title.runtime_minutes = 1
+    title.save(update_fields=["overview", "runtime_minutes", "updated_at"])
+    return title

@@ -1,7 +1,12 @@
 """StreamVault's Celery tasks: thin, by id, calling plain functions."""
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 
+from streaming.ingest.queueing import queue_step
+from streaming.ingest.runner import FETCH, PROCESS, run_step
+from streaming.ingest.sweep import remove_orphan_folders, requeue_stale_jobs
 from streaming.metadata.refresh import refresh_title
 from streaming.models import Title
 
@@ -12,3 +17,35 @@ def refresh_metadata(title_id: int) -> str:
     if title is None:
         return f"title {title_id} no longer exists"
     return refresh_title(title)
+
+
+# acks_late + reject_on_worker_lost: a worker killed mid-job hands the message back, and the
+# job runs again (run_step's lease makes a second delivery of a live job a no-op).
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def ingest_fetch(job_id: int) -> str:
+    return run_step(job_id, FETCH, queue_step)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.INGEST_PROCESS_TIME_LIMIT,
+    time_limit=settings.INGEST_PROCESS_TIME_LIMIT + 120,
+)
+def ingest_process(job_id: int) -> str:
+    return run_step(job_id, PROCESS, queue_step)
+
+
+@shared_task
+def ingest_sweep() -> dict:
+    return {
+        "removed_folders": [str(p) for p in remove_orphan_folders()],
+        "requeued_jobs": requeue_stale_jobs(),
+    }
+
+
+@worker_ready.connect
+def _sweep_when_a_worker_starts(**_kwargs) -> None:
+    # A worker that crashed left its job folders behind: the next one to start clears them.
+    remove_orphan_folders()
+    requeue_stale_jobs()

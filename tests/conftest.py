@@ -16,6 +16,8 @@ from django.test import Client
 from streaming.models import MediaFile, StoredObject, Title
 from tenants.models import Domain, Membership, Tenant
 from tests.browser import chromium
+from tests.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
+from tests.media_factory import test_media  # noqa: F401
 from tests.services import need, port_open
 from tests.tmdb_double import API_KEY, TMDBDouble
 

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from streaming.models import Title
+from streaming.models import IngestJob, Title
 from streaming.sample_media import SAMPLE_NAME
+from streaming.storage import get_backend
 from tenants.models import Domain, Tenant
 from tests.services import need_binary
 
@@ -65,26 +66,35 @@ def test_running_it_again_changes_nothing(fresh_install, capsys):
     assert get_user_model().objects.get(username="demo").password == password_hash
 
 
-def test_it_makes_a_browser_playable_sample_video(fresh_install):
+def test_it_ingests_a_browser_playable_sample_video(fresh_install, settings):
     ffprobe = need_binary("ffprobe")
+    settings.INGEST_WORK_DIR = fresh_install / "ingest"
 
     call_command("bootstrap")
     call_command("bootstrap")
 
-    sample = fresh_install / "sample" / SAMPLE_NAME
+    site = Tenant.objects.get(slug="default")
+    [title] = Title.objects.visible_on(site)
+    media = title.media_files.get()
+    output = get_backend("local").local_path(media.stored.key)
     probe = json.loads(
         subprocess.check_output(
-            [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(sample)]
+            [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(output)]
         )
     )
     codecs = sorted(stream["codec_name"] for stream in probe["streams"])
     assert codecs == ["aac", "h264"]
     assert float(probe["format"]["duration"]) == pytest.approx(10, abs=0.5)
-    head = sample.read_bytes()[:200_000]
+    head = output.read_bytes()[:200_000]
     assert head.index(b"moov") < head.index(b"mdat"), "moov must come first (faststart)"
-    site = Tenant.objects.get(slug="default")
-    [title] = Title.objects.visible_on(site)
-    assert title.media_files.get().stored.size == sample.stat().st_size
+    assert [s.language for s in media.subtitles.all()] == ["en"]
+    assert media.sprite is not None
+    assert media.thumbnails is not None
+    job = IngestJob.objects.get()
+    assert job.state == IngestJob.State.DONE
+    assert job.via == "bootstrap"
+    assert (fresh_install / "sample" / SAMPLE_NAME).exists()
+    assert title.slug == "shadowvault-sample-2026"
 
 
 def test_without_ffmpeg_it_says_how_to_get_it(fresh_install, monkeypatch, capsys):

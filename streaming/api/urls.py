@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from streaming.api import views
+from streaming.api.ingest_views import IngestJobViewSet
 from streaming.api.tokens import SiteTokenView
 
 router = DefaultRouter(trailing_slash=True)
@@ -11,6 +12,7 @@ router.register("titles", views.TitleViewSet, basename="title")
 router.register("comments", views.CommentReportViewSet, basename="comment")
 router.register("progress", views.ProgressViewSet, basename="progress")
 router.register("watchlist", views.WatchlistViewSet, basename="watchlist")
+router.register("ingest", IngestJobViewSet, basename="ingest")
 
 urlpatterns = [
     path("", include(router.urls)),

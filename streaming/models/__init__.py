@@ -13,6 +13,7 @@ from streaming.models.catalogue import (
     Title,
     TitleHiding,
 )
+from streaming.models.ingest import IngestJob
 from streaming.models.stored import StoredObject, link_name_for
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
@@ -24,6 +25,7 @@ __all__ = [
     "Credit",
     "Episode",
     "Genre",
+    "IngestJob",
     "MediaFile",
     "Person",
     "Season",

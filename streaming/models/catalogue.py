@@ -185,6 +185,18 @@ class MediaFile(models.Model):
     bitrate = models.PositiveBigIntegerField(null=True, blank=True)
     audio_languages = models.JSONField(default=list, blank=True)
     subtitle_languages = models.JSONField(default=list, blank=True)
+    # Seek previews: a sprite sheet and the WebVTT track that maps times to its tiles. The
+    # track names the image by its bare file name; the player swaps in the signed link.
+    sprite = models.OneToOneField(
+        StoredObject, null=True, blank=True, on_delete=models.SET_NULL, related_name="sprite_of"
+    )
+    thumbnails = models.OneToOneField(
+        StoredObject,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="thumbnails_of",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MediaFileQuerySet.as_manager()

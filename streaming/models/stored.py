@@ -20,7 +20,12 @@ class StoredObjectQuerySet(models.QuerySet):
         (published, not hidden by the site). An object attached to nothing is served nowhere."""
         # The catalogue module imports this one, so its model is looked up by name here.
         files = apps.get_model("streaming", "MediaFile").objects.visible_on(tenant)
-        return self.filter(Q(media__in=files) | Q(subtitle__media_file__in=files))
+        return self.filter(
+            Q(media__in=files)
+            | Q(subtitle__media_file__in=files)
+            | Q(sprite_of__in=files)
+            | Q(thumbnails_of__in=files)
+        )
 
 
 class StoredObject(models.Model):

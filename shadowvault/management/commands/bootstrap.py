@@ -44,8 +44,10 @@ class Command(BaseCommand):
         tenant = self.ensure_default_site(DEV_HOSTNAMES + hostname)
         self.stdout.write(f"Default site: {tenant.name} on {', '.join(DEV_HOSTNAMES + hostname)}")
         self.ensure_demo_operator()
+        for folder in (settings.INGEST_WORK_DIR, settings.INGEST_IMPORT_DIR):
+            folder.mkdir(parents=True, exist_ok=True)
         if not no_sample:
-            self.ensure_sample()
+            self.ensure_sample(tenant)
 
     @transaction.atomic
     def ensure_default_site(self, hostnames: list[str]) -> Tenant:
@@ -93,11 +95,11 @@ class Command(BaseCommand):
             )
         )
 
-    def ensure_sample(self) -> None:
+    def ensure_sample(self, tenant: Tenant) -> None:
         try:
-            title = ensure_sample_title(settings.SAMPLE_MEDIA_DIR)
+            title = ensure_sample_title(settings.SAMPLE_MEDIA_DIR, tenant)
         except SampleMediaError as exc:
             self.stderr.write(self.style.WARNING(str(exc)))
         else:
             path = settings.SAMPLE_MEDIA_DIR / SAMPLE_NAME
-            self.stdout.write(f"Sample video: {path} (published as “{title}”)")
+            self.stdout.write(f"Sample video: {path} (ingested and published as “{title}”)")

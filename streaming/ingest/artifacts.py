@@ -1,0 +1,270 @@
+"""The files that go with a video: WebVTT subtitles, a poster, a seek-preview sprite, a hash.
+
+Each function writes into the job's work folder under names of its own (temporary ones
+renamed when complete), so the job runner may run them at the same time as the remux.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from streaming.ingest.errors import ProcessingFailed
+from streaming.ingest.ffmpeg_run import ffprobe_binary, run_ffmpeg
+from streaming.ingest.media_plan import codec_label
+from streaming.ingest.probe import LANGUAGE_NAMES, Probe
+
+POSTER_NAME = "poster.jpg"
+POSTER_MAX_WIDTH = 1280
+POSTER_TIMEOUT = 300
+SPRITE_NAME = "sprite.jpg"
+SPRITE_VTT_NAME = "sprite.vtt"
+TILE_WIDTH = 160
+SPRITE_COLUMNS = 20
+SPRITE_MAX_TILES = 400
+HASH_CHUNK = 4 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SubtitleFile:
+    path: Path
+    language: str
+    label: str
+    is_default: bool
+    is_forced: bool
+
+
+@dataclass(frozen=True)
+class Sprite:
+    image: Path
+    vtt: Path
+    tile_width: int
+    tile_height: int
+    columns: int
+    rows: int
+    interval: float
+
+
+def extract_subtitles(source: Path, probe: Probe, workdir: Path) -> list[SubtitleFile]:
+    """Every text subtitle track to a WebVTT file `sub-<stream>-<lang>.vtt`, in one ffmpeg run.
+
+    Picture subtitles (PGS, VobSub, DVB) would need OCR: they are logged and left out, as
+    the plan's reasons already say for the job log.
+    """
+    for stream in probe.subtitles:
+        if not stream.is_text:
+            logger.info(
+                "%s: subtitle stream %s (%s, %r) is not text, left out",
+                source.name, stream.index, codec_label(stream.codec), stream.language,
+            )  # fmt: skip
+    tracks = [stream for stream in probe.subtitles if stream.is_text]
+    if not tracks:
+        return []
+    token = secrets.token_hex(4)
+    args = ["-i", str(source)]
+    files, partials = [], []
+    for stream in tracks:
+        language = re.sub(r"[^a-z0-9-]", "", stream.language.lower()) or "und"
+        path = workdir / f"sub-{stream.index}-{language}.vtt"
+        partial = workdir / f".{path.name}.{token}.partial"
+        args += ["-map", f"0:{stream.index}", "-c:s", "webvtt", "-f", "webvtt", str(partial)]
+        partials.append(partial)
+        files.append(
+            SubtitleFile(
+                path,
+                stream.language,
+                _label(stream, len(files) + 1),
+                stream.is_default,
+                stream.is_forced,
+            )
+        )
+    try:
+        run_ffmpeg(args, duration=None, progress=None, timeout=settings.INGEST_PROCESS_TIME_LIMIT)
+        for partial, subtitle in zip(partials, files, strict=True):
+            if not partial.read_bytes().startswith(b"WEBVTT"):
+                raise ProcessingFailed(f"ffmpeg did not write WebVTT for {subtitle.path.name}")
+        for partial, subtitle in zip(partials, files, strict=True):
+            os.replace(partial, subtitle.path)
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)
+    return files
+
+
+def poster_frame(source: Path, duration: float | None, workdir: Path) -> Path:
+    """A JPEG at about a tenth of the way in, at most 1280 px wide: `workdir/poster.jpg`."""
+    output = workdir / POSTER_NAME
+    partial = workdir / f".{POSTER_NAME}.{secrets.token_hex(4)}.partial"
+    at = duration * 0.1 if duration else 0
+    args = [
+        # Keyframes only, from the one before `at` (-ss before -i seeks in the file): a few
+        # pictures decoded instead of seconds of video.
+        *("-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{at:.3f}", "-i", str(source)),
+        # `thumbnail` keeps the most typical of the next 3 keyframes: rarely a fade to black.
+        *("-map", "0:V:0", "-vf", f"thumbnail=3,scale='min({POSTER_MAX_WIDTH},iw)':-2"),
+        *("-frames:v", "1", "-q:v", "3"),
+        *("-f", "image2", "-update", "1", str(partial)),
+    ]
+    try:
+        run_ffmpeg(args, duration=None, progress=None, timeout=POSTER_TIMEOUT)
+        if not partial.exists() or partial.stat().st_size == 0:
+            raise ProcessingFailed(f"ffmpeg found no frame to make a poster at {at:.1f} s")
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return output
+
+
+def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Sprite:
+    """One JPEG sheet of 160 px frames for seek previews, and its WebVTT thumbnails track.
+
+    At most 400 tiles, one every max(1 s, duration / 400). Only keyframes are decoded, and
+    of those only the first in each tile's interval: the video's keyframes are first copied
+    (not decoded) into a small file, one per interval, which is then decoded. On a two-hour
+    film with a keyframe every 2 s that is 400 pictures decoded instead of 3,600: the sprite
+    runs beside the remux and should take as little of the machine as it can.
+    """
+    if not duration or duration <= 0:
+        raise ProcessingFailed("the video's duration is unknown, so no seek thumbnails")
+    interval, tiles, columns, rows = sprite_layout(duration)
+    image = workdir / SPRITE_NAME
+    vtt = workdir / SPRITE_VTT_NAME
+    token = secrets.token_hex(4)
+    keyframes = workdir / f".sprite-keyframes.{token}.partial"
+    partial_image = workdir / f".{SPRITE_NAME}.{token}.partial"
+    partial_vtt = workdir / f".{SPRITE_VTT_NAME}.{token}.partial"
+    timeout = settings.INGEST_PROCESS_TIME_LIMIT
+    select = [
+        *("-i", str(source), "-map", "0:V:0", "-c", "copy"),
+        *("-bsf:v", keyframe_selector(interval), "-f", "matroska", str(keyframes)),
+    ]
+    draw = [
+        # All keyframes already, so the decoder's frame threads help; -skip_frame still
+        # holds should the selection not work (packets without timestamps).
+        *("-skip_frame", "nokey", "-i", str(keyframes), "-map", "0:V:0"),
+        *("-vf", sprite_filters(duration), "-frames:v", "1", "-q:v", "5"),
+        *("-f", "image2", "-update", "1", str(partial_image)),
+    ]
+    try:
+        run_ffmpeg(select, duration=None, progress=None, timeout=timeout)
+        run_ffmpeg(draw, duration=None, progress=None, timeout=timeout)
+        width, height = _picture_size(partial_image)
+        if width != columns * TILE_WIDTH or height % rows:
+            raise ProcessingFailed(
+                f"the sprite came out {width}x{height}, not {columns} tiles by {rows}"
+            )
+        tile_height = height // rows
+        partial_vtt.write_text(
+            sprite_vtt(duration, interval, tiles, columns, TILE_WIDTH, tile_height),
+            encoding="utf-8",
+        )
+        os.replace(partial_image, image)
+        os.replace(partial_vtt, vtt)
+    finally:
+        for leftover in (keyframes, partial_image, partial_vtt):
+            leftover.unlink(missing_ok=True)
+    return Sprite(image, vtt, TILE_WIDTH, tile_height, columns, rows, interval)
+
+
+def keyframe_selector(interval: float) -> str:
+    """A `noise` bitstream filter that drops every packet but the first keyframe of each
+    `interval`-second slot, for a stream copied into Matroska.
+
+    Its `drop` expression is evaluated per packet, and st()/ld() keep the last slot kept.
+    Packets reach it in the Matroska muxer's time base, milliseconds; ffmpeg 5.1's `tb`
+    there is the source's time base (1/12800 for an MP4), which does not match them.
+    """
+    # The slot number, plus one so that slot 0 differs from ld(0)'s initial 0.
+    slot = f"floor(if(eq(pts,nopts),dts,pts)/{round(interval * 1000)})+1"
+    return f"noise=amount=0:drop='if(key,if(eq({slot},ld(0)),1,0*st(0,{slot})),1)'"
+
+
+def sprite_filters(duration: float) -> str:
+    interval, _, columns, rows = sprite_layout(duration)
+    return ",".join(
+        [
+            f"scale={TILE_WIDTH}:-2",
+            # After the last keyframe, repeat it: the tiles past it would otherwise be black.
+            f"tpad=stop_mode=clone:stop_duration={duration:.3f}",
+            # round=down: a keyframe fills the tile of the interval it falls in.
+            f"fps=1000/{round(interval * 1000)}:start_time=0:round=down",
+            f"tile={columns}x{rows}",
+        ]
+    )
+
+
+def sprite_layout(duration: float) -> tuple[float, int, int, int]:
+    """(interval, tiles, columns, rows) of the sprite for a video of `duration` seconds."""
+    # Whole milliseconds, so ffmpeg's fps=1000/<ms> is exact and cue times add up.
+    interval = round(max(1.0, duration / SPRITE_MAX_TILES), 3)
+    # A tail shorter than a tenth of an interval gets no tile of its own.
+    tiles = max(1, min(SPRITE_MAX_TILES, math.ceil(duration / interval - 0.1)))
+    columns = min(SPRITE_COLUMNS, tiles)
+    return interval, tiles, columns, math.ceil(tiles / columns)
+
+
+def sprite_vtt(
+    duration: float, interval: float, tiles: int, columns: int, width: int, height: int
+) -> str:
+    """A WebVTT thumbnails track: one cue per tile, pointing into the sheet by `#xywh=`."""
+    cues = ["WEBVTT", ""]
+    for number in range(tiles):
+        start = number * interval
+        end = duration if number == tiles - 1 else start + interval
+        x, y = (number % columns) * width, (number // columns) * height
+        cues += [
+            f"{_timestamp(start)} --> {_timestamp(end)}",
+            f"{SPRITE_NAME}#xywh={x},{y},{width},{height}",
+            "",
+        ]
+    return "\n".join(cues)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    buffer = bytearray(HASH_CHUNK)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as stream:
+        while count := stream.readinto(buffer):
+            digest.update(view[:count])
+    return digest.hexdigest()
+
+
+def _label(stream, number: int) -> str:
+    label = stream.title or LANGUAGE_NAMES.get(stream.language) or stream.language
+    label = label or f"Subtitles {number}"
+    if stream.is_forced and "forced" not in label.lower():
+        label += " (forced)"
+    return label
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
+
+
+def _picture_size(path: Path) -> tuple[int, int]:
+    result = subprocess.run(
+        [ffprobe_binary(), "-v", "error", "-print_format", "json",
+         "-show_entries", "stream=width,height", str(path)],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    try:
+        stream = json.loads(result.stdout)["streams"][0]
+        return int(stream["width"]), int(stream["height"])
+    except (ValueError, KeyError, IndexError) as error:
+        raise ProcessingFailed("ffmpeg wrote no readable sprite image") from error

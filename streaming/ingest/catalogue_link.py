@@ -1,0 +1,116 @@
+"""Where an ingested file goes in the catalogue: the title (or episode) its name points to.
+
+The seed's rule: never lose a file because metadata lookup failed. guessit reads the name;
+an existing film or series with that name (and year, when the name has one) gets the new
+version, otherwise a skeleton title is made from the name alone, and TMDB, when configured,
+fills it in later (a failure there only leaves a note on the title).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+
+from streaming.metadata.apply import apply_details
+from streaming.metadata.base import FILM, Details
+from streaming.metadata.skeleton import skeleton_from_filename
+from streaming.models import Episode, IngestJob, MediaFile, Season, StoredObject, Subtitle, Title
+
+
+@dataclass
+class StoredSubtitle:
+    stored: StoredObject
+    language: str
+    label: str = ""
+    is_default: bool = False
+    is_forced: bool = False
+
+
+@dataclass
+class StoredOutputs:
+    """Everything a job put in storage, waiting to be attached in one transaction."""
+
+    video: StoredObject
+    facts: dict
+    subtitles: list[StoredSubtitle] = field(default_factory=list)
+    sprite: StoredObject | None = None
+    thumbnails: StoredObject | None = None
+
+    def objects(self) -> list[StoredObject]:
+        extra = [self.sprite, self.thumbnails, *(sub.stored for sub in self.subtitles)]
+        return [self.video, *(obj for obj in extra if obj is not None)]
+
+
+def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
+    """Make the stored outputs one new version of the right film or episode, all at once:
+    viewers see either nothing or the whole thing."""
+    with transaction.atomic():
+        title, episode = _owner(job)
+        media = MediaFile.objects.create(
+            title=None if episode else title,
+            episode=episode,
+            stored=outputs.video,
+            sprite=outputs.sprite,
+            thumbnails=outputs.thumbnails,
+            **outputs.facts,
+        )
+        Subtitle.objects.bulk_create(
+            Subtitle(
+                media_file=media,
+                stored=sub.stored,
+                language=sub.language or "und",
+                label=sub.label[:60],
+                is_default=sub.is_default,
+                is_forced=sub.is_forced,
+            )
+            for sub in outputs.subtitles
+        )
+        if job.publish and title.status != Title.Status.PUBLISHED:
+            title.status = Title.Status.PUBLISHED
+            title.save(update_fields=["status", "updated_at"])
+    if title.is_skeleton and settings.TMDB_API_KEY:
+        # By name: the tasks module imports the pipeline, which imports this module.
+        transaction.on_commit(
+            lambda: current_app.send_task("streaming.tasks.refresh_metadata", args=[title.pk])
+        )
+    return media
+
+
+def _owner(job: IngestJob) -> tuple[Title, Episode | None]:
+    details = skeleton_from_filename(job.source_name or job.source)
+    if job.target_title is not None:
+        title = job.target_title
+    else:
+        title = _find_title(details) or apply_details(Title(kind=_kind(details)), details)
+    if title.kind == Title.Kind.FILM or not details.seasons or not details.seasons[0].episodes:
+        return title, None
+    season_info = details.seasons[0]
+    season, _ = Season.objects.get_or_create(title=title, number=season_info.number)
+    info = season_info.episodes[0]
+    episode, _ = Episode.objects.get_or_create(
+        season=season, number=info.number, defaults={"name": info.name[:300]}
+    )
+    return title, episode
+
+
+def _kind(details: Details) -> str:
+    return Title.Kind.FILM if details.kind == FILM else Title.Kind.SERIES
+
+
+def _find_title(details: Details) -> Title | None:
+    matches = Title.objects.filter(kind=_kind(details), title__iexact=details.title)
+    if details.year:
+        matches = matches.filter(year=details.year)
+    return matches.order_by("pk").first()
+
+
+def quality_label(height: int | None) -> str:
+    if not height:
+        return ""
+    for minimum, label in ((2000, "4K"), (1400, "1440p"), (1000, "1080p"), (700, "720p")):
+        if height >= minimum:
+            return label
+    return f"{height}p"

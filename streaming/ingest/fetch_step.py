@@ -1,0 +1,59 @@
+"""The first step of a job: get the source onto this machine, into the job's folder.
+
+A URL is downloaded by the native downloader (aria2c for big files when installed); a URL
+that answers with a web page or an HLS playlist goes to yt-dlp, through the SSRF-guarding
+proxy so that every request yt-dlp makes is checked too. Files on this machine and uploads
+need no download: they are read where they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streaming.ingest import http_download, page_download
+from streaming.ingest.errors import IngestError, PageNotMedia
+from streaming.ingest.guard_proxy import guarded_proxy
+from streaming.ingest.progress import Reporter
+from streaming.models import IngestJob
+
+SOURCE_FOLDER = "source"
+
+
+def source_folder(job: IngestJob) -> Path:
+    return job.work_dir / SOURCE_FOLDER
+
+
+def fetch(job: IngestJob, reporter: Reporter) -> None:
+    """Download a URL job's source into its folder and name the job after what came back."""
+    reporter.enter(IngestJob.State.DOWNLOADING)
+    folder = source_folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        result = http_download.download(job.source, folder, reporter.bytes)
+        name, how = result.filename, result.method
+    except PageNotMedia as page:
+        job.add_log(f"{page}: looking for a video on the page with yt-dlp")
+        with guarded_proxy() as proxy:
+            found = page_download.download_page(job.source, folder, reporter.bytes, proxy=proxy.url)
+        name, how = found.title or found.path.name, f"yt-dlp ({found.extractor})"
+        result = found
+    job.add_log(f"downloaded {result.size:,} bytes with {how}")
+    if not job.source_name:
+        job.source_name = name[:300]
+        job.save(update_fields=["source_name", "updated_at"])
+
+
+def source_file(job: IngestJob) -> Path:
+    """The file the processing step reads: the download, the upload, or the local file."""
+    if job.source_kind == IngestJob.SourceKind.FILE:
+        path = Path(job.source)
+        if not path.is_file():
+            raise IngestError(f"the file {job.source} no longer exists")
+        return path
+    files = sorted(
+        p for p in source_folder(job).glob("*") if p.is_file() and not p.name.endswith(".part")
+    )
+    if len(files) != 1:
+        # Only a crash between the download and its hand-off leaves this; download again.
+        raise IngestError("the downloaded file is missing; it will be downloaded again")
+    return files[0]

@@ -1,0 +1,170 @@
+"""Run ffmpeg as a child process: progress from its `-progress` report, errors in plain words.
+
+ffmpeg writes `key=value` lines to stdout (`-progress pipe:1`), a block every `-stats_period`
+ending with `progress=continue` (or `progress=end`); its errors go to stderr, of which the last
+lines are kept to explain a failure. The progress callback is also the cancel point: when it
+raises `IngestCancelled`, ffmpeg is stopped and the exception goes on to the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from streaming.ingest.errors import ProcessingFailed
+
+Progress = Callable[[float], None]
+
+GLOBAL_OPTIONS = ["-hide_banner", "-nostdin", "-y", "-nostats", "-loglevel", "error"]
+# ffmpeg reports this often (-stats_period) and the callback is called at most this often.
+PROGRESS_EVERY = 0.25
+STDERR_LINES = 40
+# After SIGTERM ffmpeg finishes writing what it has; one that has not stopped by then is killed.
+TERMINATE_GRACE = 5.0
+# Lines ffmpeg prints after the one that says what went wrong.
+_UNHELPFUL_LINES = ("Conversion failed!", "To ignore this, add a trailing '?' to the map.")
+_CONTEXT_ADDRESS = re.compile(r"^\[([\w.,-]+) @ 0x[0-9a-f]+\] ")
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise ProcessingFailed(
+            f"{name} is not installed on the worker (Debian: `apt-get install ffmpeg`)"
+        )
+    return found
+
+
+def ffmpeg_binary() -> str:
+    return _binary("ffmpeg")
+
+
+def ffprobe_binary() -> str:
+    return _binary("ffprobe")
+
+
+def run_ffmpeg(
+    args: list[str],
+    *,
+    duration: float | None,
+    progress: Progress | None,
+    timeout: float | None,
+) -> None:
+    """Run `ffmpeg <args>`, reporting the fraction done (0..1) of a `duration`-second input.
+
+    Raises ProcessingFailed when ffmpeg fails or runs past `timeout` seconds, and lets
+    whatever `progress` raises (IngestCancelled) through once ffmpeg has been stopped.
+    """
+    command = [
+        ffmpeg_binary(),
+        *GLOBAL_OPTIONS,
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        str(PROGRESS_EVERY if progress else 5),
+        *args,
+    ]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        preexec_fn=die_with_parent,
+    )
+    stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
+    stderr_reader = threading.Thread(
+        target=stderr_tail.extend, args=(process.stderr,), name="ffmpeg-stderr", daemon=True
+    )
+    stderr_reader.start()
+    timed_out = threading.Event()
+    timer = None
+    if timeout is not None:
+        timer = threading.Timer(timeout, _expire, args=(process, timed_out))
+        timer.daemon = True
+        timer.start()
+    try:
+        _follow_progress(process.stdout, duration, progress)
+        returncode = process.wait()
+    finally:
+        # Reached early only when the callback raised (cancel) or the worker is being stopped.
+        if timer is not None:
+            timer.cancel()
+        if process.poll() is None:
+            _stop(process)
+        stderr_reader.join(timeout=TERMINATE_GRACE)
+        process.stdout.close()
+        process.stderr.close()
+    if returncode != 0:
+        if timed_out.is_set():
+            raise ProcessingFailed(f"ffmpeg took longer than {timeout:g} s and was stopped")
+        raise ProcessingFailed(failure_reason(returncode, stderr_tail))
+    if progress is not None:
+        progress(1.0)
+
+
+def _follow_progress(lines: Iterable[str], duration: float | None, progress: Progress | None):
+    total_us = duration * 1_000_000 if duration and duration > 0 else None
+    done = 0.0
+    last_call = 0.0
+    out_time_us = None
+    for line in lines:
+        key, _, value = line.strip().partition("=")
+        if key in ("out_time_us", "out_time_ms"):
+            # Both are microseconds (out_time_ms is misnamed in ffmpeg); "N/A" before output.
+            if value.lstrip("-").isdigit():
+                out_time_us = int(value)
+        elif key == "progress" and progress is not None:
+            if total_us is not None and out_time_us is not None:
+                done = max(done, min(1.0, out_time_us / total_us))
+            now = time.monotonic()
+            # The end block is followed by progress(1.0) once ffmpeg has exited cleanly.
+            if value != "end" and now - last_call >= PROGRESS_EVERY:
+                last_call = now
+                progress(done)
+
+
+def failure_reason(returncode: int, stderr_tail: Iterable[str]) -> str:
+    """One line for the job log: what ffmpeg said last, or how it ended."""
+    lines = [line.strip() for line in stderr_tail if line.strip()]
+    helpful = [line for line in lines if line not in _UNHELPFUL_LINES]
+    if helpful:
+        said = _CONTEXT_ADDRESS.sub(r"\1: ", helpful[-1])
+        return f"ffmpeg failed: {said}"
+    if returncode < 0:
+        return f"ffmpeg was stopped by signal {-returncode}"
+    return f"ffmpeg failed with exit status {returncode} and no message"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=TERMINATE_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _expire(process: subprocess.Popen, timed_out: threading.Event) -> None:
+    timed_out.set()
+    _stop(process)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Run in the child before exec: a worker killed with SIGKILL takes its ffmpeg along
+    (Linux), instead of leaving it transcoding for a job that another worker has taken over."""
+    # Not Linux: the job still reruns; the orphaned ffmpeg just finishes on its own.
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

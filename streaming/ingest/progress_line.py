@@ -1,0 +1,40 @@
+"""One line of text describing a job's progress, for the `ingest` command and the bot."""
+
+from __future__ import annotations
+
+from streaming.models import IngestJob
+
+
+def human_bytes(count: int | None) -> str:
+    if count is None:
+        return "?"
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+
+
+def human_duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "--:--"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def progress_line(job: IngestJob, width: int = 24) -> str:
+    percent = job.percent
+    if percent is None:
+        bar = "[" + "." * width + "]   ?%"
+    else:
+        filled = width * percent // 100
+        bar = "[" + "#" * filled + "." * (width - filled) + f"] {percent:3d}%"
+    parts = [f"#{job.pk}", f"{job.get_state_display():<11}", bar]
+    if job.speed_bps:
+        parts.append(f"{human_bytes(job.speed_bps)}/s")
+    if job.eta_seconds is not None:
+        parts.append(f"ETA {human_duration(job.eta_seconds)}")
+    parts.append(job.source_name or job.source)
+    return "  ".join(parts)

@@ -1,0 +1,243 @@
+"""How every way in (admin, upload, folder import, `ingest` command, API, Telegram bot)
+submits work: these functions check the input, create the jobs and queue their first step
+once the transaction commits. Bad input is refused here, with the reason, before any job
+exists: a URL the SSRF guard refuses, a path outside the import folder, an empty upload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from streaming.ingest.errors import DownloadFailed, SourceRefused
+from streaming.ingest.fetch_step import source_folder
+from streaming.ingest.queueing import queue_job
+from streaming.ingest.ssrf import check_url
+from streaming.models import IngestJob, Title
+
+VIDEO_SUFFIXES = {
+    ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".ts", ".m2ts", ".mpg", ".mpeg",
+    ".wmv", ".flv", ".ogv", ".3gp",
+}  # fmt: skip
+MAX_URLS = 200  # per submission; a paste of thousands is a mistake, not a queue
+Queue = Callable[[IngestJob], None]
+
+
+def submit_urls(
+    urls: Iterable[str],
+    *,
+    tenant,
+    requested_by=None,
+    via: str,
+    publish: bool = True,
+    target_title: Title | None = None,
+    queue: Queue | None = None,
+) -> list[IngestJob]:
+    """One job per URL. Every URL is checked first: one bad URL refuses the whole batch,
+    naming it, so a paste is never half-submitted."""
+    cleaned = [url.strip() for url in urls if url.strip()]
+    if not cleaned:
+        raise SourceRefused("no URL given")
+    if len(cleaned) > MAX_URLS:
+        raise SourceRefused(f"{len(cleaned)} URLs at once; submit at most {MAX_URLS}")
+    for url in cleaned:
+        _check(url)
+    return _create(
+        [(url, IngestJob.SourceKind.URL, "") for url in cleaned],
+        tenant=tenant,
+        requested_by=requested_by,
+        via=via,
+        publish=publish,
+        target_title=target_title,
+        queue=queue,
+    )
+
+
+def submit_paths(
+    paths: Iterable[Path],
+    *,
+    tenant,
+    requested_by=None,
+    via: str,
+    publish: bool = True,
+    within: Path | None = None,
+    queue: Queue | None = None,
+) -> list[IngestJob]:
+    """One job per video file; a folder stands for the video files under it. With `within`
+    (the admin's import folder), nothing outside that folder is accepted, symlinks included."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(_video_files(_checked_path(Path(path), within)))
+    if not files:
+        raise SourceRefused("no video files found (looked for " + _suffix_list() + ")")
+    return _create(
+        [(str(f), IngestJob.SourceKind.FILE, f.name) for f in files],
+        tenant=tenant,
+        requested_by=requested_by,
+        via=via,
+        publish=publish,
+        queue=queue,
+    )
+
+
+def submit_upload(
+    upload: UploadedFile,
+    *,
+    tenant,
+    requested_by=None,
+    publish: bool = True,
+    target_title: Title | None = None,
+    queue: Queue | None = None,
+) -> IngestJob:
+    """Keep the uploaded file in the new job's folder and queue it."""
+    name = Path(upload.name or "upload").name[:200]
+    if not upload.size:
+        raise SourceRefused("the uploaded file is empty")
+    if upload.size > settings.INGEST_MAX_BYTES:
+        raise SourceRefused(f"the file is larger than the {settings.INGEST_MAX_BYTES:,} byte cap")
+    with transaction.atomic():
+        job = IngestJob.objects.create(
+            tenant=tenant,
+            requested_by=requested_by,
+            via="upload",
+            source=name,
+            source_kind=IngestJob.SourceKind.UPLOAD,
+            source_name=name,
+            publish=publish,
+            target_title=target_title,
+        )
+        folder = source_folder(job)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with (folder / _safe_name(name)).open("wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+        except OSError as error:
+            shutil.rmtree(job.work_dir, ignore_errors=True)
+            raise SourceRefused(f"could not keep the upload: {error.strerror}") from error
+        transaction.on_commit(lambda: (queue or queue_job)(job))
+    return job
+
+
+def import_root() -> Path:
+    return Path(settings.INGEST_IMPORT_DIR)
+
+
+def import_folders() -> list[str]:
+    """Folders under INGEST_IMPORT_DIR the admin offers (relative names, '' = the folder)."""
+    root = import_root()
+    if not root.is_dir():
+        return []
+    found = [""]
+    for current, dirs, _files in os.walk(root):
+        dirs.sort()
+        found.extend(str(Path(current, d).relative_to(root)) for d in dirs)
+        if len(found) > 500:
+            break
+    return found
+
+
+def cancel(job: IngestJob) -> None:
+    """A queued job ends now; a running one stops at its next progress report."""
+    if job.is_finished:
+        return
+    if job.state == IngestJob.State.QUEUED and not job.worker:
+        job.state = IngestJob.State.CANCELLED
+        job.finished_at = timezone.now()
+        job.cancel_requested = True
+        job.save(update_fields=["state", "finished_at", "cancel_requested", "updated_at"])
+        shutil.rmtree(job.work_dir, ignore_errors=True)
+        job.add_log("cancelled by the operator before it started")
+        return
+    job.cancel_requested = True
+    job.save(update_fields=["cancel_requested", "updated_at"])
+
+
+def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
+    """A failed or cancelled job as a new job with the same source (the old one stays as
+    the record of what went wrong). Uploads cannot be retried: their file is gone."""
+    if not job.is_finished or job.state == IngestJob.State.DONE:
+        raise SourceRefused("only failed or cancelled jobs can be retried")
+    if job.source_kind == IngestJob.SourceKind.UPLOAD:
+        raise SourceRefused("an uploaded file is removed when its job ends; upload it again")
+    return _create(
+        [(job.source, job.source_kind, job.source_name)],
+        tenant=job.tenant,
+        requested_by=job.requested_by,
+        via=job.via,
+        publish=job.publish,
+        target_title=job.target_title,
+        queue=queue,
+    )[0]
+
+
+def _create(sources, *, tenant, requested_by, via, publish, target_title=None, queue=None):
+    queue = queue or queue_job
+    with transaction.atomic():
+        jobs = [
+            IngestJob.objects.create(
+                tenant=tenant,
+                requested_by=requested_by,
+                via=via[:60],
+                source=source,
+                source_kind=kind,
+                source_name=name[:300] if kind != IngestJob.SourceKind.URL else "",
+                publish=publish,
+                target_title=target_title,
+            )
+            for source, kind, name in sources
+        ]
+        for job in jobs:
+            transaction.on_commit(lambda job=job: queue(job))
+    return jobs
+
+
+def _check(url: str) -> None:
+    # A name that does not resolve from here right now is let through: the worker checks
+    # again before it connects, and its job fails with the reason if it still does not.
+    with contextlib.suppress(DownloadFailed):
+        check_url(url)
+
+
+def _checked_path(path: Path, within: Path | None) -> Path:
+    if within is not None:
+        root = Path(within).resolve()
+        resolved = (root / path).resolve()
+        if resolved != root and root not in resolved.parents:
+            raise SourceRefused(f"{path} is outside the import folder")
+    else:
+        resolved = path.expanduser().resolve()
+    if not resolved.exists():
+        raise SourceRefused(f"{path} does not exist")
+    return resolved
+
+
+def _video_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    # A link inside the folder that points out of it is not followed.
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix.lower() in VIDEO_SUFFIXES
+        and not p.name.startswith(".")
+        and p.is_file()
+        and path in p.resolve().parents
+    )
+
+
+def _suffix_list() -> str:
+    return ", ".join(sorted(VIDEO_SUFFIXES))
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in "._- ()[],'" else "_" for ch in name).strip(". ")
+    return cleaned[:200] or "upload"

@@ -1,0 +1,48 @@
+"""Housekeeping that keeps workers stateless: folders a crashed worker left behind are
+removed, and jobs whose worker went silent are queued again (a worker lost on another
+machine; on this machine a redelivered task takes over at once, see `lease`)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+
+from streaming.ingest.queueing import queue_step
+from streaming.ingest.runner import FETCH, PROCESS, first_step
+from streaming.models import IngestJob
+
+logger = logging.getLogger(__name__)
+_JOB_FOLDER = re.compile(r"^job-(\d+)$")
+
+
+def remove_orphan_folders() -> list[Path]:
+    """Remove job folders whose job has ended or no longer exists."""
+    root = Path(settings.INGEST_WORK_DIR)
+    if not root.is_dir():
+        return []
+    folders = {int(m[1]): p for p in root.iterdir() if (m := _JOB_FOLDER.match(p.name))}
+    live = set(IngestJob.objects.filter(pk__in=folders).unfinished().values_list("pk", flat=True))
+    removed = []
+    for job_id, folder in sorted(folders.items()):
+        if job_id not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    if removed:
+        logger.info("removed %d orphaned ingest folders", len(removed))
+    return removed
+
+
+def requeue_stale_jobs() -> list[int]:
+    requeued = []
+    for job in IngestJob.objects.stale():
+        step = FETCH if job.state == IngestJob.State.DOWNLOADING else PROCESS
+        if job.state == IngestJob.State.QUEUED:
+            step = first_step(job)
+        job.add_log(f"worker {job.worker} stopped reporting; queued again")
+        queue_step(job.pk, step)
+        requeued.append(job.pk)
+    return requeued

@@ -1,0 +1,90 @@
+"""`manage.py ingest URL|PATH ...`: the ingest pipeline from the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from streaming.ingest import service
+from streaming.ingest.errors import IngestError
+from streaming.ingest.progress_line import progress_line
+from streaming.ingest.runner import run_inline
+from streaming.models import IngestJob
+from tenants.models import Tenant
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest videos from URLs or files/folders on this machine: download, make playable "
+        "(remux or transcode to MP4), extract subtitles and previews, store, and attach to "
+        "the catalogue (a skeleton title from the file name when nothing matches). Runs here "
+        "with a live progress bar, or with --background hands the jobs to the Celery workers."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("sources", nargs="+", help="http(s) URLs, files or folders")
+        parser.add_argument("--site", help="domain of the site the jobs belong to (default: first)")
+        parser.add_argument("--draft", action="store_true", help="do not publish new titles")
+        parser.add_argument(
+            "--background", action="store_true", help="queue for the workers and return"
+        )
+
+    def handle(self, *args, sources, site, draft, background, **options) -> None:
+        tenant = _tenant(site)
+        urls = [s for s in sources if s.startswith(("http://", "https://"))]
+        paths = [Path(s) for s in sources if s not in urls]
+        kwargs = {"tenant": tenant, "via": "cli", "publish": not draft}
+        if not background:
+            kwargs["queue"] = lambda job: None  # run below, in this process
+        try:
+            jobs = service.submit_urls(urls, **kwargs) if urls else []
+            jobs += service.submit_paths(paths, **kwargs) if paths else []
+        except IngestError as error:
+            raise CommandError(str(error)) from error
+        if background:
+            for job in jobs:
+                self.stdout.write(f"queued job #{job.pk}: {job.source}")
+            return
+        failed = [job for job in jobs if self._run(job).state != IngestJob.State.DONE]
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(jobs)} jobs did not finish")
+
+    def _run(self, job: IngestJob) -> IngestJob:
+        live = sys.stderr.isatty()
+        last = [0.0]
+
+        def show(current: IngestJob) -> None:
+            if live:
+                self.stderr.write("\r\033[K" + progress_line(current), ending="")
+            elif time.monotonic() - last[0] >= 5:
+                last[0] = time.monotonic()
+                self.stderr.write(progress_line(current))
+
+        try:
+            job = run_inline(job, listener=show)
+        except KeyboardInterrupt:
+            service.cancel(job)
+            raise CommandError(f"interrupted; job #{job.pk} left as cancelled") from None
+        if live:
+            self.stderr.write("")
+        if job.state == IngestJob.State.DONE:
+            title = job.title
+            self.stdout.write(f"job #{job.pk} done: {title} (/title/{title.slug}/)")
+        else:
+            self.stderr.write(f"job #{job.pk} {job.state}: {job.error}")
+        return job
+
+
+def _tenant(domain: str | None) -> Tenant:
+    if domain:
+        tenant = Tenant.objects.filter(domains__hostname=domain.lower()).first()
+        if tenant is None:
+            raise CommandError(f"no site has the domain {domain}")
+        return tenant
+    tenant = Tenant.objects.filter(is_active=True).order_by("pk").first()
+    if tenant is None:
+        raise CommandError("there is no site yet; run `manage.py bootstrap` first")
+    return tenant
