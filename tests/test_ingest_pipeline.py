@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 
 import pytest
 
+from streaming import signing
 from streaming.ingest import service
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile, StoredObject, Title
 from streaming.storage import get_backend
+from tests.http_probe import fetch
 from tests.ingest_helpers import ingest_file, leftovers
+from tests.serving import nginx_gateway, uvicorn_in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DONE, FAILED = IngestJob.State.DONE, IngestJob.State.FAILED
@@ -180,3 +184,20 @@ def test_the_output_plays_in_a_browser_shaped_check(alpha, ingest_dirs, test_med
 
     assert result.returncode == 0
     assert result.stderr == ""
+
+
+def test_the_ingested_film_streams_through_the_gateway(alpha, ingest_dirs, test_media, settings):
+    settings.STREAM_BEHIND_GATEWAY = True
+    job = ingest_file(test_media.mkv_h264_aac_srt, alpha)
+    stored = job.media_file.stored
+    expected = stored_path(stored).read_bytes()
+    link = signing.sign(stored.media_uri, int(time.time()) + 600)
+
+    with uvicorn_in_thread() as origin, nginx_gateway(ingest_dirs, origin) as port:
+        whole = fetch(port, link)
+        part = fetch(port, link, {"Range": "bytes=1000-4999"})
+
+    assert whole.status == 200
+    assert whole.body == expected
+    assert part.status == 206
+    assert part.body == expected[1000:5000]
