@@ -214,6 +214,8 @@ INGEST_MAX_ATTEMPTS = config.integer("INGEST_MAX_ATTEMPTS", 3, minimum=1)
 # and the bot token the `telegram_bot` command signs in with.
 TELEGRAM_OPERATOR_IDS = config.string_list("TELEGRAM_OPERATOR_IDS", [])
 TELEGRAM_LEECH_BOT_TOKEN = config.text("TELEGRAM_LEECH_BOT_TOKEN", "")
+# The site (a domain name) whose jobs /leech creates; empty: the first active site.
+TELEGRAM_LEECH_SITE = config.text("TELEGRAM_LEECH_SITE", "")
 
 # Sample media made by `manage.py bootstrap` for the demo install (later imported by ingest).
 SAMPLE_MEDIA_DIR = DATA_DIR / "sample"

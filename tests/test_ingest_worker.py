@@ -70,8 +70,8 @@ def worker(worker_env):
 def slow_source(tmp_path):
     path = tmp_path / "The Long Take (1999).ts"
     ffmpeg(
-        *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=30"),
-        *("-f", "lavfi", "-i", "sine=frequency=330:duration=30"),
+        *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=20"),
+        *("-f", "lavfi", "-i", "sine=frequency=330:duration=20"),
         *("-c:v", "mpeg2video", "-q:v", "4", "-c:a", "ac3", "-f", "mpegts", str(path)),
     )
     return path

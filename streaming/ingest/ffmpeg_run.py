@@ -8,11 +8,8 @@ raises `IngestCancelled`, ffmpeg is stopped and the exception goes on to the cal
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import re
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -73,13 +70,12 @@ def run_ffmpeg(
         *args,
     ]
     process = subprocess.Popen(
-        command,
+        die_with_parent(command),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         errors="replace",
-        preexec_fn=die_with_parent,
     )
     stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
     stderr_reader = threading.Thread(
@@ -159,12 +155,9 @@ def _expire(process: subprocess.Popen, timed_out: threading.Event) -> None:
     _stop(process)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Run in the child before exec: a worker killed with SIGKILL takes its ffmpeg along
-    (Linux), instead of leaving it transcoding for a job that another worker has taken over."""
-    # Not Linux: the job still reruns; the orphaned ffmpeg just finishes on its own.
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+def die_with_parent(command: list[str]) -> list[str]:
+    """Prefix `setpriv --pdeathsig KILL` (util-linux, Linux): a worker killed with SIGKILL
+    takes its ffmpeg along instead of leaving it transcoding for a job another worker has
+    taken over. (A preexec_fn would do the same but is unsafe in a threaded process.)"""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", *command] if setpriv else command

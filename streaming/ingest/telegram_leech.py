@@ -75,7 +75,7 @@ def is_operator(sender_id: int | None) -> bool:
 
 def leech_site() -> Tenant:
     """The site TELEGRAM_LEECH_SITE names (a hostname), else the first active site."""
-    hostname = getattr(settings, "TELEGRAM_LEECH_SITE", "")
+    hostname = settings.TELEGRAM_LEECH_SITE
     if hostname:
         tenant = tenant_for_host(hostname)
         if tenant is None:
