@@ -29,10 +29,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 WORK = Path(tempfile.mkdtemp(prefix="shadowvault-bench-ingest-"))
+(WORK / "data").mkdir()  # the throwaway install's DATA_DIR (SQLite, media, job folders)
 os.environ.update(
     DJANGO_SETTINGS_MODULE="shadowvault.settings",
     DATA_DIR=str(WORK / "data"),
@@ -142,7 +144,7 @@ def download_rounds(source: Path, rounds: int) -> list[dict]:
     (run / "nginx.conf").write_text(NGINX_CONF.format(run=run, port=port, root=source.parent))
     server = subprocess.Popen([nginx, "-p", str(run), "-c", str(run / "nginx.conf")])
     time.sleep(0.5)
-    url = f"http://127.0.0.1:{port}/{source.name}"
+    url = f"http://127.0.0.1:{port}/{quote(source.name)}"
     size = source.stat().st_size
     target = WORK / "downloads"
     results = []
