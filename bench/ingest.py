@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 WORK = Path(tempfile.mkdtemp(prefix="shadowvault-bench-ingest-"))
 (WORK / "data").mkdir()  # the throwaway install's DATA_DIR (SQLite, media, job folders)
+WORK.chmod(0o755)  # nginx's worker user reads the test film from under here
 os.environ.update(
     DJANGO_SETTINGS_MODULE="shadowvault.settings",
     DATA_DIR=str(WORK / "data"),
@@ -153,7 +154,7 @@ def download_rounds(source: Path, rounds: int) -> list[dict]:
             drop_output(target)
             target.mkdir()
             curl = timed(lambda: subprocess.run(
-                ["curl", "-sS", "-o", str(target / "curl.mkv"), url], check=True))  # fmt: skip
+                ["curl", "-fsS", "-o", str(target / "curl.mkv"), url], check=True))  # fmt: skip
             drop_output(target / "curl.mkv")
             with override_settings(INGEST_ARIA2="off"):
                 native = timed(lambda: http_download.download(url, target / "native"))
@@ -222,7 +223,7 @@ def main() -> int:
         source = args.media
         if source is None:
             source = WORK / "media" / "Bench Film (2024).mkv"
-            source.parent.mkdir(parents=True)
+            source.parent.mkdir(parents=True, mode=0o755)
             log(f"making a {args.seconds} s 1080p MKV with ffmpeg ...")
             make_large_h264_mkv(source, seconds=args.seconds)
         log("remux rounds:")
