@@ -156,6 +156,7 @@ def download_rounds(source: Path, rounds: int) -> list[dict]:
             curl = timed(lambda: subprocess.run(
                 ["curl", "-fsS", "-o", str(target / "curl.mkv"), url], check=True))  # fmt: skip
             drop_output(target / "curl.mkv")
+            (target / "native").mkdir()
             with override_settings(INGEST_ARIA2="off"):
                 native = timed(lambda: http_download.download(url, target / "native"))
             drop_output(target / "native")
