@@ -18,8 +18,6 @@ from streaming.ingest.progress_line import human_bytes, human_duration
 from streaming.models import IngestJob, Title
 from tenants.admin_scoping import OperatorOnlyAdmin
 
-LIVE_FIELDS = ("state", "percent", "speed", "eta", "error")
-
 
 class SubmitForm(forms.Form):
     urls = forms.CharField(

@@ -27,6 +27,7 @@ from django.urls import reverse
 from telethon.errors import FloodWaitError, MessageNotModifiedError
 
 from streaming.ingest.errors import IngestError
+from streaming.ingest.progress_line import human_bytes
 from streaming.ingest.service import submit_urls
 from streaming.models import IngestJob
 from tenants.middleware import tenant_for_host
@@ -253,14 +254,6 @@ def progress_text(view: JobView) -> str:
     shown = " · ".join(f for f in figures if f)
     line = f"Job #{view.pk} {view.state_label.lower()}" + (f": {shown}" if shown else "")
     return _fit(f"{line}\n{view.source}")
-
-
-def human_bytes(count: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1000:
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1000
-    return f"{count:.1f} TB"
 
 
 def human_duration(seconds: int) -> str:
