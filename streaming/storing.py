@@ -34,13 +34,20 @@ def store_file(
     filename: str | None = None,
     backend_name: str = "local",
     progress: Progress | None = None,
+    move: bool = False,
+    sha256: str | None = None,
 ) -> StoredObject:
     """Save `source` in the backend, then record it. If recording fails, the stored bytes are
-    removed again, so storage never holds an object the database does not know."""
+    removed again, so storage never holds an object the database does not know. With `move`
+    the caller gives the file up, and a backend on the same disk takes it without a copy
+    (and without hashing it again when the caller passes the `sha256` it computed)."""
     filename = filename or source.name
     key = f"media/{uuid.uuid4().hex}/{link_name_for(filename, None)}"
     backend = get_backend(backend_name)
-    saved = backend.save(source, key, progress)
+    if move:
+        saved = backend.adopt(source, key, progress, sha256)
+    else:
+        saved = backend.save(source, key, progress)
     try:
         with transaction.atomic():
             return StoredObject.objects.create(

@@ -4,6 +4,7 @@ with its reason, nothing in storage, nothing a viewer could see, no temporary fi
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import time
@@ -11,7 +12,7 @@ import time
 import pytest
 
 from streaming import signing
-from streaming.ingest import service
+from streaming.ingest import process_step, service
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
@@ -40,7 +41,7 @@ def test_an_mp4_with_moov_at_the_end_comes_out_faststart(alpha, ingest_dirs, tes
     assert media.audio_codec == "aac"
     assert (media.width, media.height) == (320, 180)
     assert media.duration_seconds == pytest.approx(4, abs=0.3)
-    assert media.stored.sha256
+    assert media.stored.sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
     assert media.stored.content_type == "video/mp4"
     assert job.title.status == Title.Status.PUBLISHED
     assert job.title.is_skeleton
@@ -56,6 +57,7 @@ def test_a_faststart_mp4_is_stored_as_it_is(alpha, ingest_dirs, test_media):
     assert job.state == DONE, job.error
     assert job.media_file.stored.size == test_media.mp4_faststart.stat().st_size
     assert stored_path(job.media_file.stored).read_bytes() == test_media.mp4_faststart.read_bytes()
+    assert test_media.mp4_faststart.exists(), "an operator's file is copied, never moved"
 
 
 def test_an_mkv_is_remuxed_with_its_subtitles_as_webvtt(alpha, ingest_dirs, test_media):
@@ -84,6 +86,36 @@ def test_seek_previews_come_as_a_sprite_and_a_thumbnails_track(alpha, ingest_dir
     assert job.title.poster, "a frame of the video becomes the poster of a new title"
     visible = StoredObject.objects.visible_on(alpha)
     assert {media.sprite_id, media.thumbnails_id} <= set(visible.values_list("pk", flat=True))
+
+
+def test_previews_that_break_after_the_video_went_live_do_not_fail_the_job(
+    alpha, ingest_dirs, test_media, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("sprite store exploded")
+
+    monkeypatch.setattr(process_step, "_attach_sprite", broken)
+
+    job = ingest_file(test_media.mkv_h264_aac_srt, alpha)
+
+    assert job.state == DONE, job.error
+    assert job.media_file.sprite is None
+    assert job.media_file.subtitles.count() == 2
+    assert "no seek previews: sprite store exploded" in job.log
+    assert leftovers(ingest_dirs) == []
+
+
+def test_a_rerun_after_the_video_went_live_adds_no_second_version(alpha, ingest_dirs, test_media):
+    job = ingest_file(test_media.mkv_h264_aac_srt, alpha)
+    # As if the worker died after going live and before ending the job.
+    IngestJob.objects.filter(pk=job.pk).update(state=IngestJob.State.UPLOADING)
+    job.refresh_from_db()
+
+    again = run_inline(job)
+
+    assert again.state == DONE, again.error
+    assert MediaFile.objects.count() == 1
+    assert again.media_file == job.media_file
 
 
 def test_mpeg2_with_ac3_is_transcoded_to_h264_and_aac(alpha, ingest_dirs, test_media):

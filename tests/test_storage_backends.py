@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 from pathlib import Path
 
@@ -129,3 +130,42 @@ def test_an_unreachable_s3_endpoint_is_backend_unavailable(tmp_path, source):
         read(dead, "media/x.mp4", [Part(size=10)], 0, 10)
     with pytest.raises(BackendUnavailable):
         dead.save(source, "media/x.mp4")
+
+
+def test_an_adopted_local_file_is_moved_with_its_sha256(tmp_path, source):
+    body = source.read_bytes()
+    inode = source.stat().st_ino
+    progress: list[tuple[int, int]] = []
+
+    saved = LocalBackend(tmp_path / "media").adopt(
+        source, "media/m/film.mp4", lambda d, t: progress.append((d, t))
+    )
+
+    target = tmp_path / "media" / "media" / "m" / "film.mp4"
+    assert not source.exists()
+    assert target.stat().st_ino == inode  # renamed, not copied
+    assert saved.sha256 == hashlib.sha256(body).hexdigest()
+    assert saved.size == SIZE
+    assert progress[-1] == (SIZE, SIZE)
+
+
+def test_adopting_from_another_file_system_copies(tmp_path):
+    # /dev/shm is a tmpfs: a different device from the temp folder, so rename cannot work.
+    shm = Path("/dev/shm") / f"adopt-{tmp_path.name}.bin"
+    shm.write_bytes(b"x" * 1000)
+    try:
+        saved = LocalBackend(tmp_path / "media").adopt(shm, "media/o/f.bin")
+        stored = (tmp_path / "media" / "media" / "o" / "f.bin").read_bytes()
+    finally:
+        shm.unlink(missing_ok=True)
+    assert stored == b"x" * 1000
+    assert saved.sha256 == hashlib.sha256(stored).hexdigest()
+
+
+def test_any_backend_adopts_a_file_that_then_reads_back(backend, source):
+    body = source.read_bytes()
+
+    saved = backend.adopt(source, "media/s/film.mp4")
+
+    assert read(backend, saved.key, saved.parts, 0, SIZE) == body
+    assert saved.sha256 == hashlib.sha256(body).hexdigest()

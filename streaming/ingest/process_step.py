@@ -22,7 +22,7 @@ from streaming.ingest.errors import IngestError
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
 from streaming.ingest.media_plan import plan_for
-from streaming.ingest.playable import make_playable
+from streaming.ingest.playable import Playable, make_playable
 from streaming.ingest.probe import Probe, probe
 from streaming.ingest.progress import Reporter
 from streaming.models import IngestJob, MediaFile, StoredObject
@@ -34,6 +34,11 @@ OUT_FOLDER = "out"
 
 
 def process(job: IngestJob, reporter: Reporter) -> MediaFile:
+    if job.media_file_id is not None:
+        # A rerun after a crash between going live and the job's end: the video is already
+        # in the catalogue (its previews, if they were not attached yet, are lost).
+        job.add_log("the video was already in the catalogue; nothing more to do")
+        return job.media_file
     reporter.enter(IngestJob.State.PROBING)
     source = source_file(job)
     facts = probe(source)
@@ -45,24 +50,38 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
     out.mkdir(parents=True)
     reporter.enter(IngestJob.State.PROCESSING)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-extras") as pool:
-        # The previews and subtitles read the source while ffmpeg remuxes it (2 cores).
-        extras = pool.submit(_extras, source, facts, out)
-        video = make_playable(source, facts, plan, out, reporter.fraction)
-        subtitles, sprite, poster = _collect(job, extras)
-    result = facts if video == source else probe(video)
-    reporter.enter(IngestJob.State.UPLOADING)
-    stored = _store_all(job, reporter, video, _media_facts(result, facts), subtitles, sprite)
-    try:
-        media = attach(job, stored)
-    except Exception:
-        _delete(stored.objects())
-        raise
-    _set_poster(job, media, poster)
+        # Subtitles, then previews, read the source on the second core while ffmpeg remuxes
+        # it and the result is hashed into storage. The video goes live with its subtitles
+        # as soon as it is stored; the previews join it when they are ready (Jellyfin's
+        # trickplay and PeerTube's storyboards are likewise made after a video is playable).
+        subtitles = pool.submit(artifacts.extract_subtitles, source, facts, out)
+        previews = pool.submit(_previews, source, facts, out)
+        playable = make_playable(source, facts, plan, out, reporter.fraction)
+        result = facts if playable.path == source else probe(playable.path)
+        reporter.enter(IngestJob.State.UPLOADING)
+        stored = _store_playable(job, reporter, playable, _media_facts(result, facts), subtitles)
+        try:
+            media = attach(job, stored)
+        except Exception:
+            _delete(stored.objects())
+            raise
+        _went_live(job, media)
+        try:
+            _add_previews(job, media, previews)
+        except Exception as error:  # the video is live: previews must not fail the job
+            logger.exception("ingest job %s: previews failed", job.pk)
+            job.add_log(f"no seek previews: {error}")
     return media
 
 
-def _extras(source: Path, facts: Probe, out: Path) -> tuple:
-    subtitles = artifacts.extract_subtitles(source, facts, out)
+def _went_live(job: IngestJob, media: MediaFile) -> None:
+    job.media_file = media
+    job.title = media.title or media.episode.season.title
+    job.save(update_fields=["media_file", "title", "updated_at"])
+    job.add_log("playable: the video and its subtitles are in the catalogue")
+
+
+def _previews(source: Path, facts: Probe, out: Path) -> tuple:
     sprite = poster = None
     problems = []
     try:
@@ -73,45 +92,65 @@ def _extras(source: Path, facts: Probe, out: Path) -> tuple:
         poster = artifacts.poster_frame(source, facts.duration, out)
     except IngestError as error:
         problems.append(f"no poster frame: {error}")
-    return subtitles, sprite, poster, problems
+    return sprite, poster, problems
 
 
-def _collect(job: IngestJob, extras: Future) -> tuple:
-    subtitles, sprite, poster, problems = extras.result()
-    for problem in problems:
-        job.add_log(problem)
-    return subtitles, sprite, poster
+def _stem(job: IngestJob, video: Path) -> str:
+    return Path(job.source_name or video.name).stem[:120] or f"video-{job.pk}"
 
 
-def _store_all(job, reporter, video: Path, facts: dict, subtitles, sprite) -> StoredOutputs:
+def _store_playable(
+    job, reporter, playable: Playable, facts: dict, subtitles: Future
+) -> StoredOutputs:
+    """Store the video (taken, not copied, when it is the job's own file) and its subtitles.
+    On any failure everything stored so far is deleted."""
     backend = settings.MEDIA_STORAGE
-    stem = Path(job.source_name or video.name).stem[:120] or f"video-{job.pk}"
+    video = playable.path
+    stem = _stem(job, video)
     created: list[StoredObject] = []
-
-    def keep(path: Path, name: str, progress=None) -> StoredObject:
-        created.append(store_file(path, name, backend, progress))
-        return created[-1]
-
     try:
-        main = keep(video, f"{stem}{video.suffix or '.mp4'}", reporter.bytes)
-        outputs = StoredOutputs(video=main, facts=facts)
-        for sub in subtitles:
+        owned = video.is_relative_to(job.work_dir)  # never move an operator's own file
+        name = f"{stem}{video.suffix or '.mp4'}"
+        created.append(
+            store_file(video, name, backend, reporter.bytes, move=owned, sha256=playable.sha256)
+        )
+        outputs = StoredOutputs(video=created[0], facts=facts)
+        for sub in subtitles.result():
+            created.append(store_file(sub.path, f"{stem}.{sub.language or 'und'}.vtt", backend))
             outputs.subtitles.append(
-                StoredSubtitle(
-                    keep(sub.path, f"{stem}.{sub.language or 'und'}.vtt"),
-                    sub.language,
-                    sub.label,
-                    sub.is_default,
-                    sub.is_forced,
-                )
+                StoredSubtitle(created[-1], sub.language, sub.label, sub.is_default, sub.is_forced)
             )
-        if sprite is not None:
-            outputs.sprite = keep(sprite.image, "sprite.jpg")
-            outputs.thumbnails = keep(sprite.vtt, f"{stem}.thumbnails.vtt")
     except BaseException:
         _delete(created)
         raise
     return outputs
+
+
+def _add_previews(job: IngestJob, media: MediaFile, previews: Future) -> None:
+    """Attach the seek previews and the poster frame to the live video. They are extras:
+    when they fail, the job still succeeds and its log says why."""
+    sprite, poster, problems = previews.result()
+    for problem in problems:
+        job.add_log(problem)
+    if sprite is not None:
+        _attach_sprite(job, media, sprite)
+    _set_poster(job, media, poster)
+
+
+def _attach_sprite(job: IngestJob, media: MediaFile, sprite: artifacts.Sprite) -> None:
+    backend = settings.MEDIA_STORAGE
+    created: list[StoredObject] = []
+    try:
+        created.append(store_file(sprite.image, "sprite.jpg", backend, move=True))
+        vtt_name = f"{_stem(job, Path(media.stored.filename))}.thumbnails.vtt"
+        created.append(store_file(sprite.vtt, vtt_name, backend, move=True))
+        media.sprite, media.thumbnails = created
+        media.save(update_fields=["sprite", "thumbnails"])
+    except Exception as error:
+        _delete(created)
+        media.sprite = media.thumbnails = None
+        logger.exception("could not store the seek previews of media file %s", media.pk)
+        job.add_log(f"no seek previews: could not store them ({error})")
 
 
 def _media_facts(result: Probe, source: Probe) -> dict:

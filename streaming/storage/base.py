@@ -66,6 +66,14 @@ class StorageBackend(abc.ABC):
     def save(self, source: Path, key: str, progress: Progress | None = None) -> SavedObject:
         """Store the file at `source` under `key`; report progress; return where it went."""
 
+    def adopt(
+        self, source: Path, key: str, progress: Progress | None = None, sha256: str | None = None
+    ) -> SavedObject:
+        """Like `save`, for a file the caller is done with (an ingest job's output): a backend
+        may take the file itself instead of copying it, and trust `sha256` when the caller
+        hashed the file as it wrote it. `source` may be gone afterwards."""
+        return self.save(source, key, progress)
+
     @abc.abstractmethod
     async def read_part(
         self, key: str, part: Part, start: int, stop: int, chunk_size: int

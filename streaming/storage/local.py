@@ -22,6 +22,22 @@ from streaming.storage.base import (
 COPY_CHUNK = 4 * 1024 * 1024
 
 
+def file_sha256(path: Path, progress: Progress | None = None) -> tuple[int, str]:
+    """(size, sha256 hex) of a file, read in big blocks into one reused buffer."""
+    digest = hashlib.sha256()
+    buffer = bytearray(COPY_CHUNK)
+    view = memoryview(buffer)
+    total = path.stat().st_size
+    done = 0
+    with path.open("rb", buffering=0) as reader:
+        while count := reader.readinto(buffer):
+            digest.update(view[:count])
+            done += count
+            if progress:
+                progress(done, total)
+    return done, digest.hexdigest()
+
+
 def checked_key(key: str) -> PurePosixPath:
     """A relative POSIX key without '..', NUL or empty parts."""
     if not key or "\x00" in key or "\\" in key:
@@ -67,6 +83,24 @@ class LocalBackend(StorageBackend):
         finally:
             partial.unlink(missing_ok=True)
         return SavedObject(key=key, size=done, sha256=digest.hexdigest(), parts=[Part(size=done)])
+
+    def adopt(
+        self, source: Path, key: str, progress: Progress | None = None, sha256: str | None = None
+    ) -> SavedObject:
+        """Move the file into place when it is on the same file system: at most one read to
+        hash it (none when the caller knows its sha256), where a copy would write it again."""
+        target = self.path_for(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.stat().st_dev != target.parent.stat().st_dev:
+            return self.save(source, key, progress)
+        if sha256 is None:
+            size, sha256 = file_sha256(source, progress)
+        else:
+            size = source.stat().st_size
+            if progress:
+                progress(size, size)
+        os.replace(source, target)  # atomic: the file appears under its key whole
+        return SavedObject(key=key, size=size, sha256=sha256, parts=[Part(size=size)])
 
     async def read_part(
         self, key: str, part: Part, start: int, stop: int, chunk_size: int
