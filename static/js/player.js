@@ -1,5 +1,6 @@
-// The player: signed source, resume, progress saves, link renewal, subtitles, shortcuts.
-// Native <video> controls do the drawing; this adds what a streaming site needs around them.
+// The player: signed source, resume, progress saves, link renewal, subtitles, shortcuts, its
+// own control bar (seek previews from the sprite sheet, buffered ranges, auto-hide, touch) and
+// the countdown to the next episode. Without JavaScript the page says the player needs it.
 (() => {
   "use strict";
 
@@ -15,13 +16,26 @@
   const toolbar = document.getElementById("player-toolbar");
   const subtitlePicker = document.getElementById("player-subtitles");
   const speedPicker = document.getElementById("player-speed");
-  const pipButton = toolbar.querySelector('[data-action="pip"]');
+  const controls = document.getElementById("player-controls");
+  const seekBar = document.getElementById("player-seek");
+  const preview = document.getElementById("player-preview");
+  const nextPanel = document.getElementById("player-next");
+  const button = (action) => controls.querySelector(`[data-action="${action}"]`);
+  const playButton = button("play");
+  const muteButton = button("mute");
+  const captionsButton = button("captions");
+  const speedButton = button("speed");
+  const pipButton = button("pip");
+  const fullscreenButton = button("fullscreen");
+  const volumeRange = controls.querySelector(".player-volume-range");
 
   const SAVE_EVERY_MS = 10000;
   const SLOW_AFTER_MS = 15000;
   const RETRY_RENEWAL_S = 30;
   const SEEK_STEP_S = 10;
   const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's delay is a signed 32-bit number
+  const HIDE_CONTROLS_MS = 2500;
+  const NEXT_AFTER_S = 10;
 
   let pendingSeek = null; // where to put the playhead once the (new) source has metadata
   let started = false; // playback really began: before that, currentTime says nothing
@@ -33,6 +47,9 @@
   let slowTimer = null;
   let osdTimer = null;
   let lastTrack = 0;
+  let spriteLink = config.sprite || null; // signed: replaced on every renewal
+  let previewCues = []; // parsed thumbnails track, empty until (and unless) it loads
+  let previewsLoaded = false;
 
   // --- source, resume and link renewal -------------------------------------------------
 
@@ -74,6 +91,8 @@
     const fresh = await response.json();
     swapSource(fresh.src);
     updateTracks(fresh.subtitles || {});
+    spriteLink = fresh.sprite || null;
+    if (!previewsLoaded) loadPreviews(fresh.thumbnails);
     scheduleRenewal(fresh.renewIn);
     return fresh;
   }
@@ -229,7 +248,9 @@
   video.textTracks.addEventListener("change", () => {
     const index = shownTrack();
     subtitlePicker.value = index >= 0 ? String(index) : "";
+    captionsButton.setAttribute("aria-pressed", String(index >= 0));
   });
+  captionsButton.addEventListener("click", toggleCaptions);
 
   speedPicker.addEventListener("change", () => {
     video.playbackRate = Number(speedPicker.value) || 1;
@@ -237,6 +258,16 @@
   video.addEventListener("ratechange", () => {
     const known = Array.from(speedPicker.options).some((o) => Number(o.value) === video.playbackRate);
     if (known) speedPicker.value = String(video.playbackRate);
+    const rate = video.playbackRate;
+    speedButton.textContent = `${rate}×`;
+    speedButton.setAttribute("aria-label", `Speed: ${rate === 1 ? "Normal" : `${rate}×`}`);
+  });
+  // The bar's speed button steps through the picker's speeds (one tap on a phone, no menu).
+  speedButton.addEventListener("click", () => {
+    const speeds = Array.from(speedPicker.options, (o) => Number(o.value));
+    const faster = speeds.find((speed) => speed > video.playbackRate + 0.001);
+    video.playbackRate = faster || speeds[0];
+    flash(`Speed ${video.playbackRate}×`);
   });
 
   if (document.pictureInPictureEnabled && !video.disablePictureInPicture) {
@@ -247,6 +278,9 @@
         : video.requestPictureInPicture();
       request.catch(() => flash("Picture in picture is not available"));
     });
+    const pipState = () => pipButton.setAttribute("aria-pressed", String(document.pictureInPictureElement === video));
+    video.addEventListener("enterpictureinpicture", pipState);
+    video.addEventListener("leavepictureinpicture", pipState);
   }
 
   function toggleFullscreen() {
@@ -258,7 +292,343 @@
       video.webkitEnterFullscreen(); // iOS Safari: only the video element goes full screen
     }
   }
-  toolbar.querySelector('[data-action="fullscreen"]').addEventListener("click", toggleFullscreen);
+  fullscreenButton.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", () => {
+    const full = document.fullscreenElement === root;
+    root.classList.toggle("player-fullscreen", full);
+    fullscreenButton.setAttribute("aria-label", full ? "Exit full screen" : "Full screen");
+  });
+
+  // --- the control bar: play, seek with previews, time, volume --------------------------
+
+  function knownDuration() {
+    if (Number.isFinite(video.duration) && video.duration > 0) return video.duration;
+    return config.duration > 0 ? config.duration : 0;
+  }
+
+  // Where the playhead is, or is about to be once the new source has its metadata.
+  function position() {
+    return pendingSeek !== null ? pendingSeek : video.currentTime;
+  }
+
+  function seekTo(seconds) {
+    const end = knownDuration() || Infinity;
+    const target = Math.max(0, Math.min(seconds, end));
+    if (pendingSeek !== null) pendingSeek = target;
+    else video.currentTime = target;
+    renderProgress();
+  }
+
+  function formatTime(seconds) {
+    const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor(total / 60) % 60;
+    const rest = String(total % 60).padStart(2, "0");
+    return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
+  }
+
+  // Screen readers read "1:05" as a ratio or a clock; aria-valuetext says it in words.
+  function spokenTime(seconds) {
+    const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+    const parts = [
+      [Math.floor(total / 3600), "hour"],
+      [Math.floor(total / 60) % 60, "minute"],
+      [total % 60, "second"],
+    ].filter(([count], i, all) => count || (i === all.length - 1 && total === 0));
+    return parts.map(([count, unit]) => `${count} ${unit}${count === 1 ? "" : "s"}`).join(" ");
+  }
+
+  const played = seekBar.querySelector(".player-seek-played");
+  const thumb = seekBar.querySelector(".player-seek-thumb");
+  const bufferedRail = seekBar.querySelector(".player-seek-buffered");
+  const currentText = controls.querySelector('[data-time="current"]');
+  const durationText = controls.querySelector('[data-time="duration"]');
+  let scrubbing = null; // the fraction under a dragging finger or mouse, until it lets go
+
+  function renderProgress() {
+    const duration = knownDuration();
+    const at = scrubbing !== null ? scrubbing * duration : position();
+    const fraction = duration ? Math.max(0, Math.min(at / duration, 1)) : 0;
+    played.style.width = `${fraction * 100}%`;
+    thumb.style.left = `${fraction * 100}%`;
+    currentText.textContent = formatTime(at);
+    durationText.textContent = formatTime(duration);
+    seekBar.setAttribute("aria-valuemax", String(Math.round(duration)));
+    seekBar.setAttribute("aria-valuenow", String(Math.round(Math.min(at, duration))));
+    seekBar.setAttribute("aria-valuetext", `${spokenTime(at)} of ${spokenTime(duration)}`);
+  }
+
+  function renderBuffered() {
+    const duration = knownDuration();
+    const ranges = video.buffered;
+    const count = duration ? ranges.length : 0;
+    while (bufferedRail.children.length > count) bufferedRail.lastElementChild.remove();
+    for (let i = 0; i < count; i += 1) {
+      const span = bufferedRail.children[i] || bufferedRail.appendChild(document.createElement("span"));
+      const start = Math.min(ranges.start(i) / duration, 1);
+      span.style.left = `${start * 100}%`;
+      span.style.width = `${Math.max(0, Math.min(ranges.end(i) / duration, 1) - start) * 100}%`;
+    }
+  }
+
+  function renderPlayState() {
+    const playing = !video.paused && !video.ended;
+    root.classList.toggle("player-playing", playing);
+    playButton.setAttribute("aria-label", playing ? "Pause" : "Play");
+  }
+
+  function renderVolume() {
+    const silent = video.muted || video.volume === 0;
+    root.classList.toggle("player-muted", silent);
+    muteButton.setAttribute("aria-label", silent ? "Unmute" : "Mute");
+    volumeRange.value = String(silent ? 0 : video.volume);
+    volumeRange.setAttribute("aria-valuetext", `${Math.round((silent ? 0 : video.volume) * 100)}%`);
+  }
+
+  for (const name of ["timeupdate", "seeking", "seeked", "durationchange", "loadedmetadata", "emptied"]) {
+    video.addEventListener(name, renderProgress);
+  }
+  for (const name of ["progress", "durationchange", "loadedmetadata", "emptied"]) {
+    video.addEventListener(name, renderBuffered);
+  }
+  for (const name of ["play", "pause", "ended", "emptied"]) {
+    video.addEventListener(name, renderPlayState);
+  }
+  video.addEventListener("volumechange", renderVolume);
+
+  playButton.addEventListener("click", togglePlay);
+  muteButton.addEventListener("click", () => {
+    if (video.muted || video.volume === 0) {
+      video.muted = false;
+      if (video.volume === 0) video.volume = 0.5; // unmuting to silence would look broken
+    } else {
+      video.muted = true;
+    }
+  });
+  volumeRange.addEventListener("input", () => {
+    const volume = Number(volumeRange.value);
+    video.volume = volume;
+    video.muted = volume === 0;
+  });
+
+  // Keyboard on the seek bar: the WAI-ARIA slider pattern (arrows, Page Up/Down, Home, End).
+  seekBar.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const steps = {
+      ArrowLeft: -SEEK_STEP_S,
+      ArrowDown: -SEEK_STEP_S,
+      ArrowRight: SEEK_STEP_S,
+      ArrowUp: SEEK_STEP_S,
+      PageDown: -6 * SEEK_STEP_S,
+      PageUp: 6 * SEEK_STEP_S,
+    };
+    if (Object.hasOwn(steps, event.key)) seekTo(position() + steps[event.key]);
+    else if (event.key === "Home") seekTo(0);
+    else if (event.key === "End") seekTo(knownDuration());
+    else return;
+    event.preventDefault(); // the page's own arrow shortcuts would seek a second time
+    showControls();
+  });
+
+  // Pointer on the seek bar: a mouse hovering shows the preview; pressing (mouse, finger or
+  // pen) drags the playhead and seeks where it is let go, so a drag fetches once, not per move.
+  let dragPointer = null;
+
+  function fractionAt(event) {
+    const rect = seekBar.getBoundingClientRect();
+    return rect.width ? Math.max(0, Math.min((event.clientX - rect.left) / rect.width, 1)) : 0;
+  }
+
+  function scrub(fraction) {
+    scrubbing = fraction;
+    renderProgress();
+    showPreview(fraction);
+  }
+
+  function endDrag(event, commit) {
+    if (dragPointer !== event.pointerId) return;
+    dragPointer = null;
+    root.classList.remove("player-scrubbing");
+    const fraction = scrubbing;
+    scrubbing = null;
+    if (commit && fraction !== null) seekTo(fraction * knownDuration());
+    if (event.pointerType !== "mouse") hidePreview();
+    renderProgress();
+    scheduleHide();
+  }
+
+  seekBar.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "mouse" && event.button !== 0) return;
+    dragPointer = event.pointerId;
+    seekBar.setPointerCapture(event.pointerId);
+    root.classList.add("player-scrubbing");
+    showControls();
+    scrub(fractionAt(event));
+  });
+  seekBar.addEventListener("pointermove", (event) => {
+    if (dragPointer === event.pointerId) scrub(fractionAt(event));
+    else if (event.pointerType === "mouse") showPreview(fractionAt(event));
+  });
+  seekBar.addEventListener("pointerup", (event) => endDrag(event, true));
+  seekBar.addEventListener("pointercancel", (event) => endDrag(event, false));
+  seekBar.addEventListener("pointerleave", () => {
+    if (dragPointer === null) hidePreview();
+  });
+
+  // --- seek previews: a tile of the sprite sheet and the time, above the seek bar ----------
+
+  const previewImage = preview.querySelector(".player-preview-image");
+  const previewTime = preview.querySelector(".player-preview-time");
+  const parser = window.shadowvaultThumbnails;
+
+  async function loadPreviews(link) {
+    if (!link || !spriteLink || !parser) return;
+    try {
+      const response = await fetch(link, { credentials: "same-origin" });
+      if (!response.ok) return; // an expired link: the next renewal brings a fresh one
+      previewCues = parser.parse(await response.text());
+      previewsLoaded = true;
+      // Fetch the sheet now, so the first hover shows a picture rather than an empty frame.
+      if (previewCues.length) new Image().src = spriteLink;
+    } catch {
+      // Offline or a damaged track: the seek bar shows times without pictures.
+    }
+  }
+
+  function showPreview(fraction) {
+    const duration = knownDuration();
+    if (!duration) return hidePreview();
+    const time = fraction * duration;
+    previewTime.textContent = formatTime(time);
+    const tile = spriteLink ? parser && parser.at(previewCues, time) : null;
+    if (tile) {
+      // The track names the sheet by its bare file name; links are signed, so the sheet's
+      // own signed link stands in for it (a relative URL would miss the signature).
+      const image = `url("${spriteLink.replace(/["\\\n]/g, encodeURIComponent)}")`;
+      if (previewImage.style.backgroundImage !== image) previewImage.style.backgroundImage = image;
+      previewImage.style.width = `${tile.w}px`;
+      previewImage.style.height = `${tile.h}px`;
+      previewImage.style.backgroundPosition = `-${tile.x}px -${tile.y}px`;
+    }
+    previewImage.hidden = !tile;
+    preview.hidden = false;
+    // Centred over the pointer, but never past either end of the bar.
+    const width = seekBar.clientWidth;
+    const left = Math.max(0, Math.min(fraction * width - preview.offsetWidth / 2, width - preview.offsetWidth));
+    preview.style.transform = `translateX(${Math.round(left)}px)`;
+  }
+
+  function hidePreview() {
+    preview.hidden = true;
+  }
+
+  // --- showing and hiding the controls ------------------------------------------------------
+
+  let hideTimer = null;
+  let hoveringControls = false;
+  let lastPointer = "mouse";
+
+  function showControls() {
+    root.classList.remove("player-idle");
+    scheduleHide();
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hideControls, HIDE_CONTROLS_MS);
+  }
+
+  function hideControls() {
+    const active = document.activeElement;
+    const keyboardInside = controls.contains(active) && active.matches(":focus-visible");
+    if (video.paused || video.ended || dragPointer !== null || hoveringControls || keyboardInside) return;
+    root.classList.add("player-idle");
+    hidePreview();
+  }
+
+  root.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType || "mouse";
+  }, true);
+  root.addEventListener("pointermove", (event) => {
+    if (event.pointerType === "mouse") showControls();
+  });
+  root.addEventListener("pointerleave", (event) => {
+    if (event.pointerType === "mouse" && !video.paused) hideControls();
+  });
+  // :hover sticks to whatever a finger last touched, so only a mouse counts as hovering.
+  controls.addEventListener("pointerenter", (event) => {
+    hoveringControls = event.pointerType === "mouse";
+  });
+  controls.addEventListener("pointerleave", () => {
+    hoveringControls = false;
+  });
+  controls.addEventListener("focusin", showControls);
+  video.addEventListener("play", scheduleHide);
+  video.addEventListener("pause", showControls);
+
+  // A click on the picture plays or pauses; a tap shows the controls first, or hides them
+  // again, as on the phone players people know.
+  video.addEventListener("click", () => {
+    if (lastPointer === "mouse") {
+      togglePlay();
+      showControls();
+    } else if (root.classList.contains("player-idle")) {
+      showControls();
+    } else if (!video.paused) {
+      clearTimeout(hideTimer);
+      hideControls();
+    } else {
+      togglePlay();
+    }
+  });
+  video.addEventListener("dblclick", () => {
+    if (lastPointer === "mouse") toggleFullscreen();
+  });
+
+  // --- the next episode: a countdown when this one ends ------------------------------------
+
+  let nextTimer = null;
+  const nextStatus = document.getElementById("player-next-status");
+
+  function offerNext() {
+    if (!config.nextEpisode || !nextPanel) return;
+    const seconds = nextPanel.querySelector("[data-seconds]");
+    const deadline = Date.now() + NEXT_AFTER_S * 1000;
+    seconds.textContent = String(NEXT_AFTER_S);
+    nextPanel.hidden = false;
+    nextStatus.textContent = `Next episode, ${config.nextEpisode.label}, starts in ${NEXT_AFTER_S} seconds.`;
+    clearInterval(nextTimer);
+    // Counted against the clock: timers in a background tab fire late, the deadline holds.
+    nextTimer = setInterval(() => {
+      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      seconds.textContent = String(left);
+      if (left > 0) return;
+      clearInterval(nextTimer);
+      window.location.assign(config.nextEpisode.url);
+    }, 250);
+  }
+
+  function cancelNext() {
+    if (!nextPanel || nextPanel.hidden) return false;
+    clearInterval(nextTimer);
+    nextTimer = null;
+    nextPanel.hidden = true;
+    nextStatus.textContent = "Next episode cancelled.";
+    return true;
+  }
+
+  if (nextPanel) {
+    video.addEventListener("ended", offerNext);
+    // Playing again or seeking back means the viewer stays with this episode.
+    video.addEventListener("play", cancelNext);
+    video.addEventListener("seeking", () => {
+      if (!video.ended) cancelNext();
+    });
+    nextPanel.querySelector('[data-action="next-cancel"]').addEventListener("click", () => {
+      cancelNext();
+      playButton.focus(); // the button that had focus is gone
+    });
+  }
 
   // --- keyboard shortcuts -----------------------------------------------------------------
 
@@ -270,8 +640,7 @@
   }
 
   function seekBy(seconds) {
-    const end = Number.isFinite(video.duration) ? video.duration : Infinity;
-    video.currentTime = Math.max(0, Math.min(video.currentTime + seconds, end));
+    seekTo(position() + seconds);
     flash(seconds > 0 ? `+${seconds} s` : `−${-seconds} s`);
   }
 
@@ -299,34 +668,50 @@
       flash(video.muted ? "Muted" : "Sound on");
     },
     c: toggleCaptions,
+    escape: () => cancelNext(),
   };
+
+  // Keys typed into a form control or pressed on a link or button keep their own meaning;
+  // the bar's own buttons keep only Space and Enter, so shortcuts work after clicking one.
+  function keepsKey(target, key) {
+    if (target === video || !target.closest) return false;
+    if (target.closest(".player-bar") && target.tagName === "BUTTON") return key === " " || key === "enter";
+    return Boolean(target.closest("input, textarea, select, button, a, summary, [contenteditable]"));
+  }
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    // Keys typed into a form control or pressed on a link or button keep their own meaning.
-    if (target !== video && target.closest && target.closest("input, textarea, select, button, a, summary, [contenteditable]")) {
-      return;
-    }
-    const action = SHORTCUTS[event.key.toLowerCase()];
-    if (!action) return;
-    event.preventDefault(); // also keeps the native controls from acting on the same key
+    const key = event.key.toLowerCase();
+    const action = SHORTCUTS[key];
+    if (!action || keepsKey(event.target, key)) return;
+    if (key === "escape" && (!nextPanel || nextPanel.hidden)) return; // not ours to take
+    event.preventDefault();
     action();
+    if (key !== "escape") showControls();
   });
 
   // --- start ------------------------------------------------------------------------------
 
-  video.controls = true;
+  // Our controls replace the browser's (which stay for iOS's own full-screen player).
+  video.controls = false;
+  controls.hidden = false;
+  root.classList.add("player-custom");
   toolbar.hidden = false;
   load(config.src, config.resumeAt);
   scheduleRenewal(config.renewIn);
+  loadPreviews(config.thumbnails);
   const initial = shownTrack();
   if (initial >= 0) {
     lastTrack = initial;
     subtitlePicker.value = String(initial);
   }
-  // Autoplay after the viewer pressed Play on the title page; browsers may refuse it (no
-  // gesture), and then the viewer presses play.
+  captionsButton.setAttribute("aria-pressed", String(initial >= 0));
+  renderProgress();
+  renderPlayState();
+  renderVolume();
+  // Autoplay after the viewer pressed Play on the title page (or the previous episode's page,
+  // whose countdown brought them here); browsers may refuse it (no gesture), and then the
+  // viewer presses play.
   video.play().catch(() => {});
 
   // A handle for tests and for debugging from the console.

@@ -16,10 +16,11 @@ def get_title_for(request: HttpRequest, slug: str) -> Title:
 
 
 def get_media_for(request: HttpRequest, media_id: int) -> MediaFile:
-    """A playable file of a title this site shows, with what the player page names."""
+    """A playable file of a title this site shows, with what the player page names and the
+    seek-preview sprite and track it links to."""
     media = (
         MediaFile.objects.visible_on(request.tenant)
-        .select_related("stored", "title", "episode__season__title")
+        .select_related("stored", "title", "episode__season__title", "sprite", "thumbnails")
         .filter(pk=media_id)
         .first()
     )

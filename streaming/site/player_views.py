@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from streaming import viewer_data
 from streaming.models import MediaFile
 from streaming.site.access import get_media_for, owner_title
+from streaming.site.next_episode import next_episode_for
 from tenants.access import is_member
 
 MEMBERS_ONLY = "Sign in as a member of this site to watch."
@@ -34,12 +35,17 @@ def renew_after(lifetime: int) -> int:
 
 
 def _link_facts(request: HttpRequest, media: MediaFile, subtitles) -> dict:
+    """Every signed link the page uses, so that a renewal refreshes them all. `media` comes
+    from `get_media_for`, which loads the sprite and thumbnails track with it."""
     lifetime = settings.MEDIA_LINK_LIFETIME
     return {
         "src": media.stored.link_for(request),
         "expiresIn": lifetime,
         "renewIn": renew_after(lifetime),
         "subtitles": {str(sub.pk): sub.stored.link_for(request) for sub in subtitles},
+        # Seek previews; null for a file the ingest made none for (its duration was unknown).
+        "sprite": media.sprite.link_for(request) if media.sprite else None,
+        "thumbnails": media.thumbnails.link_for(request) if media.thumbnails else None,
     }
 
 
@@ -52,6 +58,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
     title = owner_title(media)
     subtitles = list(media.subtitles.select_related("stored"))
     siblings = MediaFile.objects.filter(title_id=media.title_id, episode_id=media.episode_id)
+    following = next_episode_for(request.tenant, media)
     config = {
         "mediaId": media.pk,
         "resumeAt": viewer_data.resume_position(request.tenant, request.user, media),
@@ -59,6 +66,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
         "linkUrl": reverse("watch-link", args=[media.pk]),
         "progressUrl": reverse("watch-progress", args=[media.pk]),
         "csrfToken": get_token(request),
+        "nextEpisode": following.as_config() if following else None,
         **_link_facts(request, media, subtitles),
     }
     return render(
@@ -69,6 +77,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
             "title": title,
             "subtitles": [(sub, config["subtitles"][str(sub.pk)]) for sub in subtitles],
             "versions": list(siblings.order_by("-height", "pk")),
+            "next_episode": config["nextEpisode"],
             "player_config": config,
         },
     )
