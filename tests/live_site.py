@@ -7,6 +7,7 @@ On the PostgreSQL run the install gets a fresh PostgreSQL database; otherwise an
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -115,6 +116,44 @@ class LiveSite:
             "off",
             "--no-access-log",
         )
+
+    def serve_behind_gateway(self) -> None:
+        """The production shape: the origin (uvicorn) behind the nginx gateway that the
+        product's own `gateway_config` renders; from here on `url` is the gateway's, so
+        pages, static files and signed media links all go through nginx (media bytes of
+        local files are sent by nginx itself after the origin's auth_request answer)."""
+        self.serve()
+        origin = f"127.0.0.1:{self.port}"
+        self.port = free_port()
+        run_dir = self.data_dir / "gateway"
+        config = run_dir / "nginx.conf"
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.manage(
+            "gateway_config",
+            *("--listen", f"127.0.0.1:{self.port}", "--run-dir", str(run_dir)),
+            *("--site-upstream", origin, "--stream-upstream", origin, "--workers", "1"),
+            *("--user", "root" if os.geteuid() == 0 else "", "--output", str(config)),
+            *("--access-log", str(self.data_dir / "gateway-access.log")),
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        log = open(self.data_dir / f"process-{len(self.processes)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [nginx, "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        wait_until(
+            lambda: http_ok(self.url + "/healthz") or process.poll() is not None,
+            30,
+            "the nginx gateway to answer /healthz",
+        )
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited:\n{self.logs()}")
+
+    def gateway_log(self) -> str:
+        path = self.data_dir / "gateway-access.log"
+        return path.read_text() if path.exists() else ""
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("process-*.log")))

@@ -1,5 +1,6 @@
-"""The site and the player in Debian's Chromium against a real server with the sample film:
-sign in, browse, search, open a title, play, seek, resume, subtitles, a broken file, a phone."""
+"""The site and the player in Debian's Chromium against a real install behind the nginx
+gateway, with the sample film that bootstrap ingested: sign in, browse, search, open a title,
+play, seek, resume, subtitles, a broken file, a phone."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ OVERFLOWING = """() => {
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-player"), sample=True) as site:
         site.films = json.loads(site.manage("shell", "-c", EXTRA_FILMS).strip().splitlines()[-1])
-        site.serve()
+        site.serve_behind_gateway()
         yield site
 
 
@@ -112,6 +113,11 @@ def wait_until_past(page, seconds: float, timeout_ms: int = 5000) -> None:
 def test_a_viewer_opens_the_sample_film_plays_it_and_seeks(site, browser):
     watched = signed_in(site, browser)
     page = watched.page
+    media_answers = []
+    page.on(
+        "response",
+        lambda r: "/media/" in r.url and media_answers.append((r.status, r.headers)),
+    )
 
     card = page.locator(".shelf a.title-card", has_text="ShadowVault Sample").first
     card.click()
@@ -137,6 +143,11 @@ def test_a_viewer_opens_the_sample_film_plays_it_and_seeks(site, browser):
     assert current_time(page) < target
     watched.screenshot("player")
     assert watched.errors == []
+    # The bytes came from nginx (the local file sent by the gateway), not from Python.
+    video_answers = [h for s, h in media_answers if h.get("content-type") == "video/mp4"]
+    assert video_answers
+    assert all(h.get("x-cache-status") == "LOCAL" for h in video_answers)
+    assert {s for s, h in media_answers if h.get("content-type") == "video/mp4"} <= {200, 206}
 
 
 def test_the_player_resumes_where_the_viewer_left_after_a_reload(site, browser):
