@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-site")) as site:
-        site.serve()
+        site.serve_behind_gateway()
         yield site
 
 

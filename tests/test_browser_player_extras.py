@@ -67,7 +67,7 @@ CONTROLS_OUTSIDE_THE_PLAYER = """() => {
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-player-extras"), sample=True) as site:
         site.media = json.loads(site.manage("shell", "-c", SERIES).strip().splitlines()[-1])
-        site.serve()
+        site.serve_behind_gateway()
         yield site
 
 
