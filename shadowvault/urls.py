@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from shadowvault import health, views
+from shadowvault import health, views, web_app
 from streaming.search.views import title_typeahead
 from streaming.stream_view import stream_media
 
@@ -13,12 +13,23 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("streaming.site_urls")),
     path("account/", include("tenants.urls")),
+    path("account/", include("streaming.site.account_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("streaming.api.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),
     path("search/typeahead", title_typeahead, name="search-typeahead"),
+    # The installable web app (shadowvault/web_app.py). The worker is served from the root:
+    # its scope cannot reach above the folder its script lives in.
+    path("manifest.webmanifest", web_app.manifest, name="web-manifest"),
+    path("sw.js", web_app.service_worker, name="service-worker"),
+    path("offline/", web_app.offline, name="offline"),
+    path(
+        "app-icons/<slug:version>/<slug:purpose>-<int:size>.png",
+        web_app.app_icon,
+        name="app-icon",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
 from streaming.models.viewer import FINISHED_FRACTION
@@ -58,8 +59,39 @@ def set_on_watchlist(tenant, user, title: Title, wanted: bool) -> bool:
     return wanted
 
 
-def history(tenant, user):
+def watchlist(tenant, user) -> QuerySet[WatchlistEntry]:
+    """The viewer's watchlist on this site, last added first, titles the site shows only."""
+    entries = WatchlistEntry.objects.for_tenant(tenant).filter(user=user)
+    entries = entries.filter(title__in=Title.objects.visible_on(tenant))
+    return entries.select_related("title").order_by("-added_at", "-pk")
+
+
+def remove_from_watchlist(tenant, user, title_id: int) -> Title | None:
+    """Take a title off the viewer's list; the title, or None when it was not on the list."""
+    entry = watchlist(tenant, user).filter(title_id=title_id).first()
+    if entry is None:
+        return None
+    entry.delete()
+    return entry.title
+
+
+def history(tenant, user) -> QuerySet[WatchProgress]:
     """Everything the viewer played on this site, most recent first."""
     rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).history()
     rows = rows.filter(media_file__in=MediaFile.objects.visible_on(tenant))
     return rows.select_related("media_file__title", "media_file__episode__season__title")
+
+
+def forget_progress(tenant, user, progress_id: int) -> WatchProgress | None:
+    """Remove one entry of the viewer's history here; None when they have no such entry."""
+    entry = history(tenant, user).filter(pk=progress_id).first()
+    if entry is not None:
+        entry.delete()
+    return entry
+
+
+def clear_history(tenant, user) -> int:
+    """Forget everything the viewer played on this site (resume positions go with it),
+    including files of titles the site no longer shows; returns how many entries went."""
+    deleted, _ = WatchProgress.objects.for_tenant(tenant).filter(user=user).delete()
+    return deleted

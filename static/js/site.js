@@ -17,3 +17,17 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Offline support: the service worker (served at /sw.js, see shadowvault/web_app.py) keeps
+// the site's shell and shows an offline page when the network is gone. It is an extra: where
+// it cannot register (an old browser, storage blocked, a private window) nothing changes,
+// so a failure is dropped quietly rather than reported to the console.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    try {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    } catch {
+      // Firefox throws on touching navigator.serviceWorker when site data is blocked.
+    }
+  });
+}

@@ -58,7 +58,7 @@ def home_rows(tenant, user) -> HomeRows:
     home = HomeRows(featured=_featured(newest))
     if user.is_authenticated:
         home.continue_watching = [
-            _resume_card(row) for row in viewer_data.continue_watching(tenant, user, ROW_LENGTH)
+            resume_card(row) for row in viewer_data.continue_watching(tenant, user, ROW_LENGTH)
         ]
     home.rows.append(Row("new", "New on the site", newest, reverse("browse") + "?sort=newest"))
     home.rows.extend(_genre_rows(visible))
@@ -110,7 +110,7 @@ def _collection_rows(visible) -> list[Row]:
     ]
 
 
-def _resume_card(progress: WatchProgress) -> ResumeCard:
+def resume_card(progress: WatchProgress) -> ResumeCard:
     media = progress.media_file
     title = owner_title(media)
     label = str(media.episode) if media.episode_id else ""

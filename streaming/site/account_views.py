@@ -1,0 +1,175 @@
+"""The viewer's own pages on a site: an overview, the watchlist and the history.
+
+Members of the request's site only; everything shown is this site's and only titles the site
+shows (viewer_data filters both). Each page costs the same number of queries however long
+the lists are: one query per list, the titles joined in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from streaming import viewer_data
+from streaming.models import WatchProgress
+from streaming.site.home_rows import ResumeCard, Row, resume_card
+from tenants.access import is_member
+from tenants.middleware import membership_for
+
+# Cards per row on the overview, and per page on the watchlist and history pages.
+ROW_LENGTH = 12
+PAGE_SIZE = 24
+# Larger numbers are no row's id (64-bit keys) and would overflow the database's integer.
+MAX_ID_DIGITS = 18
+
+
+@dataclass
+class HistoryCard:
+    """One history entry: the card (title, progress, where to go on) and the row itself."""
+
+    card: ResumeCard
+    progress: WatchProgress
+
+    @property
+    def watched(self) -> str:
+        """Like "3 days ago"; within the last minute "just now" (timesince says "0 minutes")."""
+        if timezone.now() - self.progress.updated_at < timedelta(minutes=1):
+            return "just now"
+        return f"{timesince(self.progress.updated_at)} ago"
+
+
+def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Visitors, and people signed in who are not members of this site, are sent to sign in,
+    as the player sends them. A refused POST comes back to the overview, not to an action."""
+
+    @wraps(view)
+    def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_member(request):
+            if request.method != "GET":
+                return redirect_to_login(reverse("account:overview"))
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return check
+
+
+@never_cache  # the viewer's own data and a CSRF token
+@require_GET
+@members_only
+def overview(request: HttpRequest) -> HttpResponse:
+    tenant, user = request.tenant, request.user
+    resuming = viewer_data.continue_watching(tenant, user, ROW_LENGTH)
+    on_list = viewer_data.watchlist(tenant, user)[:ROW_LENGTH]
+    watched = viewer_data.history(tenant, user)[:ROW_LENGTH]
+    context = {
+        "membership": membership_for(request, user),
+        "continue_watching": [resume_card(progress) for progress in resuming],
+        "watchlist": Row(
+            "watchlist",
+            "Your watchlist",
+            [entry.title for entry in on_list],
+            reverse("account:watchlist"),
+        ),
+        "history": [_history_card(progress) for progress in watched],
+    }
+    return render(request, "account/overview.html", context)
+
+
+@never_cache
+@require_GET
+@members_only
+def watchlist(request: HttpRequest) -> HttpResponse:
+    entries = viewer_data.watchlist(request.tenant, request.user)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "account/watchlist.html", {"page": page})
+
+
+@require_POST
+@members_only
+def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
+    title_id = _posted_id(request, "title")
+    title = None
+    if title_id is not None:
+        title = viewer_data.remove_from_watchlist(request.tenant, request.user, title_id)
+    if title is None:
+        messages.warning(request, "That title is not on your watchlist.")
+    else:
+        messages.success(request, f"“{title.title}” is off your watchlist.")
+    return _back_to_page(request, "account:watchlist")
+
+
+@never_cache
+@require_GET
+@members_only
+def history(request: HttpRequest) -> HttpResponse:
+    rows = viewer_data.history(request.tenant, request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [_history_card(progress) for progress in page]
+    return render(request, "account/history.html", {"page": page, "cards": cards})
+
+
+@require_POST
+@members_only
+def forget_history_entry(request: HttpRequest) -> HttpResponse:
+    entry_id = _posted_id(request, "entry")
+    entry = None
+    if entry_id is not None:
+        entry = viewer_data.forget_progress(request.tenant, request.user, entry_id)
+    if entry is None:
+        messages.warning(request, "That is not in your history.")
+    else:
+        card = resume_card(entry)
+        name = f"{card.title.title} {card.label}".strip()  # an episode is named with its series
+        messages.success(request, f"“{name}” is off your history.")
+    return _back_to_page(request, "account:history")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@members_only
+def clear_history(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (a form that works without JavaScript); POST clears."""
+    if request.method == "GET":
+        entries = viewer_data.history(request.tenant, request.user).count()
+        return render(request, "account/history_clear.html", {"entries": entries})
+    cleared = viewer_data.clear_history(request.tenant, request.user)
+    if cleared:
+        messages.success(request, f"Your history on {request.tenant.name} is cleared.")
+    else:
+        messages.info(request, "Your history was already empty.")
+    return redirect("account:history")
+
+
+def _history_card(progress: WatchProgress) -> HistoryCard:
+    return HistoryCard(card=resume_card(progress), progress=progress)
+
+
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """A row id from the form, or None for anything else (missing, words, huge numbers)."""
+    raw = request.POST.get(name, "").strip()
+    # isdigit() alone lets through digits int() refuses, such as "²".
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
+        return int(raw)
+    return None
+
+
+def _back_to_page(request: HttpRequest, url_name: str) -> HttpResponse:
+    """Back to the list, on the page the viewer was on (the list clamps a page now gone)."""
+    url = reverse(url_name)
+    page = request.POST.get("page", "")
+    if page.isascii() and page.isdigit() and len(page) <= MAX_ID_DIGITS:
+        url += f"?page={int(page)}"
+    return redirect(url)
