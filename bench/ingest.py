@@ -3,16 +3,14 @@
     .venv/bin/python bench/ingest.py [--seconds 300] [--rounds 5] [--media FILE]
 
 1. Remux: a ~1 GB 1080p H.264/AAC MKV (made with ffmpeg, or --media) to a faststart MP4
-   (a) by the ffmpeg command a person would run: the pipeline's stream choices with
-       `-movflags +faststart` (the reference);
+   (a) by the ffmpeg command the pipeline builds, run alone (the reference);
    (b) by the pipeline's own remux step (`make_playable`: ffprobe, the plan, ffmpeg with
-       `-progress` parsed for the job's percent writing moov last, then `moov_first` moving
-       moov to the front while the copy is hashed on a second thread);
+       `-progress` parsed for the job's percent);
    (c) by a whole ingest job (`run_inline` on a throwaway SQLite install) until the video is
        playable in the catalogue: probe, remux with subtitles extracted alongside, the
-       output moved (not copied) into local storage with the sha256 from (b), catalogue;
-   (d) the same job until the seek-preview sprite and poster frame, made on the second core
-       meanwhile, are attached too.
+       output moved (not copied) into local storage, catalogue;
+   (d) the same job until it is done: the video's sha256 recorded and the seek-preview
+       sprite and poster frame (made on the second core meanwhile) attached.
 2. Download of the same file from a local nginx: curl (reference), the native downloader,
    aria2c (8 connections).
 
@@ -221,7 +219,7 @@ def report(source: Path, remux: list[dict], downloads: list[dict]) -> None:
     log(f"  (c) whole job until playable   {median(remux, 'live'):6.2f}  "
         f"{ratio(remux, 'live', 'alone'):.2f}x")  # fmt: skip
     log(f"      of which probe + remux     {median(remux, 'remux'):6.2f}")
-    log(f"      of which storing (sha256)  {median(remux, 'storing'):6.2f}")
+    log(f"      of which storing (a move)   {median(remux, 'storing'):6.2f}")
     log(f"  (d) whole job with previews    {median(remux, 'job'):6.2f}  "
         f"{ratio(remux, 'job', 'alone'):.2f}x")  # fmt: skip
     log("\ndownload from local nginx (GB/s, ratio to curl; target >= 0.9x)")

@@ -11,6 +11,7 @@ from django.db import transaction
 from streaming.models import MediaFile, StoredObject, Title, link_name_for
 from streaming.storage import get_backend
 from streaming.storage.base import Progress
+from streaming.storage.local import file_sha256
 
 # Browsers need these exact types to play; Python's table lacks some.
 CONTENT_TYPES = {
@@ -35,17 +36,17 @@ def store_file(
     backend_name: str = "local",
     progress: Progress | None = None,
     move: bool = False,
-    sha256: str | None = None,
+    hash_later: bool = False,
 ) -> StoredObject:
     """Save `source` in the backend, then record it. If recording fails, the stored bytes are
     removed again, so storage never holds an object the database does not know. With `move`
-    the caller gives the file up, and a backend on the same disk takes it without a copy
-    (and without hashing it again when the caller passes the `sha256` it computed)."""
+    the caller gives the file up, and a backend on the same disk takes it without a copy;
+    with `hash_later` too, its sha256 may be left empty for `fill_sha256` to record."""
     filename = filename or source.name
     key = f"media/{uuid.uuid4().hex}/{link_name_for(filename, None)}"
     backend = get_backend(backend_name)
     if move:
-        saved = backend.adopt(source, key, progress, sha256)
+        saved = backend.adopt(source, key, progress, hash_later)
     else:
         saved = backend.save(source, key, progress)
     try:
@@ -62,6 +63,16 @@ def store_file(
     except Exception:
         backend.delete(saved.key, saved.parts)
         raise
+
+
+def fill_sha256(stored: StoredObject) -> None:
+    """Record the sha256 of an object stored with `hash_later`. A queryset update: the row's
+    updated_at (and so nothing a viewer's player validates against) does not change."""
+    path = get_backend(stored.backend).local_path(stored.key)
+    if stored.sha256 or path is None:
+        return
+    _size, stored.sha256 = file_sha256(path)
+    StoredObject.objects.filter(pk=stored.pk).update(sha256=stored.sha256)
 
 
 def publish_as_film(

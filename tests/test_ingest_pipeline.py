@@ -41,7 +41,8 @@ def test_an_mp4_with_moov_at_the_end_comes_out_faststart(alpha, ingest_dirs, tes
     assert media.audio_codec == "aac"
     assert (media.width, media.height) == (320, 180)
     assert media.duration_seconds == pytest.approx(4, abs=0.3)
-    assert media.stored.sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
+    recorded = StoredObject.objects.get(pk=media.stored_id)  # hashed after it went live
+    assert recorded.sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
     assert media.stored.content_type == "video/mp4"
     assert job.title.status == Title.Status.PUBLISHED
     assert job.title.is_skeleton
@@ -73,6 +74,12 @@ def test_an_mkv_is_remuxed_with_its_subtitles_as_webvtt(alpha, ingest_dirs, test
     assert "Hello there." in subtitles["en"]
     assert "Tchau." in subtitles["pt"]
     assert media.subtitles.get(language="en").is_default
+    # A remux copies every stream, so its facts come from the source's probe and its size.
+    output = probe(stored_path(media.stored))
+    assert (media.width, media.height) == (output.video.width, output.video.height)
+    assert (media.video_codec, media.audio_codec) == ("h264", "aac")
+    assert media.duration_seconds == pytest.approx(output.duration, abs=0.1)
+    assert media.bitrate == pytest.approx(output.bitrate, rel=0.05)
 
 
 def test_seek_previews_come_as_a_sprite_and_a_thumbnails_track(alpha, ingest_dirs, test_media):

@@ -169,3 +169,11 @@ def test_any_backend_adopts_a_file_that_then_reads_back(backend, source):
 
     assert read(backend, saved.key, saved.parts, 0, SIZE) == body
     assert saved.sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_a_file_adopted_to_hash_later_is_moved_without_a_read(tmp_path, source):
+    saved = LocalBackend(tmp_path / "media").adopt(source, "media/h/film.mp4", hash_later=True)
+
+    assert saved.sha256 == ""
+    assert saved.size == SIZE
+    assert not source.exists()

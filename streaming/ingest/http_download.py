@@ -37,7 +37,9 @@ __all__ = ["DownloadResult", "download", "fetch_bytes"]
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
+# 256 KiB: measured on loopback, 1 MiB reads and writes ran at half the speed (the buffer no
+# longer fits a core's L2 cache, so each byte is copied through main memory twice).
+CHUNK = 256 * 1024
 ARIA2_MIN_BYTES = 32 * 1024 * 1024
 DISK_CHECK_EVERY = 64 * 1024 * 1024
 PROGRESS_INTERVAL = 0.1  # seconds: at most ~10 reports a second, plus the final one

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -21,13 +22,13 @@ from streaming.ingest.catalogue_link import StoredOutputs, StoredSubtitle, attac
 from streaming.ingest.errors import IngestError
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
-from streaming.ingest.media_plan import plan_for
-from streaming.ingest.playable import Playable, make_playable
+from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan_for
+from streaming.ingest.playable import make_playable
 from streaming.ingest.probe import Probe, probe
 from streaming.ingest.progress import Reporter
 from streaming.models import IngestJob, MediaFile, StoredObject
 from streaming.storage import get_backend
-from streaming.storing import store_file
+from streaming.storing import fill_sha256, store_file
 
 logger = logging.getLogger(__name__)
 OUT_FOLDER = "out"
@@ -51,27 +52,62 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
     reporter.enter(IngestJob.State.PROCESSING)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-extras") as pool:
         # Subtitles, then previews, read the source on the second core while ffmpeg remuxes
-        # it and the result is hashed into storage. The video goes live with its subtitles
-        # as soon as it is stored; the previews join it when they are ready (Jellyfin's
-        # trickplay and PeerTube's storyboards are likewise made after a video is playable).
+        # it. The video goes live with its subtitles as soon as it is stored; its sha256 and
+        # the previews follow (Jellyfin's trickplay and PeerTube's storyboards are likewise
+        # made after a video is playable).
         subtitles = pool.submit(artifacts.extract_subtitles, source, facts, out)
         previews = pool.submit(_previews, source, facts, out)
-        playable = make_playable(source, facts, plan, out, reporter.fraction)
-        result = facts if playable.path == source else probe(playable.path)
+        video = make_playable(source, facts, plan, out, reporter.fraction)
+        result = _output_facts(facts, plan, video)
         reporter.enter(IngestJob.State.UPLOADING)
-        stored = _store_playable(job, reporter, playable, _media_facts(result, facts), subtitles)
+        stored = _store_playable(job, reporter, video, _media_facts(result, facts), subtitles)
         try:
             media = attach(job, stored)
         except Exception:
             _delete(stored.objects())
             raise
         _went_live(job, media)
-        try:
-            _add_previews(job, media, previews)
-        except Exception as error:  # the video is live: previews must not fail the job
-            logger.exception("ingest job %s: previews failed", job.pk)
-            job.add_log(f"no seek previews: {error}")
+        _after_live(job, media, previews)
     return media
+
+
+def _after_live(job: IngestJob, media: MediaFile, previews: Future) -> None:
+    """The hash (on this core, while the previews finish on the other) and the previews.
+    The video is live: nothing here may fail the job; the log says what went wrong."""
+    try:
+        fill_sha256(media.stored)
+    except Exception as error:
+        logger.exception("ingest job %s: no sha256", job.pk)
+        job.add_log(f"could not hash the stored video: {error}")
+    try:
+        _add_previews(job, media, previews)
+    except Exception as error:
+        logger.exception("ingest job %s: previews failed", job.pk)
+        job.add_log(f"no seek previews: {error}")
+
+
+def _output_facts(source_facts: Probe, plan: Plan, video: Path) -> Probe:
+    """What the output holds. A remux that copied every stream holds the source's streams,
+    so only its size and bitrate differ (a second ffprobe of a big file costs a tenth of a
+    second before the video can go live); anything re-encoded is probed."""
+    if plan.action is Action.KEEP:
+        return source_facts
+    copied = plan.video is VideoStep.COPY and all(
+        track.step is AudioStep.COPY for track in plan.audio_tracks
+    )
+    if not copied or not source_facts.duration:
+        return probe(video)
+    size = video.stat().st_size
+    by_index = {a.index: a for a in source_facts.audio}
+    audio = [by_index[track.index] for track in plan.audio_tracks]  # in the output's order
+    return replace(
+        source_facts,
+        format_names=["mov", "mp4"],
+        size=size,
+        bitrate=round(size * 8 / source_facts.duration),
+        audio=audio,
+        subtitles=[],
+    )
 
 
 def _went_live(job: IngestJob, media: MediaFile) -> None:
@@ -99,20 +135,19 @@ def _stem(job: IngestJob, video: Path) -> str:
     return Path(job.source_name or video.name).stem[:120] or f"video-{job.pk}"
 
 
-def _store_playable(
-    job, reporter, playable: Playable, facts: dict, subtitles: Future
-) -> StoredOutputs:
-    """Store the video (taken, not copied, when it is the job's own file) and its subtitles.
-    On any failure everything stored so far is deleted."""
+def _store_playable(job, reporter, video: Path, facts: dict, subtitles: Future) -> StoredOutputs:
+    """Store the video and its subtitles. The job's own output is moved, not copied, into
+    local storage, and hashed after it went live (hashing 1 GB takes longer than remuxing it:
+    OpenSSL's sha256 runs at about 1.5 GB/s on one core here). On any failure everything
+    stored so far is deleted."""
     backend = settings.MEDIA_STORAGE
-    video = playable.path
     stem = _stem(job, video)
     created: list[StoredObject] = []
     try:
         owned = video.is_relative_to(job.work_dir)  # never move an operator's own file
         name = f"{stem}{video.suffix or '.mp4'}"
         created.append(
-            store_file(video, name, backend, reporter.bytes, move=owned, sha256=playable.sha256)
+            store_file(video, name, backend, reporter.bytes, move=owned, hash_later=True)
         )
         outputs = StoredOutputs(video=created[0], facts=facts)
         for sub in subtitles.result():

@@ -83,10 +83,11 @@ class StoredObject(models.Model):
     @property
     def etag(self) -> str:
         """A strong ETag, the same for every range of the same bytes (nginx's slice cache
-        needs one validator across all slices of a file)."""
-        if self.sha256:
-            return f'"{self.sha256[:32]}"'
-        basis = f"{self.backend}:{self.key}:{self.size}:{self.updated_at.timestamp()}"
+        needs one validator across all slices of a file). Stored bytes never change under
+        a key (a new file gets a new key), so the key names them: the ETag stays the same
+        when a refreshed Telegram file reference or a sha256 recorded after publishing
+        updates the row while viewers are playing it."""
+        basis = f"{self.backend}:{self.key}:{self.size}"
         return f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'
 
 

@@ -67,11 +67,12 @@ class StorageBackend(abc.ABC):
         """Store the file at `source` under `key`; report progress; return where it went."""
 
     def adopt(
-        self, source: Path, key: str, progress: Progress | None = None, sha256: str | None = None
+        self, source: Path, key: str, progress: Progress | None = None, hash_later: bool = False
     ) -> SavedObject:
         """Like `save`, for a file the caller is done with (an ingest job's output): a backend
-        may take the file itself instead of copying it, and trust `sha256` when the caller
-        hashed the file as it wrote it. `source` may be gone afterwards."""
+        may take the file itself instead of copying it. With `hash_later`, a backend that
+        did not read the file may return an empty sha256 (see storing.fill_sha256).
+        `source` may be gone afterwards."""
         return self.save(source, key, progress)
 
     @abc.abstractmethod

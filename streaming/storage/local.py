@@ -85,20 +85,20 @@ class LocalBackend(StorageBackend):
         return SavedObject(key=key, size=done, sha256=digest.hexdigest(), parts=[Part(size=done)])
 
     def adopt(
-        self, source: Path, key: str, progress: Progress | None = None, sha256: str | None = None
+        self, source: Path, key: str, progress: Progress | None = None, hash_later: bool = False
     ) -> SavedObject:
-        """Move the file into place when it is on the same file system: at most one read to
-        hash it (none when the caller knows its sha256), where a copy would write it again."""
+        """Move the file into place when it is on the same file system, where a copy would
+        write every byte again; hash it now (one read) unless the caller hashes it later."""
         target = self.path_for(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.stat().st_dev != target.parent.stat().st_dev:
             return self.save(source, key, progress)
-        if sha256 is None:
-            size, sha256 = file_sha256(source, progress)
-        else:
-            size = source.stat().st_size
+        if hash_later:
+            size, sha256 = source.stat().st_size, ""
             if progress:
                 progress(size, size)
+        else:
+            size, sha256 = file_sha256(source, progress)
         os.replace(source, target)  # atomic: the file appears under its key whole
         return SavedObject(key=key, size=size, sha256=sha256, parts=[Part(size=size)])
 
