@@ -21,7 +21,7 @@ import pytest
 
 from streaming.ingest.errors import DownloadFailed, IngestCancelled
 from streaming.ingest.guard_proxy import guarded_proxy
-from streaming.ingest.page_download import download_page
+from streaming.ingest.page_download import download_page, download_page_guarded
 
 SECONDS = 3
 
@@ -315,6 +315,18 @@ def test_the_ssrf_guard_stops_a_video_the_page_points_inward_to(origin, tmp_path
     assert not failure.value.transient
     assert any("10.0.0.1" in refusal for refusal in guard.refusals)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_job_says_what_the_ssrf_guard_refused_not_just_http_403(origin, tmp_path, settings):
+    settings.INGEST_ALLOWED_HOSTS = ["127.0.0.1"]
+    base, _ = origin
+
+    with pytest.raises(DownloadFailed) as failure:
+        download_page_guarded(f"{base}/inward.html", tmp_path)
+
+    assert "refused by the SSRF guard" in str(failure.value)
+    assert "10.0.0.1" in str(failure.value)
+    assert not failure.value.transient
 
 
 def test_the_ssrf_guard_refuses_the_page_itself_on_a_private_address(origin, tmp_path):

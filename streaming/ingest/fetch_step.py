@@ -2,8 +2,8 @@
 
 A URL is downloaded by the native downloader (aria2c for big files when installed); a URL
 that answers with a web page or an HLS playlist goes to yt-dlp, through the SSRF-guarding
-proxy so that every request yt-dlp makes is checked too. Files on this machine and uploads
-need no download: they are read where they are.
+proxy so that every request yt-dlp makes is checked too (`download_page_guarded`). Files
+on this machine and uploads need no download: they are read where they are.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from pathlib import Path
 
 from streaming.ingest import http_download, page_download
 from streaming.ingest.errors import IngestError, PageNotMedia
-from streaming.ingest.guard_proxy import guarded_proxy
 from streaming.ingest.progress import Reporter
 from streaming.models import IngestJob
 
@@ -33,8 +32,7 @@ def fetch(job: IngestJob, reporter: Reporter) -> None:
         name, how = result.filename, result.method
     except PageNotMedia as page:
         job.add_log(f"{page}: looking for a video on the page with yt-dlp")
-        with guarded_proxy() as proxy:
-            found = page_download.download_page(job.source, folder, reporter.bytes, proxy=proxy.url)
+        found = page_download.download_page_guarded(job.source, folder, reporter.bytes)
         name, how = found.title or found.path.name, f"yt-dlp ({found.extractor})"
         result = found
     job.add_log(f"downloaded {result.size:,} bytes with {how}")

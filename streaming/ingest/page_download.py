@@ -27,6 +27,7 @@ from django.conf import settings
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 
 from streaming.ingest.errors import DownloadFailed
+from streaming.ingest.guard_proxy import guarded_proxy
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,21 @@ def download_page(
         # Whatever stopped it (an error, a cancel, a time limit): leave no partial files.
         if not finished:
             _remove_new_files(target_dir, existing)
+
+
+def download_page_guarded(
+    url: str, target_dir: Path, progress: Progress | None = None
+) -> PageDownload:
+    """`download_page` with every request yt-dlp makes going through the SSRF-guarding proxy.
+    yt-dlp reports a refused request as a bare "HTTP Error 403"; the guard's own reason (which
+    address, and why) replaces it in the error, so the operator sees what was refused."""
+    with guarded_proxy() as guard:
+        try:
+            return download_page(url, target_dir, progress, proxy=guard.url)
+        except DownloadFailed as error:
+            if not guard.refusals:
+                raise
+            raise DownloadFailed(f"refused by the SSRF guard: {guard.refusals[-1]}") from error
 
 
 def _options(url: str, target_dir: Path, progress: Progress | None, proxy, log) -> dict:
