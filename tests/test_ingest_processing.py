@@ -31,6 +31,7 @@ from streaming.ingest.ffmpeg_run import failure_reason, run_ffmpeg
 from streaming.ingest.media_plan import plan_for
 from streaming.ingest.playable import ffmpeg_command_for, make_playable
 from streaming.ingest.probe import SubtitleStream, probe
+from tests.media_factory import AAC, _sources, ffmpeg
 
 # WebVTT timestamps: hours are optional ("00:01.521" from ffmpeg, "00:00:01.000").
 CUE = re.compile(r"^([\d:.]+) --> ([\d:.]+)$", re.MULTILINE)
@@ -283,6 +284,17 @@ def test_the_poster_is_a_jpeg_frame_no_wider_than_the_video(test_media, workdir)
     assert poster == workdir / "poster.jpg"
     assert poster.read_bytes()[:3] == b"\xff\xd8\xff"
     assert probe_size(poster) == (320, 180)
+
+
+def test_a_clip_with_a_single_keyframe_still_gets_a_poster(workdir, tmp_path):
+    # bootstrap's 10 s sample has one keyframe: `thumbnail=3` over keyframes gets one picture.
+    clip = tmp_path / "one-keyframe.mkv"
+    ffmpeg(*_sources(seconds=6), "-c:v", "libx264", "-g", "1000", *AAC, str(clip))
+
+    poster = poster_frame(clip, 6.0, workdir)
+
+    assert poster.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert [p.name for p in workdir.iterdir()] == ["poster.jpg"]
 
 
 def test_a_poster_that_cannot_be_made_fails_and_leaves_nothing(test_media, workdir):

@@ -108,23 +108,32 @@ def poster_frame(source: Path, duration: float | None, workdir: Path) -> Path:
     output = workdir / POSTER_NAME
     partial = workdir / f".{POSTER_NAME}.{secrets.token_hex(4)}.partial"
     at = duration * 0.1 if duration else 0
-    args = [
+    scale = f"scale='min({POSTER_MAX_WIDTH},iw)':-2"
+    keyframes = [
         # Keyframes only, from the one before `at` (-ss before -i seeks in the file): a few
-        # pictures decoded instead of seconds of video.
+        # pictures decoded instead of seconds of video. `thumbnail` keeps the most typical of
+        # the next 3 keyframes: rarely a fade to black.
         *("-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{at:.3f}", "-i", str(source)),
-        # `thumbnail` keeps the most typical of the next 3 keyframes: rarely a fade to black.
-        *("-map", "0:V:0", "-vf", f"thumbnail=3,scale='min({POSTER_MAX_WIDTH},iw)':-2"),
-        *("-frames:v", "1", "-q:v", "3"),
-        *("-f", "image2", "-update", "1", str(partial)),
+        *("-map", "0:V:0", "-vf", f"thumbnail=3,{scale}"),
     ]
+    # A short clip may have a single keyframe, and `thumbnail` then has nothing to choose
+    # from: the frame at `at` itself, decoded the ordinary way, is the fallback.
+    any_frame = [*("-ss", f"{at:.3f}", "-i", str(source)), *("-map", "0:V:0", "-vf", scale)]
+    one_jpeg = ["-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", str(partial)]
     try:
-        run_ffmpeg(args, duration=None, progress=None, timeout=POSTER_TIMEOUT)
-        if not partial.exists() or partial.stat().st_size == 0:
-            raise ProcessingFailed(f"ffmpeg found no frame to make a poster at {at:.1f} s")
-        os.replace(partial, output)
+        for args in (keyframes, any_frame):
+            run_ffmpeg(
+                [*args, *one_jpeg],
+                duration=None,
+                progress=None,
+                timeout=POSTER_TIMEOUT,
+            )
+            if partial.exists() and partial.stat().st_size > 0:
+                os.replace(partial, output)
+                return output
+        raise ProcessingFailed(f"ffmpeg found no frame to make a poster at {at:.1f} s")
     finally:
         partial.unlink(missing_ok=True)
-    return output
 
 
 def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Sprite:
