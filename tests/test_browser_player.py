@@ -136,8 +136,9 @@ def test_a_viewer_opens_the_sample_film_plays_it_and_seeks(site, browser):
     target = duration * 0.8
     page.evaluate(f"document.getElementById('player-video').currentTime = {target}")
     started = time.monotonic()
-    wait_until_past(page, target + 0.3, timeout_ms=2000)  # playback resumes after the seek
-    assert time.monotonic() - started < 2
+    wait_until_past(page, target + 0.05, timeout_ms=3000)  # playback resumes after the seek
+    resumed_after = time.monotonic() - started
+    assert resumed_after < 1, f"playback resumed {resumed_after:.2f} s after the seek"
     assert page.evaluate("document.getElementById('player-video').paused") is False
     page.keyboard.press("ArrowLeft")
     assert current_time(page) < target
