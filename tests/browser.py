@@ -20,6 +20,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 
@@ -63,3 +64,15 @@ class WatchedPage:
         return self.page.evaluate(
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         )
+
+
+def sign_in(browser: Browser, url: str, username: str, password: str, **options) -> WatchedPage:
+    """A new browser context signed in on the site at `url` through its login form."""
+    watched = WatchedPage.open(browser, **(options or DESKTOP))
+    page = watched.page
+    page.goto(url + "/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+    return watched

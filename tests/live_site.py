@@ -6,6 +6,7 @@ On the PostgreSQL run the install gets a fresh PostgreSQL database; otherwise an
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,6 +83,10 @@ class LiveSite:
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
+
+    def shell_json(self, script: str) -> dict:
+        """Run `script` in the install's `manage.py shell`; its last printed line is JSON."""
+        return json.loads(self.manage("shell", "-c", script).strip().splitlines()[-1])
 
     def install(self, sample: bool = False) -> None:
         """Migrate and bootstrap; `sample` also publishes the 10-second sample film (ffmpeg)."""

@@ -4,17 +4,15 @@ play, seek, resume, subtitles, a broken file, a phone."""
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
-from tests.browser import PHONE, WatchedPage
+from tests.browser import DESKTOP, PHONE, WatchedPage, sign_in
 from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 # Adds to the install what the sample film cannot show: a film long enough to resume (positions
 # under 30 s are not worth resuming), with English subtitles, and a film whose file is missing.
@@ -70,20 +68,13 @@ OVERFLOWING = """() => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-player"), sample=True) as site:
-        site.films = json.loads(site.manage("shell", "-c", EXTRA_FILMS).strip().splitlines()[-1])
+        site.films = site.shell_json(EXTRA_FILMS)
         site.serve_behind_gateway()
         yield site
 
 
 def signed_in(site, browser, **options) -> WatchedPage:
-    watched = WatchedPage.open(browser, **(options or DESKTOP))
-    page = watched.page
-    page.goto(site.url + "/account/login/")
-    page.fill("input[name=username]", DEMO_USERNAME)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(site.url + "/")
-    return watched
+    return sign_in(browser, site.url, DEMO_USERNAME, DEMO_PASSWORD, **options)
 
 
 def play(page) -> None:

@@ -4,13 +4,11 @@ a series' next episode."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.browser import PHONE
+from tests.browser import DESKTOP, PHONE
 from tests.live_site import live_site
-from tests.test_browser_player import DESKTOP, OVERFLOWING, signed_in, wait_for_metadata
+from tests.test_browser_player import OVERFLOWING, play, signed_in, wait_for_metadata
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +64,7 @@ CONTROLS_OUTSIDE_THE_PLAYER = """() => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-player-extras"), sample=True) as site:
-        site.media = json.loads(site.manage("shell", "-c", SERIES).strip().splitlines()[-1])
+        site.media = site.shell_json(SERIES)
         site.serve_behind_gateway()
         yield site
 
@@ -83,14 +81,6 @@ def pause(page) -> None:
 def seek_bar_point(page, fraction: float) -> tuple[float, float]:
     box = page.locator("#player-seek").bounding_box()
     return box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2
-
-
-def start_playing(page) -> None:
-    """Play with a real key press: a user gesture, which also lets the next page autoplay."""
-    wait_for_metadata(page)
-    if page.evaluate(f"{VIDEO}.paused"):
-        page.keyboard.press("k")
-    page.wait_for_function(f"!{VIDEO}.paused")
 
 
 def test_hovering_the_seek_bar_previews_the_sprite_tile_under_the_pointer(site, browser):
@@ -166,7 +156,7 @@ def test_when_an_episode_ends_a_countdown_plays_the_next_one(site, browser):
     watched = signed_in(site, browser)
     page = watched.page
     page.goto(f"{site.url}/watch/{site.media['first']}/")
-    start_playing(page)
+    play(page)
 
     page.evaluate(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.4")
     overlay = page.locator("#player-next")
@@ -187,7 +177,7 @@ def test_play_now_goes_to_the_next_episode_at_once(site, browser):
     watched = signed_in(site, browser)
     page = watched.page
     page.goto(f"{site.url}/watch/{site.media['first']}/")
-    start_playing(page)
+    play(page)
     page.evaluate(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.4")
 
     page.get_by_role("link", name="Play now").click(timeout=5000)
@@ -201,7 +191,7 @@ def test_cancel_keeps_the_viewer_on_the_episode_that_ended(site, browser):
     page = watched.page
     page.clock.install()  # so the test can skip the countdown's ten seconds
     page.goto(f"{site.url}/watch/{site.media['first']}/")
-    start_playing(page)
+    play(page)
     page.evaluate(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.4")
     overlay = page.locator("#player-next")
     overlay.wait_for(state="visible", timeout=5000)
@@ -220,7 +210,7 @@ def test_the_last_episode_and_a_film_end_without_a_countdown(site, browser):
     page = watched.page
     for media in ("second", "sample"):
         page.goto(f"{site.url}/watch/{site.media[media]}/")
-        start_playing(page)
+        play(page)
         page.evaluate(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.3")
         page.wait_for_function(f"{VIDEO}.ended", timeout=5000)
 
@@ -268,7 +258,7 @@ def test_the_controls_hide_while_playing_and_come_back_when_the_mouse_moves(site
     watched = signed_in(site, browser, **DESKTOP)
     page = watched.page
     page.goto(f"{site.url}/watch/{site.media['first']}/")
-    start_playing(page)
+    play(page)
     page.mouse.move(5, 5)
 
     page.wait_for_selector("#player.player-idle", state="attached", timeout=6000)

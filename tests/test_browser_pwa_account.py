@@ -9,12 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import PHONE, WatchedPage
+from tests.browser import DESKTOP, PHONE, WatchedPage, sign_in
 from tests.live_site import live_site
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PASSWORD = "a viewer password for the tests 9"
 
 # Two viewers of the default site: "viewer" starts with nothing; a second one, with a long
@@ -71,20 +70,13 @@ STICKING_OUT = """() => {
 def site(tmp_path_factory):
     with live_site(tmp_path_factory.mktemp("browser-pwa"), sample=True) as site:
         script = VIEWERS.replace("__PASSWORD__", repr(PASSWORD))
-        site.facts = json.loads(site.manage("shell", "-c", script).strip().splitlines()[-1])
-        site.serve()
+        site.facts = site.shell_json(script)
+        site.serve_behind_gateway()
         yield site
 
 
 def signed_in(site, browser, username: str = "viewer", **options) -> WatchedPage:
-    watched = WatchedPage.open(browser, **(options or DESKTOP))
-    page = watched.page
-    page.goto(site.url + "/account/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(site.url + "/")
-    return watched
+    return sign_in(browser, site.url, username, PASSWORD, **options)
 
 
 def under_the_worker(page) -> None:
