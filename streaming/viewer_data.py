@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
+from streaming.models.catalogue import media_visible_rule
 from streaming.models.viewer import FINISHED_FRACTION
 
 
@@ -45,8 +46,9 @@ def resume_position(tenant, user, media_file: MediaFile) -> float:
 def continue_watching(tenant, user, limit: int = 20) -> list[WatchProgress]:
     rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).continue_watching()
     rows = rows.select_related("media_file__title", "media_file__episode__season__title")
-    visible = MediaFile.objects.visible_on(tenant)
-    return list(rows.filter(media_file__in=visible)[:limit])
+    # The rule on the joined rows, not `media_file__in=<visible files>`: that lists every
+    # visible file of the catalogue to keep a dozen rows (bench/pages.py, the home page).
+    return list(rows.filter(media_visible_rule(tenant, "media_file__"))[:limit])
 
 
 def set_on_watchlist(tenant, user, title: Title, wanted: bool) -> bool:

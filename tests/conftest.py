@@ -45,6 +45,18 @@ def publish_film(stored: StoredObject, name: str = "A Film") -> MediaFile:
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(settings):
+    # Cached answers (the home page's biggest genres, TMDB lookups) must not leak from one
+    # test into the next: on SQLite a rolled-back test's ids come back in the next one.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite; what is tested here is who may
     # sign in where, not the hash.

@@ -2,14 +2,15 @@
 subtitles, genres, collections and credits.
 
 The catalogue is shared by the operator's sites; a site may hide titles from itself
-(`TitleHiding`). What a site's viewers may see is decided in one place:
-`Title.objects.visible_on(tenant)` (published, not hidden there).
+(`TitleHiding`). What a site's viewers may see is decided in one place, `visible_rule`
+(published, not hidden there), which `Title.objects.visible_on(tenant)` and
+`MediaFile.objects.visible_on(tenant)` apply.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
 from streaming.models.stored import StoredObject
@@ -27,6 +28,23 @@ class Genre(models.Model):
         return self.name
 
 
+def visible_rule(tenant, title: str = "") -> Q:
+    """The title at the end of the path `title` (empty for a Title itself, "title__",
+    "media_file__episode__season__title__") is published and the site has not hidden it.
+
+    A condition on the joined title row rather than membership of a set of title ids
+    (`title__in=Title.objects.visible_on(...)`): the databases then check the few rows a query
+    reads instead of first listing every visible title of the catalogue, tens of
+    milliseconds at 50,000 titles (bench/pages.py). Nothing passes for an unknown or inactive
+    site. Only along foreign keys towards the title: across a many-valued relation
+    ("titles__" from a genre) Django reads the negated part as "no related title is hidden".
+    """
+    if tenant is None or not tenant.is_active:
+        return Q(pk__in=[])
+    hidden = TitleHiding.objects.for_tenant(tenant).values("title_id")
+    return Q(**{f"{title}status": Title.Status.PUBLISHED}) & ~Q(**{f"{title}pk__in": hidden})
+
+
 class TitleQuerySet(models.QuerySet):
     def published(self) -> TitleQuerySet:
         return self.filter(status=Title.Status.PUBLISHED)
@@ -35,8 +53,15 @@ class TitleQuerySet(models.QuerySet):
         """Published titles the site has not hidden; nothing for an unknown or inactive site."""
         if tenant is None or not tenant.is_active:
             return self.none()
-        hidden = TitleHiding.objects.for_tenant(tenant).values("title_id")
-        return self.published().exclude(pk__in=hidden)
+        return self.filter(visible_rule(tenant))
+
+    def in_genre(self, genre: Genre) -> TitleQuerySet:
+        """Titles with the genre, as EXISTS per title rather than a join: listed newest (or
+        A to Z) first, the titles are read off their index and each checked for the genre
+        until the page is full. With a join SQLite starts from the genre's side instead and
+        sorts all of its titles, 20 ms for a big genre at 50,000 titles (bench/pages.py)."""
+        tagged = Title.genres.through.objects.filter(title=OuterRef("pk"), genre=genre)
+        return self.filter(Exists(tagged))
 
     def films(self) -> TitleQuerySet:
         return self.filter(kind=Title.Kind.FILM)
@@ -80,9 +105,19 @@ class Title(models.Model):
 
     class Meta:
         ordering = ["title", "year"]
+        # The visible titles (status first) in each order the pages list them by, so that a
+        # page of 24 is read off an index instead of sorting every published title
+        # (bench/pages.py). The "release year" order (year DESC NULLS LAST, title, id) has
+        # its index made by migration 0005 with SQL per database: SQLite refuses NULLS LAST
+        # in an index, PostgreSQL needs it (its DESC puts NULLs first).
         indexes = [
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["-created_at"]),
+            models.Index(fields=["status", "-created_at", "-id"], name="title_published_newest"),
+            models.Index(fields=["status", "title", "year", "id"], name="title_published_a_z"),
+            models.Index(
+                fields=["status", "year", "-created_at", "-id"], name="title_published_in_year"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -160,10 +195,20 @@ class Episode(models.Model):
         return f"{label} {self.name}".strip()
 
 
+def media_visible_rule(tenant, media_file: str = "") -> Q:
+    """The media file at the end of the path `media_file` ("" for a MediaFile itself,
+    "media_file__" from watch progress) belongs to a film or an episode of a series that the
+    site shows; see `visible_rule`."""
+    return visible_rule(tenant, f"{media_file}title__") | visible_rule(
+        tenant, f"{media_file}episode__season__title__"
+    )
+
+
 class MediaFileQuerySet(models.QuerySet):
     def visible_on(self, tenant) -> MediaFileQuerySet:
-        titles = Title.objects.visible_on(tenant)
-        return self.filter(Q(title__in=titles) | Q(episode__season__title__in=titles))
+        if tenant is None or not tenant.is_active:
+            return self.none()
+        return self.filter(media_visible_rule(tenant))
 
 
 class MediaFile(models.Model):

@@ -34,7 +34,7 @@ class BrowseFilters:
         if self.kind:
             titles = titles.filter(kind=self.kind)
         if self.genre is not None:
-            titles = titles.filter(genres=self.genre)
+            titles = titles.in_genre(self.genre)
         if self.year is not None:
             titles = titles.filter(year=self.year)
         return titles.order_by(*SORTS[self.sort][1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,12 +12,14 @@ from django.views.decorators.http import require_GET
 from streaming.models import Genre, Title
 from streaming.search import MAX_RESULTS, search_titles
 from streaming.site.access import get_title_for
+from streaming.site.bounded_paginator import BoundedPaginator
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
 
 PAGE_SIZE = 24
+COUNT_AT_LEAST = 1000  # browse says "1000+ titles" beyond; see BoundedPaginator
 MAX_QUERY_LENGTH = 200
 
 
@@ -29,7 +30,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     for problem in filters.problems:
         messages.warning(request, problem)
     titles = filters.apply(Title.objects.visible_on(request.tenant))
-    page = Paginator(titles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page")
+    paginator = BoundedPaginator(titles, PAGE_SIZE, page_number, at_least=COUNT_AT_LEAST)
+    page = paginator.get_page(page_number)
     return render(
         request,
         "streaming/browse.html",

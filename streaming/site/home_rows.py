@@ -3,22 +3,27 @@
 Rows: continue watching (signed-in viewers), newest, the site's biggest genres, collections.
 Each row is one query with a LIMIT whatever the catalogue's size; the number of genre and
 collection rows is capped, so the page's query count does not grow with the catalogue.
+Which genres are the biggest is the one answer that reads the whole catalogue, so it is
+kept per site for a few minutes; the rows themselves are read on every visit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from streaming import viewer_data
 from streaming.models import Collection, CollectionEntry, Genre, Title, WatchProgress
+from streaming.models.catalogue import visible_rule
 from streaming.site.access import owner_title
 
 ROW_LENGTH = 12
 GENRE_ROWS = 3
 COLLECTION_ROWS = 2
+BIGGEST_GENRES_SECONDS = 300
 
 
 @dataclass
@@ -61,8 +66,8 @@ def home_rows(tenant, user) -> HomeRows:
             resume_card(row) for row in viewer_data.continue_watching(tenant, user, ROW_LENGTH)
         ]
     home.rows.append(Row("new", "New on the site", newest, reverse("browse") + "?sort=newest"))
-    home.rows.extend(_genre_rows(visible))
-    home.rows.extend(_collection_rows(visible))
+    home.rows.extend(_genre_rows(tenant, visible))
+    home.rows.extend(_collection_rows(tenant))
     return home
 
 
@@ -71,34 +76,48 @@ def _featured(newest: list[Title]) -> Title:
     return next((t for t in newest if t.backdrop or t.poster), newest[0])
 
 
-def _genre_rows(visible) -> list[Row]:
-    genres = (
-        Genre.objects.filter(titles__in=visible)
-        .annotate(shown=Count("titles"))
-        .order_by("-shown", "name")[:GENRE_ROWS]
-    )
+def _genre_rows(tenant, visible) -> list[Row]:
     browse = reverse("browse")
     return [
         Row(
             f"genre-{genre.slug}",
             genre.name,
-            list(visible.filter(genres=genre).order_by("-created_at", "-pk")[:ROW_LENGTH]),
+            list(visible.in_genre(genre).order_by("-created_at", "-pk")[:ROW_LENGTH]),
             f"{browse}?genre={genre.slug}",
         )
-        for genre in genres
+        for genre in _biggest_genres(tenant, visible)
     ]
 
 
-def _collection_rows(visible) -> list[Row]:
+def _biggest_genres(tenant, visible) -> list[Genre]:
+    """The GENRE_ROWS genres with the most titles the site shows, kept for a few minutes.
+
+    Counting reads every visible title's genres (about 50 ms at 50,000 titles on
+    PostgreSQL, and growing with the catalogue), while which genres lead changes slowly.
+    Nothing shown depends on the cached answer being fresh: the rows are read on each visit,
+    so a title published or unpublished (even by the admin's bulk actions, which send no
+    signals) shows or goes at once; a genre that grows may wait a few minutes for its row.
+    """
+    key = f"home:biggest-genres:{tenant.pk}"
+    genres = cache.get(key)
+    if genres is None:
+        genres = list(
+            Genre.objects.filter(titles__in=visible)
+            .annotate(shown=Count("titles"))
+            .order_by("-shown", "name")[:GENRE_ROWS]
+        )
+        cache.set(key, genres, BIGGEST_GENRES_SECONDS)
+    return genres
+
+
+def _collection_rows(tenant) -> list[Row]:
+    shown = CollectionEntry.objects.filter(visible_rule(tenant, "title__"))
     # A sliced Prefetch is one query (a window function per collection), not one per row.
-    entries = (
-        CollectionEntry.objects.filter(title__in=visible)
-        .select_related("title")
-        .order_by("order", "pk")[:ROW_LENGTH]
-    )
+    entries = shown.select_related("title").order_by("order", "pk")[:ROW_LENGTH]
+    # EXISTS per collection, in name order: the first ones with a title the site shows end
+    # the scan, where a join with DISTINCT read every entry of every collection.
     collections = (
-        Collection.objects.filter(entries__title__in=visible)
-        .distinct()
+        Collection.objects.filter(Exists(shown.filter(collection=OuterRef("pk"))))
         .order_by("name")
         .prefetch_related(Prefetch("entries", queryset=entries, to_attr="shown_entries"))[
             :COLLECTION_ROWS

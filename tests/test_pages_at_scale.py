@@ -1,0 +1,123 @@
+"""Every viewer page runs the same, stated number of queries at 50,000 titles as at 32.
+
+The catalogue (tests/catalogue_at_scale.py) is built once per size for the whole module,
+inside a transaction that is rolled back afterwards, so other modules see an empty database;
+each test then runs in a savepoint of that transaction, as tests do. A count that grew with
+the catalogue would differ between the two sizes; the stated numbers also catch a page that
+gains a query at any size. Each test starts with an empty cache (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from streaming.models import Title
+from tests.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
+from tests.conftest import make_member, make_site
+
+pytestmark = pytest.mark.django_db
+LARGE = 50_000
+HOST = "scale.test"
+
+# Queries per page for a signed-in member, at any catalogue size. Four of them are the site
+# (by hostname), the session, its user and their membership (the typeahead reads only the
+# site; the API asks for the membership twice). Where the two databases differ, the pair is
+# (PostgreSQL, SQLite): SQLite's FTS5 ranks in one query, the site's rule applies in another.
+QUERIES = {
+    "home": 11,  # 12 with an empty cache: the biggest genres are counted
+    "browse": 7,
+    "browse series": 7,
+    "browse genre": 7,
+    "browse year": 7,
+    "browse A-Z": 7,
+    "browse by year": 7,
+    "browse films+genre by year": 7,
+    "browse page 1000": 7,
+    "search": (6, 7),
+    "search two words": (6, 7),
+    "search misspelt": (8, 9),  # no title has the word: the vocabulary, then a second search
+    "typeahead": (3, 4),
+    "title: film": 12,
+    "title: big series": 14,
+    "watch": 8,
+    "api titles": 8,
+    "api titles genre": 8,
+}
+
+
+@dataclass(frozen=True)
+class Scene:
+    titles: int
+    site: object
+    viewer: object
+    pages: dict[str, str]
+
+
+@pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda n: f"{n}-titles")
+def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
+    with django_db_blocker.unblock(), transaction.atomic():
+        site = make_site("Scale", HOST)
+        viewer = make_member("vera", site)
+        landmarks = build_catalogue(site, viewer, request.param)
+        # PostgreSQL checks deferred foreign keys when each test's savepoint ends (TestCase
+        # does SET CONSTRAINTS ALL IMMEDIATE): checked here once, not again for every test.
+        connection.check_constraints()
+        yield Scene(request.param, site, viewer, viewer_pages(landmarks))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def member(catalogue) -> Client:
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(catalogue.viewer)
+    return client
+
+
+def queries_for(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured.captured_queries)
+
+
+def expected(page: str) -> int:
+    count = QUERIES[page]
+    if isinstance(count, tuple):
+        return count[0] if connection.vendor == "postgresql" else count[1]
+    return count
+
+
+@pytest.mark.parametrize("page", list(QUERIES))
+def test_each_page_runs_the_stated_number_of_queries(catalogue, member, page):
+    path = catalogue.pages[page]
+    if page == "home":
+        member.get(path)  # counts the biggest genres into the cache
+
+    assert queries_for(member, path) == expected(page), path
+
+
+def test_the_home_page_counts_the_biggest_genres_once_per_site(catalogue, member):
+    first = queries_for(member, "/")
+    again = queries_for(member, "/")
+
+    assert (first, again) == (QUERIES["home"] + 1, QUERIES["home"])
+
+
+def test_browse_counts_no_further_than_its_page_needs(catalogue, member):
+    first = member.get("/browse/").content.decode()
+    deep = member.get(catalogue.pages["browse page 1000"]).content.decode()
+
+    if catalogue.titles == LARGE:
+        assert "1000+ titles" in first
+        assert ">Page 1</span>" in first  # no "of N": the pages were not all counted
+        assert ">Page 1000</span>" in deep
+        assert 'rel="next"' in deep  # and on it goes while titles remain
+    else:
+        shown = Title.objects.visible_on(catalogue.site).count()
+        assert f"{shown} titles" in first
+        assert "Page 1000" not in deep  # past the end: the last page
