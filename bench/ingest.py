@@ -12,7 +12,8 @@
    (d) the same job until it is done: the video's sha256 recorded and the seek-preview
        sprite and poster frame (made on the second core meanwhile) attached.
 2. Download of the same file from a local nginx: curl (reference), the native downloader,
-   aria2c (8 connections).
+   aria2c (8 connections), and `auto`: what ingest does (one connection, handed to aria2c
+   only when it runs slower than INGEST_ARIA2_SLOWER_THAN).
 
 Each figure is the median of --rounds runs; the ratios are per-round. It prints a report and
 exits 0 (a report, not a test). Everything it starts is stopped and the temp folder removed.
@@ -184,8 +185,13 @@ def download_rounds(source: Path, rounds: int) -> list[dict]:
             (target / "aria2").mkdir()
             aria2 = timed(lambda: run_aria2(url, target / "aria2" / "out.mkv", expected_size=size))
             drop_output(target / "aria2")
-            results.append({"curl": curl, "native": native, "aria2": aria2})
-            log(f"  round {n + 1}: curl {curl:.2f}s, native {native:.2f}s, aria2c {aria2:.2f}s")
+            (target / "auto").mkdir()
+            with override_settings(INGEST_ARIA2="auto"):
+                auto = timed(lambda: http_download.download(url, target / "auto"))
+            drop_output(target / "auto")
+            results.append({"curl": curl, "native": native, "aria2": aria2, "auto": auto})
+            log(f"  round {n + 1}: curl {curl:.2f}s, native {native:.2f}s, "
+                f"aria2c {aria2:.2f}s, ingest's choice {auto:.2f}s")  # fmt: skip
     finally:
         server.terminate()
         server.wait()
@@ -223,7 +229,7 @@ def report(source: Path, remux: list[dict], downloads: list[dict]) -> None:
     log(f"  (d) whole job with previews    {median(remux, 'job'):6.2f}  "
         f"{ratio(remux, 'job', 'alone'):.2f}x")  # fmt: skip
     log("\ndownload from local nginx (GB/s, ratio to curl; target >= 0.9x)")
-    for key in ("curl", "native", "aria2"):
+    for key in ("curl", "native", "aria2", "auto"):
         log(f"  {key:<8} {gb / median(downloads, key):6.2f} GB/s  "
             f"{ratio(downloads, 'curl', key):.2f}x")  # fmt: skip
 

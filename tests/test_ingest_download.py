@@ -526,9 +526,39 @@ BIG = os.urandom(40 * MiB)  # over the 32 MiB from which aria2c is worth startin
 
 
 @pytest.fixture
-def aria2c(settings):
+def aria2c(settings, monkeypatch):
+    # Every connection counts as slow, and is judged after its first read: aria2c continues.
     settings.INGEST_ARIA2 = "auto"
+    settings.INGEST_ARIA2_SLOWER_THAN = 10**15
+    monkeypatch.setattr(http_download, "ARIA2_SAMPLE_SECONDS", 0)
     return need_binary("aria2c")
+
+
+def test_a_fast_connection_is_kept_even_for_a_big_file(aria2c, settings, source, folder):
+    settings.INGEST_ARIA2_SLOWER_THAN = 1  # any speed is fast enough
+    url = source.route("/big.mkv", MediaFile(BIG))
+
+    result = download(url, folder)
+
+    assert result.method == "native"
+    assert file_sha256(result.path) == sha256(BIG)
+    assert len(source.requests_to("/big.mkv")) == 1
+
+
+def test_a_slow_connection_is_continued_by_aria2c_from_where_it_was(aria2c, source, folder):
+    url = source.route("/big.mkv", MediaFile(BIG))
+
+    result = download(url, folder)
+
+    assert result.method == "aria2"
+    assert file_sha256(result.path) == sha256(BIG)
+    starts = [
+        int(seen.headers["range"].removeprefix("bytes=").split("-")[0])
+        for seen in source.requests_to("/big.mkv")
+        if "range" in seen.headers
+    ]
+    assert starts
+    assert min(starts) > 0, "aria2c continued the partial file instead of starting over"
 
 
 def test_a_big_file_goes_to_aria2c_in_several_connections(aria2c, source, folder):

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from collections import deque
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -63,31 +64,40 @@ def run_aria2(
     expected_size: int,
     progress: Progress | None = None,
     force_proxy: bool = False,
+    continue_from: Path | None = None,
 ) -> None:
     """Download url to destination with aria2c; the file must be expected_size bytes.
+    `continue_from`: the start of the file, downloaded already; aria2c fetches the rest
+    (its --continue, for files "downloaded sequentially from the beginning" by another
+    program). That file is taken over, and is gone whether aria2c succeeds or not.
 
     IngestCancelled raised by progress stops aria2c, removes its files and propagates.
     """
     work = destination.parent / WORK_FOLDER
     try:
         work.mkdir(exist_ok=True)
-        if force_proxy or not allowed_by_operator(check_url(url)):
-            with guarded_proxy() as proxy:
-                _run(url, work, expected_size, progress, proxy)
-        else:
-            _run(url, work, expected_size, progress, None)
+        if continue_from is not None:
+            os.replace(continue_from, work / OUT_NAME)
+        proxy_needed = force_proxy or not allowed_by_operator(check_url(url))
+        with guarded_proxy() if proxy_needed else nullcontext() as proxy:
+            _run(url, work, expected_size, progress, proxy, resume=continue_from is not None)
         os.replace(work / OUT_NAME, destination)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _run(
-    url: str, work: Path, expected: int, progress: Progress | None, proxy: GuardProxy | None
+    url: str,
+    work: Path,
+    expected: int,
+    progress: Progress | None,
+    proxy: GuardProxy | None,
+    resume: bool,
 ) -> None:
     binary = aria2_binary()
     if binary is None:
         raise Aria2Failed(f"{ARIA2_BINARY} is not installed")
-    command = [binary, *aria2_options(work, proxy.url if proxy else None), url]
+    command = [binary, *aria2_options(work, proxy.url if proxy else None, resume), url]
     # Without the guard proxy (an allowed host) no proxy at all: not one from the environment.
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     try:
@@ -134,7 +144,7 @@ def _follow(
         process.stdout.close()
 
 
-def aria2_options(work: Path, proxy_url: str | None) -> list[str]:
+def aria2_options(work: Path, proxy_url: str | None, resume: bool = False) -> list[str]:
     connections = settings.INGEST_ARIA2_CONNECTIONS
     options = [
         "--no-conf",
@@ -146,7 +156,7 @@ def aria2_options(work: Path, proxy_url: str | None) -> list[str]:
         "--file-allocation=none",
         "--allow-overwrite=true",
         "--auto-file-renaming=false",
-        "--continue=false",
+        f"--continue={'true' if resume else 'false'}",
         "--max-tries=3",
         "--retry-wait=1",
         f"--connect-timeout={_seconds(settings.INGEST_CONNECT_TIMEOUT)}",

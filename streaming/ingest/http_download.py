@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 # longer fits a core's L2 cache, so each byte is copied through main memory twice).
 CHUNK = 256 * 1024
 ARIA2_MIN_BYTES = 32 * 1024 * 1024
+# How long the one connection runs before its speed decides whether aria2c takes over.
+ARIA2_SAMPLE_SECONDS = 3.0
 DISK_CHECK_EVERY = 64 * 1024 * 1024
 PROGRESS_INTERVAL = 0.1  # seconds: at most ~10 reports a second, plus the final one
 sleep = time.sleep  # tests replace it to skip the backoff waits
@@ -72,6 +74,9 @@ def download(url: str, target_dir: Path, progress: Progress | None = None) -> Do
     except BaseException:
         job.discard()
         raise
+
+
+_SLOW = object()  # what _copy returns when aria2c should continue the download
 
 
 def backoff(retry: int) -> float:
@@ -108,6 +113,7 @@ class _Download:
         self.done = 0
         self.file: BinaryIO | None = None
         self.aria2_tried = False
+        self.aria2_candidate = False  # aria2c could continue this answer if it is slow
         self.next_disk_check = DISK_CHECK_EVERY
 
     @property
@@ -132,11 +138,11 @@ class _Download:
         try:
             if not self._resumes(opened):
                 head = self._start(opened)
-                if self._wants_aria2(opened):
-                    opened.close()
-                    return self._via_aria2() or self._attempt()
+                self.aria2_candidate = self._wants_aria2(opened)
                 self._write(head)
-            self._copy(opened)
+            if self._copy(opened) is _SLOW:
+                opened.close()
+                return self._via_aria2() or self._attempt()
         finally:
             opened.close()
         return self._finish("native")
@@ -220,15 +226,22 @@ class _Download:
         )
 
     def _via_aria2(self) -> DownloadResult | None:
-        """The body by aria2c, or None (logged) when it failed and native should take over."""
+        """The rest of the body by aria2c on several connections, continuing the partial
+        file; None (logged) when it failed, and the native downloader starts over."""
         self.aria2_tried = True
-        self.discard()
+        self._close_file()
+        logger.info("ingest: one connection is slow at byte %d; aria2c continues", self.done)
         try:
             aria2.run_aria2(
-                self.final_url, self.part, expected_size=self.total, progress=self._aria2_progress
+                self.final_url,
+                self.part,
+                expected_size=self.total,
+                progress=self._aria2_progress,
+                continue_from=self.part,
             )
         except (aria2.Aria2Failed, OSError) as failed:
             logger.warning("ingest: aria2c failed, downloading natively instead: %s", failed)
+            self.done = 0  # the partial file went with aria2c's folder
             return None
         self.done = self.total
         return self._finish("aria2")
@@ -245,10 +258,18 @@ class _Download:
         self.done = 0
         self.next_disk_check = DISK_CHECK_EVERY
 
-    def _copy(self, opened: Opened) -> None:
+    def _copy(self, opened: Opened) -> object | None:
+        """The rest of the body into the file; _SLOW when aria2c should continue it instead."""
         buffer = bytearray(CHUNK)
+        started, start_done = time.monotonic(), self.done
         while chunk := read_chunk(opened, buffer):
             self._write(chunk)
+            elapsed = time.monotonic() - started
+            if self.aria2_candidate and elapsed >= ARIA2_SAMPLE_SECONDS:
+                self.aria2_candidate = False  # decided once per download
+                speed = (self.done - start_done) / max(elapsed, 1e-6)
+                if speed < settings.INGEST_ARIA2_SLOWER_THAN:
+                    return _SLOW
         if self.total is not None and self.done < self.total:
             raise ConnectionLost(
                 f"the connection to {opened.checked.host} closed after "
