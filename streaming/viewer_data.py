@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
-from streaming.models.catalogue import media_visible_rule
+from streaming.models.catalogue import media_visible_rule, visible_rule
 from streaming.models.viewer import FINISHED_FRACTION
 
 
@@ -64,7 +64,7 @@ def set_on_watchlist(tenant, user, title: Title, wanted: bool) -> bool:
 def watchlist(tenant, user) -> QuerySet[WatchlistEntry]:
     """The viewer's watchlist on this site, last added first, titles the site shows only."""
     entries = WatchlistEntry.objects.for_tenant(tenant).filter(user=user)
-    entries = entries.filter(title__in=Title.objects.visible_on(tenant))
+    entries = entries.filter(visible_rule(tenant, "title__"))
     return entries.select_related("title").order_by("-added_at", "-pk")
 
 
@@ -80,7 +80,7 @@ def remove_from_watchlist(tenant, user, title_id: int) -> Title | None:
 def history(tenant, user) -> QuerySet[WatchProgress]:
     """Everything the viewer played on this site, most recent first."""
     rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).history()
-    rows = rows.filter(media_file__in=MediaFile.objects.visible_on(tenant))
+    rows = rows.filter(media_visible_rule(tenant, "media_file__"))
     return rows.select_related("media_file__title", "media_file__episode__season__title")
 
 

@@ -45,6 +45,7 @@ from streaming.models import (
     Subtitle,
     Title,
     TitleHiding,
+    WatchlistEntry,
     WatchProgress,
 )
 from streaming.search import refresh_vocabulary
@@ -143,6 +144,9 @@ def viewer_pages(landmarks: Landmarks) -> dict[str, str]:
         "watch": f"/watch/{landmarks.film_media_id}/",
         "api titles": "/api/titles/",
         "api titles genre": f"/api/titles/?genre={genre}",
+        "account": "/account/",
+        "account watchlist": "/account/watchlist/",
+        "account history": "/account/history/",
     }
 
 
@@ -412,7 +416,11 @@ def _collections(titles: list[Title], rng: random.Random) -> None:
 
 
 def _progress(site, viewer, titles: list[Title]) -> None:
-    """The viewer started a dozen films: half-way through, so each is worth resuming."""
+    """The viewer started a dozen films (half-way through, so each is worth resuming) and
+    keeps thirty titles on the watchlist."""
+    WatchlistEntry.objects.bulk_create(
+        WatchlistEntry(tenant=site, user=viewer, title=title) for title in titles[:30]
+    )
     started = MediaFile.objects.filter(
         title__in=[t for t in titles[:60] if t.kind == Title.Kind.FILM]
     ).values_list("pk", flat=True)[:12]

@@ -47,6 +47,9 @@ QUERIES = {
     "watch": 8,
     "api titles": 8,
     "api titles genre": 8,
+    "account": 7,
+    "account watchlist": 6,
+    "account history": 6,
 }
 
 
