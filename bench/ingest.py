@@ -9,8 +9,8 @@
    (c) by a whole ingest job (`run_inline` on a throwaway SQLite install) until the video is
        playable in the catalogue: probe, remux with subtitles extracted alongside, the
        output moved (not copied) into local storage, catalogue;
-   (d) the same job until it is done: the video's sha256 recorded and the seek-preview
-       sprite and poster frame (made on the second core meanwhile) attached.
+   (d) the same job until it is done: the video's sha256 recorded and, made beside it on
+       the second core, the seek-preview sprite and poster frame attached.
 2. Download of the same file from a local nginx: curl (reference), the native downloader,
    aria2c (8 connections), and `auto`: what ingest does (one connection, handed to aria2c
    only when it runs slower than INGEST_ARIA2_SLOWER_THAN).
