@@ -228,7 +228,10 @@ SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
 # Celery: the embedded default is kombu's filesystem transport, which needs no broker process
 # yet really hands tasks to a separate worker. Set CELERY_BROKER_URL=redis://... at scale.
 CELERY_BROKER_URL = config.url(
-    "CELERY_BROKER_URL", "filesystem://", {"filesystem", "redis", "rediss", "memory"}
+    # "localhost" only names the machine: without a host kombu warns on every connection.
+    "CELERY_BROKER_URL",
+    "filesystem://localhost/",
+    {"filesystem", "redis", "rediss", "memory"},
 )
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):

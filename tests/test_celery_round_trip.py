@@ -40,7 +40,7 @@ def broker(request, tmp_path) -> dict:
     for folder in ("broker/queue", "broker/processed", "results"):
         (tmp_path / folder).mkdir(parents=True)
     return {
-        "broker": "filesystem://",
+        "broker": "filesystem://localhost/",
         "backend": f"file://{tmp_path / 'results'}",
         "options": filesystem_options(tmp_path),
     }
@@ -101,6 +101,6 @@ def test_project_tasks_are_routed_to_the_default_queue():
 
 
 def test_the_embedded_default_is_the_filesystem_transport():
-    assert settings.CELERY_BROKER_URL == "filesystem://"
+    assert settings.CELERY_BROKER_URL == "filesystem://localhost/"
     assert project_app.conf.worker_prefetch_multiplier == 1
     assert project_app.conf.task_acks_late is True

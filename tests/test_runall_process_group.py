@@ -41,7 +41,7 @@ def test_runall_serves_works_and_stops_as_one_group(site):
     children = children_of(group.pid)
     queue = str(site.data_dir / "broker" / "queue")
     client = Celery(
-        "client", broker="filesystem://", backend=f"file://{site.data_dir}/celery-results"
+        "client", broker="filesystem://localhost/", backend=f"file://{site.data_dir}/celery-results"
     )
     client.conf.broker_transport_options = {"data_folder_in": queue, "data_folder_out": queue}
 
