@@ -28,13 +28,14 @@ import os
 import platform
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from figures import percentile, server_version
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "bench.test"
@@ -113,21 +114,6 @@ def run_child(args: argparse.Namespace) -> int:
         )
     )
     return 0
-
-
-def server_version(connection) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT version()")
-        else:
-            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
-        return cursor.fetchone()[0].split(" on ")[0]
-
-
-def percentile(values: list[float], pct: int) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 # --- parent: scratch databases and the report -------------------------------------------------

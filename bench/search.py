@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import os
 import platform
 import random
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +36,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from figures import percentile, server_version
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
@@ -238,15 +238,6 @@ def run_child(args: argparse.Namespace) -> int:
     return 0
 
 
-def server_version(connection) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT version()")
-        else:
-            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
-        return cursor.fetchone()[0].split(" on ")[0]
-
-
 @contextmanager
 def timed(timings: dict, name: str):
     start = time.perf_counter()
@@ -439,12 +430,6 @@ def measure(queries: list[Query], tenant, call) -> tuple[dict, int]:
     if mixed:
         times["all"] = mixed
     return {c: (percentile(t, 50), percentile(t, 95), len(t)) for c, t in times.items()}, fixed
-
-
-def percentile(values: list[float], pct: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else math.nan
-    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 # --- parent: scratch databases and the report -------------------------------------------------
