@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
-from streaming.ingest.progress_line import human_bytes, human_duration
+from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title
 from tenants.admin_scoping import OperatorOnlyAdmin
 
@@ -125,13 +125,13 @@ class IngestJobAdmin(OperatorOnlyAdmin):
 
     @admin.display(description="Speed")
     def speed(self, job: IngestJob) -> str:
-        text = f"{human_bytes(job.speed_bps)}/s" if job.speed_bps else ""
-        return format_html('<span data-job="{}" data-live="speed">{}</span>', job.pk, text)
+        return format_html(
+            '<span data-job="{}" data-live="speed">{}</span>', job.pk, speed_text(job)
+        )
 
     @admin.display(description="ETA")
     def eta(self, job: IngestJob) -> str:
-        text = human_duration(job.eta_seconds) if job.eta_seconds is not None else ""
-        return format_html('<span data-job="{}" data-live="eta">{}</span>', job.pk, text)
+        return format_html('<span data-job="{}" data-live="eta">{}</span>', job.pk, eta_text(job))
 
     @admin.display(description="Log (last 40 lines)")
     def log_tail_block(self, job: IngestJob) -> str:
@@ -209,8 +209,8 @@ def _live(job: IngestJob) -> dict:
         "state": job.get_state_display(),
         "state_code": job.state,
         "percent": job.percent,
-        "speed": f"{human_bytes(job.speed_bps)}/s" if job.speed_bps else "",
-        "eta": human_duration(job.eta_seconds) if job.eta_seconds is not None else "",
+        "speed": speed_text(job),
+        "eta": eta_text(job),
         "error": job.error,
         "log": job.log_tail(),
         "finished": job.is_finished,

@@ -1,4 +1,5 @@
-"""One line of text describing a job's progress, for the `ingest` command and the bot."""
+"""A job's progress in words: one line for the `ingest` command and the bot, and the speed
+and ETA the admin shows."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ def human_duration(seconds: int | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def speed_text(job: IngestJob) -> str:
+    """ "12.3 MB/s", or "" while the job reports no speed."""
+    return f"{human_bytes(job.speed_bps)}/s" if job.speed_bps else ""
+
+
+def eta_text(job: IngestJob) -> str:
+    """ "01:20", or "" while the job can say nothing about its end."""
+    return human_duration(job.eta_seconds) if job.eta_seconds is not None else ""
+
+
 def progress_line(job: IngestJob, width: int = 24) -> str:
     percent = job.percent
     if percent is None:
@@ -32,9 +43,9 @@ def progress_line(job: IngestJob, width: int = 24) -> str:
         filled = width * percent // 100
         bar = "[" + "#" * filled + "." * (width - filled) + f"] {percent:3d}%"
     parts = [f"#{job.pk}", f"{job.get_state_display():<11}", bar]
-    if job.speed_bps:
-        parts.append(f"{human_bytes(job.speed_bps)}/s")
-    if job.eta_seconds is not None:
-        parts.append(f"ETA {human_duration(job.eta_seconds)}")
+    if speed := speed_text(job):
+        parts.append(speed)
+    if eta := eta_text(job):
+        parts.append(f"ETA {eta}")
     parts.append(job.source_name or job.source)
     return "  ".join(parts)
