@@ -1,6 +1,7 @@
 // The player: signed source, resume, progress saves, link renewal, subtitles, shortcuts, its
-// own control bar (seek previews from the sprite sheet, buffered ranges, auto-hide, touch) and
-// the countdown to the next episode. Without JavaScript the page says the player needs it.
+// own control bar (seek previews from the sprite sheet, buffered ranges, auto-hide, touch).
+// The countdown to the next episode is player-next-episode.js. Without JavaScript the page
+// says the player needs it.
 (() => {
   "use strict";
 
@@ -9,6 +10,7 @@
   if (!configNode || !video) return;
 
   const config = JSON.parse(configNode.textContent);
+  const nextEpisode = window.shadowvaultNextEpisode; // player-next-episode.js, when loaded
   const root = document.getElementById("player");
   const message = document.getElementById("player-message");
   const messageText = message.querySelector(".player-message-text");
@@ -19,7 +21,6 @@
   const controls = document.getElementById("player-controls");
   const seekBar = document.getElementById("player-seek");
   const preview = document.getElementById("player-preview");
-  const nextPanel = document.getElementById("player-next");
   const button = (action) => controls.querySelector(`[data-action="${action}"]`);
   const playButton = button("play");
   const muteButton = button("mute");
@@ -35,7 +36,6 @@
   const SEEK_STEP_S = 10;
   const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's delay is a signed 32-bit number
   const HIDE_CONTROLS_MS = 2500;
-  const NEXT_AFTER_S = 10;
 
   let pendingSeek = null; // where to put the playhead once the (new) source has metadata
   let started = false; // playback really began: before that, currentTime says nothing
@@ -585,51 +585,6 @@
     if (lastPointer === "mouse") toggleFullscreen();
   });
 
-  // --- the next episode: a countdown when this one ends ------------------------------------
-
-  let nextTimer = null;
-  const nextStatus = document.getElementById("player-next-status");
-
-  function offerNext() {
-    if (!config.nextEpisode || !nextPanel) return;
-    const seconds = nextPanel.querySelector("[data-seconds]");
-    const deadline = Date.now() + NEXT_AFTER_S * 1000;
-    seconds.textContent = String(NEXT_AFTER_S);
-    nextPanel.hidden = false;
-    nextStatus.textContent = `Next episode, ${config.nextEpisode.label}, starts in ${NEXT_AFTER_S} seconds.`;
-    clearInterval(nextTimer);
-    // Counted against the clock: timers in a background tab fire late, the deadline holds.
-    nextTimer = setInterval(() => {
-      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-      seconds.textContent = String(left);
-      if (left > 0) return;
-      clearInterval(nextTimer);
-      window.location.assign(config.nextEpisode.url);
-    }, 250);
-  }
-
-  function cancelNext() {
-    if (!nextPanel || nextPanel.hidden) return false;
-    clearInterval(nextTimer);
-    nextTimer = null;
-    nextPanel.hidden = true;
-    nextStatus.textContent = "Next episode cancelled.";
-    return true;
-  }
-
-  if (nextPanel) {
-    video.addEventListener("ended", offerNext);
-    // Playing again or seeking back means the viewer stays with this episode.
-    video.addEventListener("play", cancelNext);
-    video.addEventListener("seeking", () => {
-      if (!video.ended) cancelNext();
-    });
-    nextPanel.querySelector('[data-action="next-cancel"]').addEventListener("click", () => {
-      cancelNext();
-      playButton.focus(); // the button that had focus is gone
-    });
-  }
-
   // --- keyboard shortcuts -----------------------------------------------------------------
 
   function flash(text) {
@@ -668,7 +623,7 @@
       flash(video.muted ? "Muted" : "Sound on");
     },
     c: toggleCaptions,
-    escape: () => cancelNext(),
+    escape: () => nextEpisode && nextEpisode.cancel(),
   };
 
   // Keys typed into a form control or pressed on a link or button keep their own meaning;
@@ -684,7 +639,7 @@
     const key = event.key.toLowerCase();
     const action = SHORTCUTS[key];
     if (!action || keepsKey(event.target, key)) return;
-    if (key === "escape" && (!nextPanel || nextPanel.hidden)) return; // not ours to take
+    if (key === "escape" && !(nextEpisode && nextEpisode.offered())) return; // not ours to take
     event.preventDefault();
     action();
     if (key !== "escape") showControls();
