@@ -186,7 +186,8 @@ def test_play_now_goes_to_the_next_episode_at_once(site, browser):
     assert watched.errors == []
 
 
-def test_cancel_keeps_the_viewer_on_the_episode_that_ended(site, browser):
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_keeps_the_viewer_on_the_episode_that_ended(site, browser, how):
     watched = signed_in(site, browser)
     page = watched.page
     page.clock.install()  # so the test can skip the countdown's ten seconds
@@ -196,7 +197,10 @@ def test_cancel_keeps_the_viewer_on_the_episode_that_ended(site, browser):
     overlay = page.locator("#player-next")
     overlay.wait_for(state="visible", timeout=5000)
 
-    overlay.get_by_role("button", name="Cancel").click()
+    if how == "button":
+        overlay.get_by_role("button", name="Cancel").click()
+    else:
+        page.keyboard.press("Escape")
     page.clock.fast_forward("00:15")
 
     assert overlay.is_hidden()
