@@ -26,16 +26,12 @@ import gc
 import json
 import os
 import platform
-import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from figures import percentile, server_version
+from figures import percentile, run_on_scratch_install, server_version
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "bench.test"
@@ -120,43 +116,9 @@ def run_child(args: argparse.Namespace) -> int:
 
 
 def measure(args: argparse.Namespace, titles: int) -> dict:
-    import psycopg
-
-    data_dir = tempfile.mkdtemp(prefix="shadowvault-bench-pages-")
-    (Path(data_dir) / "media" / "public").mkdir(parents=True)
-    (Path(data_dir) / "staticfiles").mkdir()  # else every child warns that it is missing
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="shadowvault.settings", DATA_DIR=data_dir)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    # The local-memory cache: a scratch install must not share a Redis with a real one.
-    env.pop("REDIS_URL", None)
-    for name in ("SECRET_KEY", "LINK_SECRET"):
-        env.setdefault(name, secrets.token_urlsafe(48))
-    server = scratch = None
-    if args.database_url:
-        server = with_database(args.database_url, "postgres")
-        scratch = f"shadowvault_bench_pages_{os.getpid()}_{titles}"
-        env["DATABASE_URL"] = with_database(args.database_url, scratch)
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{scratch}"')
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-    command = [
-        sys.executable, __file__, "--child", "--titles", str(titles),
-        "--requests", str(args.requests),
-    ]  # fmt: skip
-    try:
-        log(f"{f'{titles:,}' if titles else 'the fewest'} titles into a scratch database")
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if scratch:
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-
-
-def with_database(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
+    log(f"{f'{titles:,}' if titles else 'the fewest'} titles into a scratch database")
+    child = ["--titles", str(titles), "--requests", str(args.requests)]
+    return run_on_scratch_install("pages", __file__, child, args.database_url or "")
 
 
 def report(small: dict, large: dict) -> None:

@@ -27,17 +27,13 @@ import json
 import os
 import platform
 import random
-import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figures import percentile, server_version
+from figures import percentile, run_on_scratch_install, server_version
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
@@ -436,35 +432,13 @@ def measure(queries: list[Query], tenant, call) -> tuple[dict, int]:
 
 
 def run_engine(args: argparse.Namespace, engine: str, titles: int) -> dict:
-    import psycopg
-
-    data_dir = tempfile.mkdtemp(prefix="shadowvault-bench-search-")
-    (Path(data_dir) / "media" / "public").mkdir(parents=True)
-    scratch = f"shadowvault_bench_search_{os.getpid()}"
-    server = args.server.rstrip("/")
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="shadowvault.settings", DATA_DIR=data_dir)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    for name in ("SECRET_KEY", "LINK_SECRET"):
-        env.setdefault(name, secrets.token_urlsafe(48))
-    if engine == "postgresql":
-        env["DATABASE_URL"] = f"{server}/{scratch}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{scratch}"')
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-    command = [
-        sys.executable, __file__, "--child", "--titles", str(titles), "--queries",
-        str(args.queries), "--seed", str(args.seed), "--vocabulary", str(args.vocabulary),
-    ]  # fmt: skip
-    try:
-        log(f"{engine}: {titles:,} titles into a scratch database")
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if engine == "postgresql":
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    log(f"{engine}: {titles:,} titles into a scratch database")
+    child = [
+        *("--titles", str(titles), "--queries", str(args.queries)),
+        *("--seed", str(args.seed), "--vocabulary", str(args.vocabulary)),
+    ]
+    postgres = args.server if engine == "postgresql" else ""
+    return run_on_scratch_install("search", __file__, child, postgres)
 
 
 def report(result: dict) -> None:
