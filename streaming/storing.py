@@ -11,7 +11,7 @@ from django.db import transaction
 from streaming.models import MediaFile, StoredObject, Title, link_name_for
 from streaming.storage import get_backend
 from streaming.storage.base import Progress
-from streaming.storage.local import file_sha256
+from streaming.storage.hashing import file_sha256
 
 # Browsers need these exact types to play; Python's table lacks some.
 CONTENT_TYPES = {

@@ -6,7 +6,6 @@ MD5 over their bytes (ffmpeg's streamhash muxer with `-c copy`) before and after
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import re
@@ -21,7 +20,6 @@ from streaming.ingest import artifacts
 from streaming.ingest.artifacts import (
     extract_subtitles,
     poster_frame,
-    sha256_of,
     sprite_layout,
     thumbnail_sprite,
 )
@@ -386,12 +384,6 @@ def test_with_sparse_tiles_only_the_first_keyframe_of_each_interval_is_used(
 )
 def test_the_sprite_never_has_more_than_400_tiles(duration, layout):
     assert sprite_layout(duration) == layout
-
-
-def test_sha256_of_reads_the_whole_file(test_media):
-    data = test_media.mkv_h264_aac_srt.read_bytes()
-
-    assert sha256_of(test_media.mkv_h264_aac_srt) == hashlib.sha256(data).hexdigest()
 
 
 def probe_size(path: Path) -> tuple[int, int]:

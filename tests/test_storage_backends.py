@@ -16,6 +16,7 @@ from streaming.storage.base import (
     Part,
     StorageBackend,
 )
+from streaming.storage.hashing import file_sha256
 from streaming.storage.local import LocalBackend
 from streaming.storage.s3 import S3Backend
 from tests.services import free_port
@@ -177,3 +178,9 @@ def test_a_file_adopted_to_hash_later_is_moved_without_a_read(tmp_path, source):
     assert saved.sha256 == ""
     assert saved.size == SIZE
     assert not source.exists()
+
+
+def test_file_sha256_reads_the_whole_file(source):
+    data = source.read_bytes()
+
+    assert file_sha256(source) == (SIZE, hashlib.sha256(data).hexdigest())

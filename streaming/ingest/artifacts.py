@@ -6,7 +6,6 @@ renamed when complete), so the job runner may run them at the same time as the r
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -32,7 +31,6 @@ SPRITE_VTT_NAME = "sprite.vtt"
 TILE_WIDTH = 160
 SPRITE_COLUMNS = 20
 SPRITE_MAX_TILES = 400
-HASH_CHUNK = 4 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -239,16 +237,6 @@ def sprite_vtt(
             "",
         ]
     return "\n".join(cues)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    buffer = bytearray(HASH_CHUNK)
-    view = memoryview(buffer)
-    with path.open("rb", buffering=0) as stream:
-        while count := stream.readinto(buffer):
-            digest.update(view[:count])
-    return digest.hexdigest()
 
 
 def _label(stream, number: int) -> str:

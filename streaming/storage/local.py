@@ -18,24 +18,9 @@ from streaming.storage.base import (
     StorageBackend,
     StorageError,
 )
+from streaming.storage.hashing import file_sha256
 
 COPY_CHUNK = 4 * 1024 * 1024
-
-
-def file_sha256(path: Path, progress: Progress | None = None) -> tuple[int, str]:
-    """(size, sha256 hex) of a file, read in big blocks into one reused buffer."""
-    digest = hashlib.sha256()
-    buffer = bytearray(COPY_CHUNK)
-    view = memoryview(buffer)
-    total = path.stat().st_size
-    done = 0
-    with path.open("rb", buffering=0) as reader:
-        while count := reader.readinto(buffer):
-            digest.update(view[:count])
-            done += count
-            if progress:
-                progress(done, total)
-    return done, digest.hexdigest()
 
 
 def checked_key(key: str) -> PurePosixPath:

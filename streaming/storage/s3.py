@@ -6,7 +6,6 @@ boto3 is synchronous; reads run in worker threads so the event loop keeps servin
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,11 +23,11 @@ from streaming.storage.base import (
     StorageBackend,
     StorageError,
 )
+from streaming.storage.hashing import file_sha256
 from streaming.storage.local import checked_key
 
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
 MULTIPART_CHUNK = 64 * 1024 * 1024
-HASH_CHUNK = 4 * 1024 * 1024
 
 
 class S3Backend(StorageBackend):
@@ -64,10 +63,7 @@ class S3Backend(StorageBackend):
     def save(self, source: Path, key: str, progress: Progress | None = None) -> SavedObject:
         checked_key(key)
         total = source.stat().st_size
-        digest = hashlib.sha256()
-        with source.open("rb") as reader:
-            while chunk := reader.read(HASH_CHUNK):
-                digest.update(chunk)
+        _size, sha256 = file_sha256(source)
         sent = 0
 
         def on_bytes(count: int) -> None:
@@ -85,7 +81,7 @@ class S3Backend(StorageBackend):
             )
         except (BotoCoreError, ClientError) as exc:
             raise BackendUnavailable(f"upload of {key!r} failed: {_describe(exc)}") from None
-        return SavedObject(key=key, size=total, sha256=digest.hexdigest(), parts=[Part(total)])
+        return SavedObject(key=key, size=total, sha256=sha256, parts=[Part(total)])
 
     async def read_part(
         self, key: str, part: Part, start: int, stop: int, chunk_size: int
