@@ -76,9 +76,6 @@ def download(url: str, target_dir: Path, progress: Progress | None = None) -> Do
         raise
 
 
-_SLOW = object()  # what _copy returns when aria2c should continue the download
-
-
 def backoff(retry: int) -> float:
     """Seconds to wait before retry number `retry` (1, 2, ...): 0.5, 1, 2, ... at most 10."""
     return min(0.5 * 2 ** (retry - 1), 10.0)
@@ -140,7 +137,7 @@ class _Download:
                 head = self._start(opened)
                 self.aria2_candidate = self._wants_aria2(opened)
                 self._write(head)
-            if self._copy(opened) is _SLOW:
+            if self._copy(opened):
                 opened.close()
                 return self._via_aria2() or self._attempt()
         finally:
@@ -258,23 +255,30 @@ class _Download:
         self.done = 0
         self.next_disk_check = DISK_CHECK_EVERY
 
-    def _copy(self, opened: Opened) -> object | None:
-        """The rest of the body into the file; _SLOW when aria2c should continue it instead."""
+    def _copy(self, opened: Opened) -> bool:
+        """The rest of the body into the file; True (and stopped early) when the connection
+        is slow and aria2c should continue the download instead."""
         buffer = bytearray(CHUNK)
         started, start_done = time.monotonic(), self.done
         while chunk := read_chunk(opened, buffer):
             self._write(chunk)
-            elapsed = time.monotonic() - started
-            if self.aria2_candidate and elapsed >= ARIA2_SAMPLE_SECONDS:
-                self.aria2_candidate = False  # decided once per download
-                speed = (self.done - start_done) / max(elapsed, 1e-6)
-                if speed < settings.INGEST_ARIA2_SLOWER_THAN:
-                    return _SLOW
+            if self.aria2_candidate and self._too_slow(started, start_done):
+                return True
         if self.total is not None and self.done < self.total:
             raise ConnectionLost(
                 f"the connection to {opened.checked.host} closed after "
                 f"{self.done} of {self.total} bytes"
             )
+        return False
+
+    def _too_slow(self, started: float, start_done: int) -> bool:
+        """Once the connection has run ARIA2_SAMPLE_SECONDS: is it slower than the setting?
+        Decided once per download."""
+        elapsed = time.monotonic() - started
+        if elapsed < ARIA2_SAMPLE_SECONDS:
+            return False
+        self.aria2_candidate = False
+        return (self.done - start_done) / max(elapsed, 1e-6) < settings.INGEST_ARIA2_SLOWER_THAN
 
     def _write(self, chunk: memoryview) -> None:
         written = 0
