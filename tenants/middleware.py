@@ -81,7 +81,9 @@ def membership_for(request: HttpRequest, user) -> Membership | None:
     """The user's membership of the request's site (cached on the request), or None."""
     if not user.is_authenticated or request.tenant is None:
         return None
-    cache = request.__dict__.setdefault("_memberships", {})
+    # DRF wraps Django's request: its cache lives on the request the middleware saw, so a
+    # view and its API permission share one lookup.
+    cache = getattr(request, "_request", request).__dict__.setdefault("_memberships", {})
     if user.pk not in cache:
         cache[user.pk] = Membership.objects.for_tenant(request.tenant).filter(user=user).first()
     return cache[user.pk]

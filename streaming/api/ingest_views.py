@@ -9,10 +9,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from streaming.api.permissions import is_member
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
 from streaming.models import IngestJob
+from tenants.access import is_member
 
 
 class Operator(BasePermission):

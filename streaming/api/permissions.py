@@ -6,16 +6,7 @@ is checked here too: a token of a user of site A opens nothing on site B.
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from tenants.middleware import membership_for
-
-
-def is_member(request) -> bool:
-    """An active member of the request's site (operators everywhere). The membership is the
-    one the middleware cached on the Django request, when it already looked it up."""
-    user = request.user
-    if not (user and user.is_authenticated and user.is_active) or request.tenant is None:
-        return False
-    return user.is_superuser or membership_for(request._request, user) is not None
+from tenants.access import is_member
 
 
 class SiteMemberOrReadOnly(BasePermission):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from streaming.api.permissions import is_member
 from streaming.models import (
     Comment,
     Credit,
@@ -16,6 +15,7 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
+from tenants.access import is_member
 
 
 class GenreSerializer(serializers.ModelSerializer):
