@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -19,7 +18,7 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 
-from tests.services import REPO, free_port, http_ok, stop, wait_until
+from tests.services import REPO, free_port, http_ok, need_binary, stop, wait_until
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo password for the tests 7"
@@ -93,10 +92,13 @@ class LiveSite:
         self.manage("migrate", "--noinput")
         self.manage("bootstrap", *([] if sample else ["--no-sample"]))
 
-    def start(self, *command: str, ready_path: str = "/healthz") -> subprocess.Popen:
+    def start(
+        self, *command: str, ready_path: str = "/healthz", program: str = sys.executable
+    ) -> subprocess.Popen:
+        """Start `program command...` (Python by default) and wait until `url` answers."""
         log = open(self.data_dir / f"process-{len(self.processes)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, *command], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [program, *command], cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         self.processes.append(process)
         wait_until(
@@ -140,25 +142,10 @@ class LiveSite:
             *("--user", "root" if os.geteuid() == 0 else "", "--output", str(config)),
             *("--access-log", str(self.data_dir / "gateway-access.log")),
         )
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        log = open(self.data_dir / f"process-{len(self.processes)}.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            [nginx, "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        self.start(
+            *("-p", str(run_dir), "-c", str(config), "-g", "daemon off;"),
+            program=need_binary("nginx"),
         )
-        self.processes.append(process)
-        wait_until(
-            lambda: http_ok(self.url + "/healthz") or process.poll() is not None,
-            30,
-            "the nginx gateway to answer /healthz",
-        )
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited:\n{self.logs()}")
-
-    def gateway_log(self) -> str:
-        path = self.data_dir / "gateway-access.log"
-        return path.read_text() if path.exists() else ""
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("process-*.log")))
