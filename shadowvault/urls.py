@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
-from shadowvault import health, views, web_app
+from shadowvault import health, public_uploads, views, web_app
 from streaming.search.views import title_typeahead
 from streaming.stream_view import stream_media
 
@@ -34,12 +32,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:
     # they are reached only through signed links. nginx serves this folder itself at scale.
-    path(
-        "uploads/public/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT / "public"},
-        name="public-upload",
-    ),
+    path("uploads/public/<path:path>", public_uploads.public_upload, name="public-upload"),
 ]
 
 handler404 = "shadowvault.views.not_found"
