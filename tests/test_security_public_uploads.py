@@ -21,7 +21,7 @@ def public_folder(settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, body",
+    ("name", "body"),
     [
         ("page.html", b"<script>alert(document.domain)</script>"),
         ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
