@@ -32,6 +32,7 @@ from streaming.models import (
     Title,
     TitleHiding,
 )
+from streaming.request_numbers import parse_bounded_int
 from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
 
 
@@ -174,7 +175,7 @@ class TitleAdmin(OperatorOnlyAdmin):
                 match_title(title, request.POST.get("external_id", ""))
                 self.message_user(request, f"{title} now uses the chosen metadata.")
                 return redirect(reverse("admin:streaming_title_change", args=[title.pk]))
-            year_number = int(year) if str(year).isdigit() else None
+            year_number = parse_bounded_int(str(year), 1, 9999)
             candidates = candidates_for(query, year_number, title.kind)
         except MetadataError as exc:
             error = str(exc)

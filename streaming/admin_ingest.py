@@ -16,7 +16,10 @@ from streaming.ingest import service
 from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title
+from streaming.request_numbers import parse_id_list
 from tenants.admin_scoping import OperatorOnlyAdmin
+
+MAX_LIVE_JOBS = 200  # more than a changelist page (list_per_page) ever shows
 
 
 class SubmitForm(forms.Form):
@@ -184,8 +187,13 @@ class IngestJobAdmin(OperatorOnlyAdmin):
         return TemplateResponse(request, "admin/streaming/ingestjob/submit.html", context)
 
     def live_view(self, request: HttpRequest) -> JsonResponse:
-        """The live columns of the jobs on the page (polled by js/ingest_admin.js)."""
-        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:200]
+        """The live columns of the jobs on the page (polled by js/ingest_admin.js).
+
+        admin_view only checks that the caller may open the admin at all (any site admin);
+        this view answers only those who may see the job list, with its rows."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"detail": "You may not follow ingest jobs."}, status=403)
+        ids = parse_id_list(request.GET.get("ids"), limit=MAX_LIVE_JOBS)
         jobs = self.get_queryset(request).filter(pk__in=ids)
         return JsonResponse({"jobs": {job.pk: _live(job) for job in jobs}})
 

@@ -18,6 +18,10 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
+from shadowvault.client_address import client_address
+
+from streaming.request_numbers import parse_bounded_int
+
 
 class LinkCheck(enum.Enum):
     VALID = "valid"
@@ -47,12 +51,14 @@ def signed_link(uri: str, lifetime: int | None = None, ip: str | None = None) ->
 def verify(
     uri: str, md5: str | None, expires: str | None, ip: str | None = None, now: float | None = None
 ) -> LinkCheck:
-    if not md5 or not expires or not expires.isdigit() or len(expires) > 12:
+    # ASCII digits only: "²" passes isdigit() and then fails int().
+    expires_at = parse_bounded_int(expires, 0, 10**12 - 1)
+    if not md5 or expires_at is None:
         return LinkCheck.BAD
-    expected = token(uri, int(expires), ip)
+    expected = token(uri, expires_at, ip)
     if not hmac.compare_digest(expected, md5):
         return LinkCheck.BAD
-    if int(expires) < (now if now is not None else time.time()):
+    if expires_at < (now if now is not None else time.time()):
         return LinkCheck.EXPIRED
     return LinkCheck.VALID
 
@@ -72,7 +78,6 @@ def link_for_viewer(uri: str, request) -> str:
 
 
 def viewer_address(request) -> str:
-    """The viewer's address: nginx passes it in X-Real-IP when it fronts the process."""
-    if settings.STREAM_BEHIND_GATEWAY:
-        return request.headers.get("X-Real-IP", "")
-    return request.META.get("REMOTE_ADDR", "")
+    """The viewer's address, by the one trusted-proxy rule: nginx's X-Real-IP counts only
+    when nginx (a TRUSTED_PROXIES peer) sent it, so a direct caller cannot pick its own."""
+    return client_address(request)

@@ -16,9 +16,11 @@ from streaming import comments, viewer_data
 from streaming.api import serializers as s
 from streaming.api.permissions import SiteMember
 from streaming.models import Comment, Credit, Episode, MediaFile, Season, Title, WatchlistEntry
+from streaming.request_numbers import parse_bounded_int
 from streaming.search import search_titles
 
 MAX_QUERY_LENGTH = 200
+MAX_PAGE = 99_999  # far past the last page of any search (search_titles bounds the offset)
 
 TITLE_FILTERS = [
     OpenApiParameter("kind", str, enum=["film", "series"]),
@@ -41,9 +43,10 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 4:
+    year = parse_bounded_int(raw, 0, 9999)
+    if year is None:
         raise ValidationError({name: "Give a year as four digits."})
-    return int(raw)
+    return year
 
 
 @extend_schema(parameters=TITLE_FILTERS)
@@ -83,7 +86,7 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
     def search(self, request: Request) -> Response:
         """Words, prefixes and typos (see streaming.search); filters as for the list."""
         params = request.query_params
-        page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+        page = parse_bounded_int(params.get("page"), 1, MAX_PAGE) or 1
         size = api_settings.PAGE_SIZE
         result = search_titles(
             (params.get("q") or "")[:MAX_QUERY_LENGTH],

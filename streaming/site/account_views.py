@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from streaming import viewer_data
 from streaming.models import WatchProgress
+from streaming.request_numbers import parse_bounded_int
 from streaming.site.home_rows import ResumeCard, Row, resume_card
 from tenants.access import is_member
 from tenants.middleware import membership_for
@@ -33,7 +34,7 @@ from tenants.middleware import membership_for
 ROW_LENGTH = 12
 PAGE_SIZE = 24
 # Larger numbers are no row's id (64-bit keys) and would overflow the database's integer.
-MAX_ID_DIGITS = 18
+MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -159,17 +160,13 @@ def _history_card(progress: WatchProgress) -> HistoryCard:
 
 def _posted_id(request: HttpRequest, name: str) -> int | None:
     """A row id from the form, or None for anything else (missing, words, huge numbers)."""
-    raw = request.POST.get(name, "").strip()
-    # isdigit() alone lets through digits int() refuses, such as "²".
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
-        return int(raw)
-    return None
+    return parse_bounded_int(request.POST.get(name), 1, MAX_ID)
 
 
 def _back_to_page(request: HttpRequest, url_name: str) -> HttpResponse:
     """Back to the list, on the page the viewer was on (the list clamps a page now gone)."""
     url = reverse(url_name)
-    page = request.POST.get("page", "")
-    if page.isascii() and page.isdigit() and len(page) <= MAX_ID_DIGITS:
-        url += f"?page={int(page)}"
+    page = parse_bounded_int(request.POST.get("page"), 1, MAX_ID)
+    if page is not None:
+        url += f"?page={page}"
     return redirect(url)

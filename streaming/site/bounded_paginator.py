@@ -14,11 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from streaming.request_numbers import parse_bounded_int
+
 
 class BoundedPaginator(Paginator):
     def __init__(self, object_list: QuerySet, per_page: int, page: str | None, at_least: int):
         super().__init__(object_list, per_page)
-        number = int(page) if page and page.isdigit() and len(page) < 7 else 1
+        number = parse_bounded_int(page, 1, 999_999) or 1
         # One row past the asked page (or past `at_least`): enough to know a next page exists.
         self.limit = max(at_least, number * per_page) + 1
 

@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 
 from streaming.models import Genre, Title
+from streaming.request_numbers import parse_bounded_int
 
 SORTS = {
     "newest": ("Newest", ("-created_at", "-pk")),
@@ -54,9 +55,8 @@ def parse_browse_filters(params: QueryDict, genres: list[Genre]) -> BrowseFilter
             filters.problems.append(f"There is no genre “{slug[:40]}”; showing every genre.")
     year = params.get("year", "").strip()
     if year:
-        if year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR:
-            filters.year = int(year)
-        else:
+        filters.year = parse_bounded_int(year, FIRST_YEAR, LAST_YEAR)
+        if filters.year is None:
             filters.problems.append(
                 f"“{year[:40]}” is not a year we know; showing every year. "
                 "Use four digits, such as 1999."

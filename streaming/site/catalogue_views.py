@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from streaming.models import Genre, Title
+from streaming.request_numbers import parse_bounded_int
 from streaming.search import MAX_RESULTS, search_titles
 from streaming.site.access import get_title_for
 from streaming.site.bounded_paginator import BoundedPaginator
@@ -76,9 +77,7 @@ def _search_page(query: str, tenant, page_number: int):
 
 
 def _page_number(raw: str | None) -> int:
-    if raw and raw.isdigit() and len(raw) < 6:
-        return max(int(raw), 1)
-    return 1
+    return parse_bounded_int(raw, 1, 99_999) or 1
 
 
 @require_GET
