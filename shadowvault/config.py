@@ -6,6 +6,7 @@ Settings must never start half-configured, so a bad value ends the process with
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -72,6 +73,26 @@ def string_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def networks(name: str, default: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses and CIDR networks (`10.0.0.5, 172.18.0.0/16, ::1`).
+
+    Set but empty means none. Host bits set in a network (10.0.0.5/8) are refused rather than
+    quietly widened: the value most likely meant something else.
+    """
+    raw = os.environ.get(name)
+    parsed = []
+    for item in (default if raw is None else raw).split(","):
+        if not item.strip():
+            continue
+        try:
+            parsed.append(ipaddress.ip_network(item.strip()))
+        except ValueError as exc:
+            raise ConfigurationError(
+                name, f"expected IP addresses or CIDR networks, comma-separated ({exc})"
+            ) from None
+    return tuple(parsed)
 
 
 def directory(name: str, default: Path) -> Path:

@@ -22,7 +22,13 @@ LINK_SECRET = config.secret("LINK_SECRET")
 # which answers 404 for any hostname no tenant owns. ALLOWED_HOSTS may narrow it further.
 ALLOWED_HOSTS = config.string_list("ALLOWED_HOSTS", ["*"])
 CSRF_TRUSTED_ORIGINS = config.string_list("CSRF_TRUSTED_ORIGINS", [])
-if config.boolean("BEHIND_TLS_PROXY", default=False):
+# Peers whose X-Real-IP names the client (shadowvault.client_address): the nginx gateway's
+# address. Loopback by default, as gunicorn and uvicorn trust by default: the gateway on this
+# machine; a client elsewhere cannot choose its address. Empty: believe no header.
+TRUSTED_PROXIES = config.networks("TRUSTED_PROXIES", "127.0.0.1,::1")
+# A TLS terminator in front sends X-Forwarded-Proto; links made for mail then say https.
+BEHIND_TLS_PROXY = config.boolean("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -48,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: axes, link binding, /readyz and the access log all read the address it settles.
+    "shadowvault.client_address.client_address_middleware",
     "django.middleware.security.SecurityMiddleware",
     "shadowvault.static_files.StaticFilesMiddleware",
     "tenants.middleware.TenantMiddleware",
@@ -115,6 +123,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "shadowvault.client_address.client_address"
 
 EMAIL_URL = config.url("EMAIL_URL", "consolemail://", {"consolemail", "smtp", "smtps", "smtp+tls"})
 _email = config.email(EMAIL_URL)
@@ -145,9 +154,6 @@ MEDIA_URL = "uploads/"
 # Media storage and streaming (see README, "Streaming").
 MEDIA_STORAGE = config.choice("MEDIA_STORAGE", "local", {"local", "s3", "telegram"})
 MEDIA_LINK_LIFETIME = config.integer("MEDIA_LINK_LIFETIME", 6 * 3600, minimum=60)
-# True when the stream process sits behind the nginx gateway (deploy/nginx): the viewer's
-# address (for links bound to it) then comes from nginx's X-Real-IP header.
-STREAM_BEHIND_GATEWAY = config.boolean("STREAM_BEHIND_GATEWAY", default=False)
 # Bytes read and sent at a time when Django streams itself (no gateway). Each stalled viewer
 # holds about one chunk: 128 KiB keeps 200 slow viewers under 300 MB (bench/stream.py).
 STREAM_CHUNK_SIZE = config.integer("STREAM_CHUNK_SIZE", 128 * 1024, minimum=4096)
