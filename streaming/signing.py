@@ -19,7 +19,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 
 from shadowvault.client_address import client_address
-
 from streaming.request_numbers import parse_bounded_int
 
 
