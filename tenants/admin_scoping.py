@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from tenants.access import is_operator, is_site_admin
@@ -64,6 +65,12 @@ class TenantScopedAdmin(admin.ModelAdmin):
             filters.append("tenant")
         return filters
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if is_operator(request):
+            return form  # the tenant is a field of the form, checked as any other
+        return _with_tenant_checked(form, request.tenant)
+
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         if not is_operator(request):
             obj.tenant = request.tenant
@@ -78,6 +85,26 @@ class TenantScopedAdmin(admin.ModelAdmin):
     @staticmethod
     def _is_own(request: HttpRequest, obj) -> bool:
         return obj is None or obj.tenant_id == getattr(request.tenant, "pk", None)
+
+
+def _with_tenant_checked(form: type[ModelForm], tenant) -> type[ModelForm]:
+    """The form with the site admin's tenant set on the row before its uniqueness checks.
+
+    A ModelForm leaves out every unique constraint naming a field it does not show, so with
+    the tenant hidden a second hiding of the same title reached the database (IntegrityError,
+    a 500). Checking them here makes it a form error."""
+
+    class TenantCheckedForm(form):
+        def _post_clean(self) -> None:
+            self.instance.tenant = tenant
+            super()._post_clean()
+
+        def _get_validation_exclusions(self) -> set[str]:
+            # ModelForm's one hook for which fields model validation looks at.
+            return super()._get_validation_exclusions() - {"tenant"}
+
+    TenantCheckedForm.__name__ = form.__name__
+    return TenantCheckedForm
 
 
 class OperatorOnlyAdmin(admin.ModelAdmin):
