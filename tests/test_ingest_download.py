@@ -623,7 +623,7 @@ def test_aria2c_can_be_cancelled_from_progress(aria2c, source, folder):
 
 def test_aria2c_goes_through_the_guard_proxy(aria2c, source, folder):
     url = source.route("/big.mkv", MediaFile(BIG))
-    aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG), force_proxy=True)
+    aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert file_sha256(folder / "big.mkv") == sha256(BIG)
     assert all(seen.headers.get("via") for seen in source.seen)
 
@@ -633,7 +633,7 @@ def test_the_guard_proxy_refuses_a_redirect_aria2c_would_follow(aria2c, source, 
         internal.route("/big.mkv", MediaFile(BIG))
         url = source.route("/big.mkv", Redirect(internal.url("/big.mkv")))
         with pytest.raises(aria2.Aria2Failed) as failed:
-            aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG), force_proxy=True)
+            aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert internal.seen == []
     assert "127.0.0.2 is a loopback address" in failed.value.refusals[0]
     assert os.listdir(folder) == []

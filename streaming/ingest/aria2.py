@@ -1,8 +1,9 @@
 """aria2c (Debian package aria2) downloading one big file over several connections.
 
-Unless the operator allowed the host, aria2c goes through the SSRF-guarding proxy, so every
-connection it opens, redirects included, is checked. Any failure raises `Aria2Failed`; the
-native downloader then starts over on its own.
+aria2c always goes through the SSRF-guarding proxy, so every connection it opens, redirects
+included, is checked; also for a host the operator allowed (INGEST_ALLOWED_HOSTS), which may
+redirect elsewhere, where aria2c on its own would follow. Any failure raises `Aria2Failed`;
+the native downloader then starts over on its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import shutil
 import subprocess
 from collections import deque
 from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +22,6 @@ from django.conf import settings
 from streaming.ingest.errors import DownloadFailed
 from streaming.ingest.guard_proxy import GuardProxy, guarded_proxy
 from streaming.ingest.http_fetch import USER_AGENT
-from streaming.ingest.ssrf import allowed_by_operator, check_url
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,6 @@ def run_aria2(
     *,
     expected_size: int,
     progress: Progress | None = None,
-    force_proxy: bool = False,
     continue_from: Path | None = None,
 ) -> None:
     """Download url to destination with aria2c; the file must be expected_size bytes.
@@ -78,8 +76,7 @@ def run_aria2(
         work.mkdir(exist_ok=True)
         if continue_from is not None:
             os.replace(continue_from, work / OUT_NAME)
-        proxy_needed = force_proxy or not allowed_by_operator(check_url(url))
-        with guarded_proxy() if proxy_needed else nullcontext() as proxy:
+        with guarded_proxy() as proxy:
             _run(url, work, expected_size, progress, proxy, resume=continue_from is not None)
         os.replace(work / OUT_NAME, destination)
     finally:
@@ -91,14 +88,14 @@ def _run(
     work: Path,
     expected: int,
     progress: Progress | None,
-    proxy: GuardProxy | None,
+    proxy: GuardProxy,
     resume: bool,
 ) -> None:
     binary = aria2_binary()
     if binary is None:
         raise Aria2Failed(f"{ARIA2_BINARY} is not installed")
-    command = [binary, *aria2_options(work, proxy.url if proxy else None, resume), url]
-    # Without the guard proxy (an allowed host) no proxy at all: not one from the environment.
+    command = [binary, *aria2_options(work, proxy.url, resume), url]
+    # The guard proxy only: aria2c reads proxies from the environment too.
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     try:
         process = subprocess.Popen(
@@ -109,7 +106,7 @@ def _run(
         raise Aria2Failed(f"could not start {binary}: {exc}") from None
     code, tail = _follow(process, expected, progress)
     if code != 0:
-        refusals = list(proxy.refusals) if proxy else []
+        refusals = list(proxy.refusals)
         said = " | ".join([*tail, *refusals]) or "no output"
         raise Aria2Failed(f"aria2c exited with status {code}: {said}", refusals)
     size = (work / OUT_NAME).stat().st_size
@@ -144,9 +141,9 @@ def _follow(
         process.stdout.close()
 
 
-def aria2_options(work: Path, proxy_url: str | None, resume: bool = False) -> list[str]:
+def aria2_options(work: Path, proxy_url: str, resume: bool = False) -> list[str]:
     connections = settings.INGEST_ARIA2_CONNECTIONS
-    options = [
+    return [
         "--no-conf",
         f"--dir={work}",
         f"--out={OUT_NAME}",
@@ -173,10 +170,8 @@ def aria2_options(work: Path, proxy_url: str | None, resume: bool = False) -> li
         "--console-log-level=warn",
         "--download-result=hide",
         "--enable-color=false",
+        f"--all-proxy={proxy_url}",
     ]
-    if proxy_url:
-        options.append(f"--all-proxy={proxy_url}")
-    return options
 
 
 def _seconds(value: float) -> int:
