@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # First: axes, link binding, /readyz and the access log all read the address it settles.
     "shadowvault.client_address.client_address_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "shadowvault.nul_guard.RefuseNulMiddleware",  # before anything reads text into a query
     "shadowvault.static_files.StaticFilesMiddleware",
     "tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -169,6 +169,11 @@ class CommentSerializer(ReplySerializer):
         return ReplySerializer(shown, many=True).data
 
 
+class ReportInSerializer(serializers.Serializer):
+    # Longer reasons are cut (streaming.comments keeps 200 characters), not refused.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class CommentInSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=Comment.MAX_LENGTH, trim_whitespace=True)
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)

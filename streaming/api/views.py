@@ -160,12 +160,14 @@ class CommentReportViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Comment]:
         return Comment.objects.for_tenant(self.request.tenant).shown()
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=s.ReportInSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: str) -> Response:
         comment = self.get_object()
+        data = s.ReportInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         comments.report_comment(
-            request.tenant, request.user, comment, str(request.data.get("reason", ""))
+            request.tenant, request.user, comment, data.validated_data["reason"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
