@@ -124,12 +124,16 @@ class LiveSite:
             "--no-access-log",
         )
 
-    def serve_behind_gateway(self) -> None:
+    def serve_behind_gateway(self, *origin: str) -> None:
         """The production shape: the origin (uvicorn) behind the nginx gateway that the
         product's own `gateway_config` renders; from here on `url` is the gateway's, so
         pages, static files and signed media links all go through nginx (media bytes of
-        local files are sent by nginx itself after the origin's auth_request answer)."""
-        self.serve()
+        local files are sent by nginx itself after the origin's auth_request answer).
+        `origin`: another origin command for `python` (e.g. `-m gunicorn ...`) on `port`."""
+        if origin:
+            self.start(*origin)
+        else:
+            self.serve()
         origin = f"127.0.0.1:{self.port}"
         self.port = free_port()
         run_dir = self.data_dir / "gateway"
