@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from streaming.gateway import GatewayOptions, render, write
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         "Render the nginx gateway configuration (signed-link check, 1 MiB slice cache, "
         "auth_request to the origin, local files sent by nginx, site and stream upstreams) for "
         "the current settings. Run it again after changing LINK_SECRET or a site's link binding. "
-        "Start nginx with: nginx -c <output> -g 'daemon off;'"
+        "Start nginx with: nginx -c <output> -g 'daemon off;'. nginx names the client in "
+        "X-Real-IP; the app believes it only from the addresses in TRUSTED_PROXIES (default "
+        "127.0.0.1,::1: nginx on the same machine). When nginx reaches the upstreams from "
+        "another address, set TRUSTED_PROXIES to that address in the app's environment."
     )
 
     def add_arguments(self, parser) -> None:
@@ -34,5 +38,7 @@ class Command(BaseCommand):
         if output:
             path = write(chosen, Path(output))
             self.stdout.write(f"Wrote {path}")
+            trusted = ", ".join(str(network) for network in settings.TRUSTED_PROXIES) or "none"
+            self.stdout.write(f"The app trusts X-Real-IP from (TRUSTED_PROXIES): {trusted}")
         else:
             self.stdout.write(render(chosen))
