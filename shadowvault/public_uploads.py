@@ -9,7 +9,7 @@ sandboxing headers as the gateway's location for this folder (deploy/nginx).
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.static import serve
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
@@ -17,7 +17,11 @@ SANDBOX = "default-src 'none'; sandbox"
 
 
 def public_upload(request: HttpRequest, path: str) -> HttpResponse:
-    response = serve(request, path, document_root=settings.MEDIA_ROOT / "public")
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT / "public")
+    except OSError as error:
+        # A name the file system refuses (ENAMETOOLONG past 255 bytes a part): no such file.
+        raise Http404("No such file.") from error
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     if response.status_code == 200 and content_type not in IMAGE_TYPES:
         response["Content-Type"] = "application/octet-stream"
