@@ -1,7 +1,9 @@
 """Liveness (/healthz) and readiness (/readyz) for load balancers and orchestrators.
 
 /readyz checks each part the site needs and names the one that failed, so an operator
-reading a 503 knows where to look.
+reading a 503 knows where to look. Why it failed (and how long each check took) names hosts,
+ports, database names and folders, so only operators signed in and callers on this machine
+(by the client-address rule: behind the gateway, the visitor, not nginx) get it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from shadowvault.broker import ensure_broker_folders
+from shadowvault.client_address import is_local
 from streaming.storage import get_backend
 
 CHECK_TIMEOUT_SECONDS = 2
@@ -84,9 +87,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return is_local(request) or bool(user and user.is_active and user.is_superuser)
+
+
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = run_checks()
     failing = [name for name, result in checks.items() if not result["ok"]]
+    if not may_see_details(request):
+        checks = {name: {"ok": result["ok"]} for name, result in checks.items()}
     body = {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
     return JsonResponse(body, status=503 if failing else 200)

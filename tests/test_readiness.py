@@ -1,4 +1,8 @@
-"""/readyz names the part that is down and answers 503; /healthz only says the process lives."""
+"""/readyz names the part that is down and answers 503; /healthz only says the process lives.
+
+Django's test client calls from 127.0.0.1, a caller on this machine, so these answers carry
+the details; what others get is in test_security_readyz.py.
+"""
 
 import subprocess
 
