@@ -1,9 +1,11 @@
 """Account forms that know which site they are on."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.db import transaction
+from django.http.request import split_domain_port
 
 from tenants.access import may_sign_in
 from tenants.models import Membership, Tenant
@@ -42,8 +44,23 @@ class SignupForm(UserCreationForm):
         return user
 
 
+def mail_link_origin(tenant: Tenant, request) -> dict:
+    """Where links in mail point: the site's primary hostname, never the request's Host.
+
+    Host is the sender's to choose: a port (or another of the site's hostnames) written there
+    would send the reset token wherever the sender asked. The scheme is the deployment's.
+    """
+    domain = tenant.primary_domain
+    hostname = domain.hostname if domain else split_domain_port(request.get_host())[0]
+    return {
+        "domain_override": hostname,
+        "use_https": settings.BEHIND_TLS_PROXY or request.is_secure(),
+    }
+
+
 class SitePasswordResetForm(PasswordResetForm):
-    """Sends reset mail only to members of the request's site (and operators)."""
+    """Sends reset mail only to members of the request's site (and operators), with links to
+    the site's primary hostname."""
 
     tenant: Tenant | None = None
 
@@ -54,4 +71,6 @@ class SitePasswordResetForm(PasswordResetForm):
 
     def save(self, *args, request=None, **kwargs) -> None:
         self.tenant = getattr(request, "tenant", None)
+        if self.tenant is not None:
+            kwargs.update(mail_link_origin(self.tenant, request))
         super().save(*args, request=request, **kwargs)
