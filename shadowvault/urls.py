@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from shadowvault import health, public_uploads, views, web_app
 from streaming.search.views import title_typeahead
-from streaming.stream_view import stream_media
+from streaming.stream_view import not_a_media_link, stream_media
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),
+    # Any other path on the media route (`/media//1/x`, `//media/…`, `/media/./1/x`): 404.
+    re_path(r"^[/.]*media/", not_a_media_link),
     path("search/typeahead", title_typeahead, name="search-typeahead"),
     # The installable web app (shadowvault/web_app.py). The worker is served from the root:
     # its scope cannot reach above the folder its script lives in.

@@ -9,19 +9,35 @@ from pathlib import Path
 from django.conf import settings
 from django.template import Context, Engine
 
+from streaming.media_types import KINDS, MEDIA_CSP
 from streaming.signing import gateway_token
 from tenants.models import Domain
 
-PROXY_HEADERS = "".join(
-    f"            {line};\n"
-    for line in (
+
+def _lines(*lines: str) -> str:
+    return "".join(f"            {line};\n" for line in lines)
+
+
+def _proxy_headers(host: str) -> str:
+    return _lines(
         "proxy_http_version 1.1",
         'proxy_set_header Connection ""',
-        "proxy_set_header Host $http_host",
+        f"proxy_set_header Host {host}",
         "proxy_set_header X-Real-IP $remote_addr",
         "proxy_set_header X-Forwarded-For $remote_addr",
         "proxy_set_header X-Forwarded-Proto $scheme",
     )
+
+
+# The site sees the Host as sent (its port goes into absolute links). The media path sends
+# $host, the name nginx itself keys the link check and the authorize cache on: with an
+# absolute-form request line (`GET http://a.test/media/…` + `Host: b.test`) $host is a.test,
+# and the origin must judge that same site, or b.test's answer is cached for a.test.
+PROXY_HEADERS = _proxy_headers("$http_host")
+MEDIA_PROXY_HEADERS = _proxy_headers("$host")
+MEDIA_GUARDS = _lines(
+    f'add_header Content-Security-Policy "{MEDIA_CSP}" always',
+    "add_header X-Content-Type-Options nosniff always",
 )
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
 
@@ -57,6 +73,12 @@ def render(options: GatewayOptions) -> str:
         static_root=str(settings.STATIC_ROOT),
         bound_hostnames=bound_hostnames(),
         proxy_headers=PROXY_HEADERS,
+        media_proxy_headers=MEDIA_PROXY_HEADERS,
+        media_guards=MEDIA_GUARDS,
+        media_kinds=[
+            {"content_type": kind.content_type, "extension": kind.suffix.lstrip(".")}
+            for kind in KINDS.values()
+        ],
     )
     template = Engine(autoescape=False).from_string(TEMPLATE.read_text())
     return template.render(Context(values))

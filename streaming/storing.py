@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 from pathlib import Path
 
 from django.db import transaction
 
+from streaming.media_types import kind_named, name_with_suffix
 from streaming.models import MediaFile, StoredObject, Title, link_name_for
 from streaming.storage import get_backend
 from streaming.storage.base import Progress
 from streaming.storage.hashing import file_sha256
-
-# Browsers need these exact types to play; Python's table lacks some.
-CONTENT_TYPES = {
-    ".mp4": "video/mp4",
-    ".m4v": "video/mp4",
-    ".webm": "video/webm",
-    ".mkv": "video/x-matroska",
-    ".vtt": "text/vtt",
-    ".m4a": "audio/mp4",
-}
-
-
-def content_type_for(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    guessed = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(filename)[0]
-    return guessed or "application/octet-stream"
 
 
 def store_file(
@@ -37,12 +21,19 @@ def store_file(
     progress: Progress | None = None,
     move: bool = False,
     hash_later: bool = False,
+    *,
+    kind: str,
 ) -> StoredObject:
     """Save `source` in the backend, then record it. If recording fails, the stored bytes are
     removed again, so storage never holds an object the database does not know. With `move`
     the caller gives the file up, and a backend on the same disk takes it without a copy;
-    with `hash_later` too, its sha256 may be left empty for `fill_sha256` to record."""
-    filename = filename or source.name
+    with `hash_later` too, its sha256 may be left empty for `fill_sha256` to record.
+
+    `kind` (streaming.media_types) is what the caller made or ffprobe found: it alone sets
+    the content type and the name's suffix; a kind off the allow-list is refused before any
+    byte is stored. The source's name never decides how the file is served."""
+    media_kind = kind_named(kind)
+    filename = name_with_suffix(filename or source.name, media_kind)
     key = f"media/{uuid.uuid4().hex}/{link_name_for(filename, None)}"
     backend = get_backend(backend_name)
     if move:
@@ -55,7 +46,7 @@ def store_file(
                 backend=backend_name,
                 key=saved.key,
                 filename=filename,
-                content_type=content_type_for(filename),
+                content_type=media_kind.content_type,
                 size=saved.size,
                 sha256=saved.sha256,
                 parts=[part.as_json() for part in saved.parts],

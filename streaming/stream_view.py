@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
 
 from streaming import ranges, signing
+from streaming.media_types import MEDIA_CSP, kind_for_type, served_type
 from streaming.models import StoredObject
 from streaming.readahead import SliceBuffer, slice_buffer
 from streaming.storage import get_backend
@@ -35,8 +36,21 @@ AUTHORIZE_HEADER = "X-ShadowVault-Authorize"
 CACHE_CONTROL = "public, max-age=86400, immutable"  # an object's bytes never change
 
 
+def _guarded(response: HttpResponse) -> HttpResponse:
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _plain(status: int, message: str) -> HttpResponse:
-    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    return _guarded(response)
+
+
+def not_a_media_link(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /media/ (`/media//1/x`, `/media/./1/x`): a plain 404, never
+    the site's HTML 404 page on the media path."""
+    return _plain(404, "No such media.")
 
 
 def _from_gateway(request: HttpRequest) -> bool:
@@ -56,16 +70,28 @@ def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) 
     if obj is None:
         response["X-ShadowVault-Status"] = "404"
         return response
-    path = backend.local_path(obj.key) if len(obj.part_list) == 1 else None
+    path = _sendable_path(obj, backend)
     response["X-ShadowVault-Status"] = "200"
     response["X-ShadowVault-Local"] = str(path) if path is not None else ""
     response["X-ShadowVault-Disposition"] = _disposition(obj)
     return response
 
 
+def _sendable_path(obj: StoredObject, backend: StorageBackend):
+    """The file nginx may send itself: one part, on local disk, and named with its stored
+    kind's suffix, since nginx types a file by its suffix (allow-listed kinds only). Any
+    other object (an older key keeping its source's `.html`) goes through the slice path,
+    where this view sets the type."""
+    kind = kind_for_type(obj.content_type)
+    path = backend.local_path(obj.key) if len(obj.part_list) == 1 else None
+    if path is None or kind is None or path.suffix.lower() != kind.suffix:
+        return None
+    return path
+
+
 def _disposition(obj: StoredObject) -> str:
     # inline, with an ASCII name and the RFC 6266 UTF-8 form; never a storage key or URL.
-    return f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.filename)}"
+    return f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.display_name)}"
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse | None:
@@ -80,6 +106,10 @@ def _link_problem(request: HttpRequest) -> HttpResponse | None:
 
 
 async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+    return _guarded(await _answer(request, object_id, name))
+
+
+async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpResponse:
     if request.method not in {"GET", "HEAD"}:
         response = _plain(405, "Only GET and HEAD are allowed here.")
         response["Allow"] = "GET, HEAD"
@@ -98,11 +128,12 @@ async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpR
 
 
 def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
-    response["Content-Type"] = obj.content_type
+    # The stored type, if it is on the allow-list: a row set to text/html by hand (or left
+    # by an older version) goes out as bytes to download, never as a document.
+    response["Content-Type"] = served_type(obj.content_type)
     response["Content-Disposition"] = _disposition(obj)
     response["Cache-Control"] = CACHE_CONTROL
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _guarded(response)
 
 
 async def _serve_bytes(
@@ -147,7 +178,8 @@ def _validators(response: HttpResponse, obj: StoredObject) -> HttpResponse:
 
 
 async def _multipart(request, obj, backend, spans) -> HttpResponse:
-    layout = ranges.multipart_layout(spans, obj.size, obj.content_type, ranges.multipart_boundary())
+    part_type = served_type(obj.content_type)
+    layout = ranges.multipart_layout(spans, obj.size, part_type, ranges.multipart_boundary())
 
     async def body() -> AsyncIterator[bytes]:
         for header, span in layout.parts:

@@ -32,13 +32,14 @@ broken_media = MediaFile.objects.create(title=broken, stored=missing, duration_s
 video = make_sample_video(settings.DATA_DIR / "long-night.mp4", seconds=60)
 long_night = Title.objects.create(title="Long Night", year=2025, status="published")
 media = MediaFile.objects.create(
-    title=long_night, stored=store_file(video, "Long Night.mp4"), duration_seconds=60.0,
+    title=long_night, stored=store_file(video, "Long Night.mp4", kind="mp4"), duration_seconds=60.0,
     quality_label="360p", width=640, height=360,
 )
 vtt = settings.DATA_DIR / "long-night.en.vtt"
 vtt.write_text("WEBVTT\\n\\n00:00.000 --> 01:00.000\\nA line of the night\\n")
 Subtitle.objects.create(
-    media_file=media, stored=store_file(vtt, "Long Night.en.vtt"), language="en", label="English"
+    media_file=media, stored=store_file(vtt, "Long Night.en.vtt", kind="vtt"), language="en",
+    label="English",
 )
 sample = MediaFile.objects.get(title__title="ShadowVault Sample")
 print(json.dumps({

@@ -28,7 +28,7 @@ for number, seconds in ((1, 30), (2, 4)):
     episode = Episode.objects.create(season=season, number=number, name=f"Shift {number}")
     video = make_sample_video(settings.DATA_DIR / f"night-shift-{number}.mp4", seconds=seconds)
     files[number] = MediaFile.objects.create(
-        episode=episode, stored=store_file(video, f"Night Shift {number}.mp4"),
+        episode=episode, stored=store_file(video, f"Night Shift {number}.mp4", kind="mp4"),
         duration_seconds=float(seconds), quality_label="360p", width=640, height=360,
     ).pk
 sample = MediaFile.objects.get(title__title="ShadowVault Sample")

@@ -75,7 +75,7 @@ def gateway(settings, tmp_path, alpha, backend, body):
     settings.STREAM_BEHIND_GATEWAY = True
     source = tmp_path / "film.mp4"
     source.write_bytes(body)
-    stored = store_file(source, "Film.mp4", name)
+    stored = store_file(source, "Film.mp4", name, kind="mp4")
     publish_film(stored)
     with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
         yield port, stored

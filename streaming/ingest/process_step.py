@@ -26,6 +26,7 @@ from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan
 from streaming.ingest.playable import make_playable
 from streaming.ingest.probe import Probe, probe
 from streaming.ingest.progress import Reporter
+from streaming.media_types import JPEG, VTT, kind_named
 from streaming.models import IngestJob, MediaFile, StoredObject
 from streaming.storage import get_backend
 from streaming.storing import fill_sha256, store_file
@@ -60,7 +61,8 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
         video = make_playable(source, facts, plan, out, reporter.fraction)
         result = _output_facts(facts, plan, video)
         reporter.enter(IngestJob.State.UPLOADING)
-        stored = _store_playable(job, reporter, video, _media_facts(result, facts), subtitles)
+        facts_out = _media_facts(result, facts)
+        stored = _store_playable(job, reporter, video, plan.container, facts_out, subtitles)
         try:
             media = attach(job, stored)
         except Exception:
@@ -136,23 +138,30 @@ def _stem(job: IngestJob, video: Path) -> str:
     return Path(job.source_name or video.name).stem[:120] or f"video-{job.pk}"
 
 
-def _store_playable(job, reporter, video: Path, facts: dict, subtitles: Future) -> StoredOutputs:
+def _store_playable(
+    job, reporter, video: Path, container: str, facts: dict, subtitles: Future
+) -> StoredOutputs:
     """Store the video and its subtitles. The job's own output is moved, not copied, into
     local storage, and hashed after it went live (hashing 1 GB takes longer than remuxing it:
     OpenSSL's sha256 runs at about 1.5 GB/s on one core here). On any failure everything
-    stored so far is deleted."""
+    stored so far is deleted. `container` is the plan's ("mp4" or "webm"): what ffprobe found
+    in a kept file or what ffmpeg wrote, never the source's suffix (a kept MP4 fetched as
+    `film.html` is stored as `film.mp4`, served as video/mp4)."""
     backend = settings.MEDIA_STORAGE
     stem = _stem(job, video)
     created: list[StoredObject] = []
     try:
         owned = video.is_relative_to(job.work_dir)  # never move an operator's own file
-        name = f"{stem}{video.suffix or '.mp4'}"
+        name = f"{stem}{kind_named(container).suffix}"
         created.append(
-            store_file(video, name, backend, reporter.bytes, move=owned, hash_later=True)
+            store_file(
+                video, name, backend, reporter.bytes, move=owned, hash_later=True, kind=container
+            )
         )
         outputs = StoredOutputs(video=created[0], facts=facts)
         for sub in subtitles.result():
-            created.append(store_file(sub.path, f"{stem}.{sub.language or 'und'}.vtt", backend))
+            sub_name = f"{stem}.{sub.language or 'und'}.vtt"
+            created.append(store_file(sub.path, sub_name, backend, kind=VTT.name))
             outputs.subtitles.append(
                 StoredSubtitle(created[-1], sub.language, sub.label, sub.is_default, sub.is_forced)
             )
@@ -177,9 +186,9 @@ def _attach_sprite(job: IngestJob, media: MediaFile, sprite: artifacts.Sprite) -
     backend = settings.MEDIA_STORAGE
     created: list[StoredObject] = []
     try:
-        created.append(store_file(sprite.image, "sprite.jpg", backend, move=True))
+        created.append(store_file(sprite.image, "sprite.jpg", backend, move=True, kind=JPEG.name))
         vtt_name = f"{_stem(job, Path(media.stored.filename))}.thumbnails.vtt"
-        created.append(store_file(sprite.vtt, vtt_name, backend, move=True))
+        created.append(store_file(sprite.vtt, vtt_name, backend, move=True, kind=VTT.name))
         media.sprite, media.thumbnails = created
         media.save(update_fields=["sprite", "thumbnails"])
     except Exception as error:

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef
 
+from streaming.media_types import kind_for_type, name_with_suffix
 from streaming.signing import link_for_viewer
 from streaming.storage.base import Part
 
@@ -73,9 +74,22 @@ class StoredObject(models.Model):
         return [Part.from_json(part) for part in self.parts]
 
     @property
+    def display_name(self) -> str:
+        """The filename viewers see (links, downloads): for an allow-listed kind it always
+        ends in that kind's suffix, whatever the filename was set to (see media_types)."""
+        kind = kind_for_type(self.content_type)
+        return name_with_suffix(self.filename, kind) if kind else self.filename
+
+    @property
     def link_name(self) -> str:
-        """The filename in links: ASCII letters, digits, '-', '_' and '.', never empty."""
-        return link_name_for(self.filename, self.pk)
+        """The filename in links: ASCII letters, digits, '-', '_' and '.', never empty. It
+        ends in the kind's suffix even when cut short: nginx types a local file by it."""
+        name = link_name_for(self.display_name, self.pk)
+        kind = kind_for_type(self.content_type)
+        if kind is not None and not name.endswith(kind.suffix):
+            stem = f"media-{self.pk}" if name == kind.suffix[1:] else name  # "日本.mp4"
+            name = stem[: LINK_NAME_LENGTH - len(kind.suffix)] + kind.suffix
+        return name
 
     @property
     def media_uri(self) -> str:
@@ -96,7 +110,10 @@ class StoredObject(models.Model):
         return f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'
 
 
+LINK_NAME_LENGTH = 150
+
+
 def link_name_for(filename: str, pk: int | None) -> str:
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.")[:150]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-.")[:LINK_NAME_LENGTH]
     return cleaned or f"media-{pk}"

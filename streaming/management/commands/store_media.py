@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from streaming.media_types import KINDS, MP4
 from streaming.signing import signed_link
 from streaming.storage.base import StorageError
 from streaming.storing import publish_as_film, store_file
@@ -21,6 +22,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path, help="The file to store.")
         parser.add_argument("--name", help="The name viewers see (default: the file's name).")
+        parser.add_argument(
+            "--kind",
+            choices=list(KINDS),
+            default=MP4.name,
+            help="What the file is (default: mp4). It alone sets the served content type and "
+            "the name's suffix; the file's own name never does.",
+        )
         parser.add_argument(
             "--publish",
             metavar="TITLE",
@@ -40,6 +48,7 @@ class Command(BaseCommand):
         name: str | None,
         backend: str | None,
         publish: str | None,
+        kind: str = MP4.name,
         **options,
     ):
         if not path.is_file():
@@ -50,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(f"\rstoring {path.name}: {percent}%", ending="")
 
         try:
-            stored = store_file(path, name, backend or settings.MEDIA_STORAGE, progress)
+            stored = store_file(path, name, backend or settings.MEDIA_STORAGE, progress, kind=kind)
         except StorageError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write("")
