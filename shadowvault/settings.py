@@ -282,8 +282,9 @@ CELERY_BEAT_SCHEDULE = {
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a refused token is a 401 (streaming/api/authentication.py).
+        "streaming.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["streaming.api.permissions.SiteMemberOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -291,6 +292,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# Days a new API token works (0: until revoked); a password change revokes them all.
+API_TOKEN_LIFETIME_DAYS = config.integer("API_TOKEN_LIFETIME_DAYS", 90, minimum=0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ShadowVault API",
     "DESCRIPTION": "Catalogue, progress, watchlist and comments of one site (the request's host).",

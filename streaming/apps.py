@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class StreamingConfig(AppConfig):
@@ -9,3 +11,10 @@ class StreamingConfig(AppConfig):
 
     def ready(self) -> None:
         import streaming.search  # noqa: F401  connects the search index receivers
+        from streaming.api_tokens import revoke_on_new_password
+
+        post_save.connect(
+            revoke_on_new_password,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="streaming.api_tokens.revoke_on_new_password",
+        )

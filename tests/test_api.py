@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from streaming.api_tokens import issue_token
 from streaming.models import (
     Comment,
     Episode,
@@ -19,13 +19,15 @@ from streaming.models import (
     TitleHiding,
     WatchlistEntry,
 )
+from tenants.models import Domain
 from tests.conftest import PASSWORD
 
 
 def api(host: str = "a.test", user=None) -> APIClient:
     client = APIClient(HTTP_HOST=host)
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+        tenant = Domain.objects.get(hostname=host).tenant
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user, tenant, 'test').key}")
     return client
 
 

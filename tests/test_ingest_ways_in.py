@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from streaming.api_tokens import issue_token
 from streaming.ingest import queueing
 from streaming.models import IngestJob
+from tenants.models import Domain
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +150,8 @@ def test_site_admins_and_viewers_have_no_ingest(alpha, alpha_admin, alice):
 
 def operator_api(user, host="a.test") -> APIClient:
     client = APIClient(HTTP_HOST=host)
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    tenant = Domain.objects.get(hostname=host).tenant
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user, tenant, 'test').key}")
     return client
 
 

@@ -1,26 +1,54 @@
-"""API tokens for apps: issued only to members of the site they are asked on."""
+"""API tokens for apps: issued only to members of the site they are asked on, for that site."""
 
-from rest_framework import status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from streaming.api_tokens import TokenRefused, issue_token
 from tenants.access import may_sign_in
 
 
-class SiteTokenView(ObtainAuthToken):
-    """POST username and password; answers {"token": ...} for a member of this site."""
+class TokenRequestSerializer(AuthTokenSerializer):
+    name = serializers.CharField(
+        max_length=100, required=False, help_text="Shown on the account page; default “API”."
+    )
 
-    def post(self, request: Request, *args, **kwargs) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class SiteTokenView(APIView):
+    """POST username and password (and a name); answers a new token for this site, shown once.
+
+    It expires after API_TOKEN_LIFETIME_DAYS; the account page lists and revokes tokens."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: IssuedTokenSerializer})
+    def post(self, request: Request) -> Response:
+        given = TokenRequestSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        user = given.validated_data["user"]
         if not may_sign_in(user, request.tenant):
             # Same words as a wrong password: nothing said about other sites' accounts.
             return Response(
                 {"non_field_errors": ["Unable to log in with provided credentials."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        try:
+            issued = issue_token(user, request.tenant, given.validated_data.get("name") or "API")
+        except TokenRefused as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        body = {"token": issued.key, "name": issued.token.name}
+        body["expires_at"] = issued.token.expires_at
+        # 200, as when this answered DRF's one token per user: apps check for it.
+        return Response(IssuedTokenSerializer(body).data)

@@ -1,5 +1,6 @@
 """StreamVault's models: stored media objects and the catalogue built on them."""
 
+from streaming.models.api_token import ApiToken
 from streaming.models.catalogue import (
     Collection,
     CollectionEntry,
@@ -18,6 +19,7 @@ from streaming.models.stored import StoredObject, link_name_for
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
 __all__ = [
+    "ApiToken",
     "Collection",
     "CollectionEntry",
     "Comment",

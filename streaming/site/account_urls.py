@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from streaming.site import account_views
+from streaming.site import account_views, token_views
 
 app_name = "account"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("history/", account_views.history, name="history"),
     path("history/remove/", account_views.forget_history_entry, name="history-remove"),
     path("history/clear/", account_views.clear_history, name="history-clear"),
+    path("tokens/", token_views.api_tokens, name="tokens"),
+    path("tokens/new/", token_views.create_api_token, name="tokens-create"),
+    path("tokens/revoke/", token_views.revoke_api_token, name="tokens-revoke"),
 ]

@@ -12,3 +12,12 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": Comment.MAX_LENGTH}),
     )
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Which app or device uses it, so you know which one to revoke.",
+        widget=forms.TextInput(attrs={"placeholder": "Living-room TV", "autocomplete": "off"}),
+    )
