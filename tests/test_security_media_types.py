@@ -268,3 +268,21 @@ def test_the_data_migration_retypes_rows_by_what_they_are(db):
     }
     assert found["video"].link_name == "Some.Film.2019.mp4"
     assert found["video"].key == "video"  # stored bytes do not move
+
+
+@pytest.mark.parametrize(
+    ("name", "served"), [("x.html", None), ("logo.svg", None), ("a.png", "image/png")]
+)
+def test_the_gateway_types_public_uploads_from_the_image_list_alone(
+    settings, tmp_path, media_root, alpha, name, served
+):
+    """The same class on the gateway's other folder of uploads: only images keep a type."""
+    (media_root / "public").mkdir()
+    (media_root / "public" / name).write_text(SCRIPT)
+    with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
+        answer = fetch(port, f"/uploads/public/{name}")
+
+    assert answer.status == 200
+    assert answer.headers["content-type"] == (served or "application/octet-stream")
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in answer.headers["content-security-policy"]
