@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from streaming.ingest.errors import ProcessingFailed
-from streaming.ingest.ffmpeg_run import ffprobe_binary, run_ffmpeg
+from streaming.ingest.ffmpeg_run import ffprobe_binary, guarded_input, run_ffmpeg
 from streaming.ingest.media_plan import codec_label
 from streaming.ingest.probe import LANGUAGE_NAMES, Probe
 
@@ -71,7 +71,7 @@ def extract_subtitles(source: Path, probe: Probe, workdir: Path) -> list[Subtitl
     if not tracks:
         return []
     token = secrets.token_hex(4)
-    args = ["-i", str(source)]
+    args = guarded_input(source)
     files, partials = [], []
     for stream in tracks:
         language = re.sub(r"[^a-z0-9-]", "", stream.language.lower()) or "und"
@@ -111,12 +111,13 @@ def poster_frame(source: Path, duration: float | None, workdir: Path) -> Path:
         # Keyframes only, from the one before `at` (-ss before -i seeks in the file): a few
         # pictures decoded instead of seconds of video. `thumbnail` keeps the most typical of
         # the next 3 keyframes: rarely a fade to black.
-        *("-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{at:.3f}", "-i", str(source)),
+        *("-skip_frame", "nokey", "-noaccurate_seek", "-ss", f"{at:.3f}"),
+        *guarded_input(source),
         *("-map", "0:V:0", "-vf", f"thumbnail=3,{scale}"),
     ]
     # A short clip may have a single keyframe, and `thumbnail` then has nothing to choose
     # from: the frame at `at` itself, decoded the ordinary way, is the fallback.
-    any_frame = [*("-ss", f"{at:.3f}", "-i", str(source)), *("-map", "0:V:0", "-vf", scale)]
+    any_frame = ["-ss", f"{at:.3f}", *guarded_input(source), *("-map", "0:V:0", "-vf", scale)]
     one_jpeg = ["-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", str(partial)]
     try:
         for args in (keyframes, any_frame):
@@ -154,13 +155,14 @@ def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Spr
     partial_vtt = workdir / f".{SPRITE_VTT_NAME}.{token}.partial"
     timeout = settings.INGEST_PROCESS_TIME_LIMIT
     select = [
-        *("-i", str(source), "-map", "0:V:0", "-c", "copy"),
+        *guarded_input(source),
+        *("-map", "0:V:0", "-c", "copy"),
         *("-bsf:v", keyframe_selector(interval), "-f", "matroska", str(keyframes)),
     ]
     draw = [
         # All keyframes already, so the decoder's frame threads help; -skip_frame still
         # holds should the selection not work (packets without timestamps).
-        *("-skip_frame", "nokey", "-i", str(keyframes), "-map", "0:V:0"),
+        *("-skip_frame", "nokey", *guarded_input(keyframes), "-map", "0:V:0"),
         *("-vf", sprite_filters(duration), "-frames:v", "1", "-q:v", "5"),
         *("-f", "image2", "-update", "1", str(partial_image)),
     ]
@@ -240,7 +242,9 @@ def sprite_vtt(
 
 
 def _label(stream, number: int) -> str:
-    label = stream.title or LANGUAGE_NAMES.get(stream.language) or stream.language
+    # "pt-BR" is labelled by its language, "Portuguese", unless the track has a title.
+    named = LANGUAGE_NAMES.get(stream.language.split("-")[0])
+    label = stream.title or named or stream.language
     label = label or f"Subtitles {number}"
     if stream.is_forced and "forced" not in label.lower():
         label += " (forced)"
@@ -256,8 +260,10 @@ def _timestamp(seconds: float) -> str:
 
 def _picture_size(path: Path) -> tuple[int, int]:
     result = subprocess.run(
+        # Our own ffmpeg's JPEG, read as one all the same (and from this file only).
         [ffprobe_binary(), "-v", "error", "-print_format", "json",
-         "-show_entries", "stream=width,height", str(path)],
+         "-show_entries", "stream=width,height",
+         "-protocol_whitelist", "file", "-format_whitelist", "jpeg_pipe", str(path)],
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     try:

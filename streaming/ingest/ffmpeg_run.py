@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from streaming.ingest.errors import ProcessingFailed
 
@@ -29,6 +30,19 @@ TERMINATE_GRACE = 5.0
 # Lines ffmpeg prints after the one that says what went wrong.
 _UNHELPFUL_LINES = ("Conversion failed!", "To ignore this, add a trailing '?' to the map.")
 _CONTEXT_ADDRESS = re.compile(r"^\[([\w.,-]+) @ 0x[0-9a-f]+\] ")
+
+# The demuxers (`ffmpeg -demuxers`, ffmpeg 5.1 names) of the containers videos come in. A
+# file is sniffed, not trusted by its name: without this list a DASH manifest, an HLS
+# playlist, an ffconcat script or an SDP file sent as "film.mp4" makes ffmpeg open the
+# files or addresses it names, and a local file ends up in the catalogue. HLS and DASH come
+# in only through yt-dlp (page_download), whose requests go through the SSRF guard.
+VIDEO_DEMUXERS = (
+    *("mov", "mp4", "m4a", "3gp", "3g2", "mj2"),  # one demuxer: QuickTime / ISO BMFF
+    *("matroska", "webm", "avi", "mpegts", "mpeg", "flv", "ogg", "asf"),
+)
+# Per-input options (before `-i`, or before ffprobe's one input): read the named local file
+# only. Not `concat:`, `subfile,` or any network protocol, even nested inside a demuxer.
+INPUT_GUARD = ["-protocol_whitelist", "file", "-format_whitelist", ",".join(VIDEO_DEMUXERS)]
 
 
 def _binary(name: str) -> str:
@@ -46,6 +60,11 @@ def ffmpeg_binary() -> str:
 
 def ffprobe_binary() -> str:
     return _binary("ffprobe")
+
+
+def guarded_input(path: Path) -> list[str]:
+    """`-i path` for a video nobody vouches for: one local file in a container on the list."""
+    return [*INPUT_GUARD, "-i", str(path)]
 
 
 def run_ffmpeg(
@@ -132,7 +151,9 @@ def _follow_progress(lines: Iterable[str], duration: float | None, progress: Pro
 def failure_reason(returncode: int, stderr_tail: Iterable[str]) -> str:
     """One line for the job log: what ffmpeg said last, or how it ended."""
     lines = [line.strip() for line in stderr_tail if line.strip()]
-    helpful = [line for line in lines if line not in _UNHELPFUL_LINES]
+    # "[dash @ 0x..] Format not on whitelist" says more than "<path>: Invalid argument" after it.
+    refused = [line for line in lines if "not on whitelist" in line]
+    helpful = refused or [line for line in lines if line not in _UNHELPFUL_LINES]
     if helpful:
         said = _CONTEXT_ADDRESS.sub(r"\1: ", helpful[-1])
         return f"ffmpeg failed: {said}"

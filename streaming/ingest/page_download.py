@@ -9,7 +9,8 @@ HTTP stack and to its native downloaders (plain files, HLS, DASH), but an extern
 may call instead (ffmpeg for live or some encrypted HLS, rtmpdump, mpv) would open its own
 connections. So only native downloaders are chosen, videos served over other protocols and
 live streams are refused before any download starts, and ffmpeg, should yt-dlp still hand it
-a stream, may open local files only. ffmpeg still merges and remuxes the local files.
+a stream, may open local files only. ffmpeg still merges and remuxes the local files, each
+read only as one local video container (`ffmpeg_run.INPUT_GUARD`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ import yt_dlp
 from django.conf import settings
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 
-from streaming.ingest.errors import DownloadFailed
+from streaming.ingest.errors import DownloadFailed, IngestError, MediaRejected
+from streaming.ingest.ffmpeg_run import INPUT_GUARD
 from streaming.ingest.guard_proxy import guarded_proxy
+from streaming.ingest.probe import probe
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,14 @@ TRANSIENT_TEXT = re.compile(
     r"HTTP Error (?:5\d\d|408|429)|timed? ?out|Connection (?:reset|refused|aborted)"
     r"|Temporary failure|Remote end closed",
     re.IGNORECASE,
+)
+# yt-dlp's postprocessors that run ffmpeg on what was downloaded (merging video and audio,
+# HLS's MPEG-TS into MP4, ...). Their inputs are as untrusted as any download: a "segment"
+# holding a DASH manifest would make ffmpeg read the local files it names into the video.
+# yt-dlp looks their arguments up as "<postprocessor>+ffmpeg_i" (utils._configuration_args).
+POSTPROCESSORS = (
+    *("Merger", "FixupM3u8", "FixupM4a", "FixupStretched", "FixupTimestamp"),
+    *("FixupDuration", "FixupDuplicateMoov", "CopyStream", "VideoRemuxer", "VideoConvertor"),
 )
 # yt-dlp's html5 extractor names the n-th <video> of a page "<page title> (n)".
 HTML5_NUMBER = re.compile(r"\s\(\d+\)$")
@@ -100,6 +111,9 @@ def download_page(
                 f"{log.handed_to_ffmpeg}: yt-dlp would let ffmpeg download this stream, "
                 "bypassing the SSRF guard, so ingest does not fetch it"
             ) from error
+        refused = _refused_part(target_dir, existing) if "Postprocessing" in str(error) else ""
+        if refused:
+            raise DownloadFailed(f"yt-dlp could not join what it downloaded: {refused}") from error
         raise DownloadFailed(_reason(str(error), url), transient=_is_transient(error)) from error
     except OSError as error:
         raise DownloadFailed(
@@ -155,6 +169,7 @@ def _options(url: str, target_dir: Path, progress: Progress | None, proxy, log) 
         # yt-dlp falls back to ffmpeg for HLS its native downloader cannot read (live, some
         # encryption). ffmpeg would fetch on its own; allowed only local files, it fails.
         "external_downloader_args": {"ffmpeg_i": ["-protocol_whitelist", "file"]},
+        "postprocessor_args": {f"{pp.lower()}+ffmpeg_i": INPUT_GUARD for pp in POSTPROCESSORS},
         "match_filter": _refuse_unfetchable(url),
         "progress_hooks": [_progress_hook(progress)],
     }
@@ -249,6 +264,20 @@ def _is_transient(error: yt_dlp.utils.DownloadError) -> bool:
         cause = getattr(cause, "cause", None) or cause.__cause__
         seen += 1
     return bool(TRANSIENT_TEXT.search(str(error)))
+
+
+def _refused_part(target_dir: Path, existing: set[Path]) -> str:
+    """Why the guarded probe refuses a part yt-dlp downloaded (ffmpeg, run by yt-dlp to join
+    them, says only "Invalid argument" when INPUT_GUARD refuses one); "" if none is refused."""
+    for path in sorted(set(target_dir.iterdir()) - existing):
+        if path.is_file():
+            try:
+                probe(path)
+            except MediaRejected as rejected:
+                return f"{path.name} is {rejected}"
+            except IngestError:
+                continue
+    return ""
 
 
 def _remove_new_files(target_dir: Path, existing: set[Path]) -> None:

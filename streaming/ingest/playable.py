@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from streaming.ingest.ffmpeg_run import Progress, ffmpeg_binary, run_ffmpeg
+from streaming.ingest.ffmpeg_run import Progress, ffmpeg_binary, guarded_input, run_ffmpeg
 from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep
 from streaming.ingest.probe import Probe
 
@@ -61,7 +61,7 @@ def ffmpeg_args_for(source: Path, plan: Plan, output: Path) -> list[str]:
         raise ValueError("a file the plan keeps needs no ffmpeg run")
     # An explicit stream: "0:v:0" could be an MP4's cover art, listed before the film.
     video = f"0:{plan.video_index}" if plan.video_index is not None else "0:V:0"
-    args = ["-i", str(source), "-map", video]
+    args = [*guarded_input(source), "-map", video]
     for track in plan.audio_tracks:
         args += ["-map", f"0:{track.index}"]
     args += ["-map_metadata", "0", "-sn", "-dn"]

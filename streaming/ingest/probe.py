@@ -2,19 +2,22 @@
 
 `probe()` raises MediaRejected, in words an operator can act on, for a file ffmpeg cannot
 read, one without a video stream, one whose video ffmpeg cannot decode, and an image.
+Only the demuxers of video containers may read the file (`ffmpeg_run.INPUT_GUARD`): a DASH
+manifest or a playlist named "film.mp4" is refused before ffmpeg follows what it names.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from streaming.ingest.errors import MediaRejected, ProcessingFailed
-from streaming.ingest.ffmpeg_run import ffprobe_binary
+from streaming.ingest.ffmpeg_run import INPUT_GUARD, ffprobe_binary
 
 PROBE_TIMEOUT = 120
 # A shorter "video" is a single picture (ffprobe gives a JPEG 1/25 s).
@@ -48,7 +51,26 @@ LANGUAGES = {
     "tur": ("tr", "Turkish"), "ukr": ("uk", "Ukrainian"), "vie": ("vi", "Vietnamese"),
 }  # fmt: skip
 LANGUAGE_NAMES = dict(LANGUAGES.values())
+# Some files name the language instead of coding it ("English").
+_LANGUAGES_BY_NAME = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+# BCP 47 subtags (RFC 5646 2.1): a language of 2-3 letters (ISO 639), a script of 4 (ISO
+# 15924), a region of 2 letters (ISO 3166-1) or 3 digits (UN M.49).
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_SCRIPT = re.compile(r"[A-Za-z]{4}")
+_REGION = re.compile(r"[A-Za-z]{2}|[0-9]{3}")
+# normalise_language's longest answer: language (3), script (1 + 4), region (1 + 3).
+LANGUAGE_MAX = 12
 _UNSAID_LANGUAGES = {"", "und", "mis", "mul", "zxx", "unknown", "none"}
+# What ffprobe took a file for when INPUT_GUARD refused its demuxer, in an operator's words.
+REFUSED_FORMATS = {
+    "dash": "a DASH manifest",
+    "webm_dash_manifest": "a WebM DASH manifest",
+    "hls": "an HLS playlist",
+    "concat": "an ffmpeg concat script",
+    "sdp": "an SDP session description",
+}
+# "[dash @ 0x55d0c3a4e4c0] Format not on whitelist 'mov,...'" (libavformat/demux.c)
+_NOT_ON_WHITELIST = re.compile(r"^\[([\w.,-]+) @ 0x[0-9a-f]+\] Format not on whitelist", re.M)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,7 @@ def probe(path: Path, *, timeout: float = PROBE_TIMEOUT) -> Probe:
     command = [
         ffprobe_binary(),
         *("-v", "error", "-print_format", "json", "-show_format", "-show_streams"),
+        *INPUT_GUARD,
         str(path),
     ]
     try:
@@ -122,6 +145,9 @@ def probe(path: Path, *, timeout: float = PROBE_TIMEOUT) -> Probe:
             f"ffprobe took longer than {timeout:g} s to read the file", transient=True
         ) from error
     if result.returncode != 0:
+        refused = _refused_demuxer(result.stderr)
+        if refused is not None:
+            raise MediaRejected(_refusal_reason(refused))
         raise MediaRejected(
             f"not a media file ffmpeg can read ({_ffprobe_complaint(result.stderr, path)})"
         )
@@ -158,11 +184,7 @@ def parse_report(report: dict, *, doctype: str | None = None) -> Probe:
 
 
 def check_usable(found: Probe, report: dict) -> None:
-    if "tty" in found.format_names:
-        # ffmpeg's tty demuxer shows any text file (a release's .nfo, a .txt) as ANSI art.
-        raise MediaRejected("not a media file ffmpeg can read (it is a text file)")
-    if any(name == "image2" or name.endswith("_pipe") for name in found.format_names):
-        raise MediaRejected(f"the file is a still image ({found.format_names[0]}), not a video")
+    # Text files (tty) and pictures (image2, *_pipe) never get here: INPUT_GUARD refuses them.
     if found.video is None:
         if found.audio:
             raise MediaRejected("the file has no video stream (audio only)")
@@ -178,12 +200,35 @@ def check_usable(found: Probe, report: dict) -> None:
 
 
 def normalise_language(code: str | None) -> str:
-    """ISO 639-2 "eng" -> "en"; "und" (undetermined) -> ""; anything else as given."""
-    code = (code or "").strip().lower()
+    """A file's language tag as a short BCP 47 tag (RFC 5646): language, then script and
+    region when given. "eng" -> "en", "pt_br" -> "pt-BR", "zh-hant-tw" -> "zh-Hant-TW",
+    "English" -> "en"; "und" (undetermined) and anything that is not a language tag -> "".
+
+    Variants, extensions and private-use parts are dropped, so the result always fits in
+    LANGUAGE_MAX characters (the Subtitle.language column: a longer tag from a file's metadata
+    failed the whole job on PostgreSQL), and normalising it again changes nothing.
+    """
+    parts = [part for part in re.split(r"[-_]+", (code or "").strip()) if part]
+    language = _primary_language(parts[0].lower()) if parts else ""
+    if not language:
+        return ""
+    subtags, rest = [language], parts[1:]
+    if rest and _SCRIPT.fullmatch(rest[0]):
+        subtags.append(rest.pop(0).title())
+    if rest and _REGION.fullmatch(rest[0]):
+        subtags.append(rest[0].upper())
+    return "-".join(subtags)
+
+
+def _primary_language(code: str) -> str:
+    """ISO 639-1 where there is one, else the ISO 639-2/3 code; "" for none or not said."""
     if code in _UNSAID_LANGUAGES:
         return ""
-    known = LANGUAGES.get(code)
-    return known[0] if known else code
+    if code in LANGUAGES:
+        return LANGUAGES[code][0]
+    if code in _LANGUAGES_BY_NAME:
+        return _LANGUAGES_BY_NAME[code]
+    return code if _LANGUAGE.fullmatch(code) else ""
 
 
 @functools.cache
@@ -280,6 +325,25 @@ def _rate(value) -> float | None:
     except (ValueError, ZeroDivisionError):
         return None
     return float(rate) if rate > 0 else None
+
+
+def _refused_demuxer(stderr: str) -> str | None:
+    """The demuxer ffprobe picked for the file when INPUT_GUARD refused it, else None."""
+    match = _NOT_ON_WHITELIST.search(stderr)
+    return match[1] if match else None
+
+
+def _refusal_reason(demuxer: str) -> str:
+    if demuxer == "tty":  # ffmpeg shows any text file (a release's .nfo) as ANSI art
+        return "not a media file ffmpeg can read (it is a text file)"
+    if demuxer == "image2" or demuxer.endswith("_pipe"):
+        return f"the file is a still image ({demuxer}), not a video"
+    what = REFUSED_FORMATS.get(demuxer, f"a {demuxer} file")  # mp3, wav, raw h264, ...
+    reason = f"not a video container ingest accepts: ffmpeg reads it as {what} ({demuxer})"
+    if demuxer in ("dash", "webm_dash_manifest", "hls", "concat", "sdp"):
+        # These name other files or addresses to read; a URL to one goes to yt-dlp instead.
+        reason += ", which would make ffmpeg read the files or addresses it names"
+    return reason
 
 
 def _ffprobe_complaint(stderr: str, path: Path) -> str:
