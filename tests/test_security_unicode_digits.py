@@ -108,3 +108,15 @@ def test_a_media_link_with_odd_digits_in_expires_is_refused_not_an_error(site):
     response = site.get("/media/1/f.mp4", {"md5": "abc", "expires": "²"})
 
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("pk", ["abc", "%C2%B2", "1.5", "9" * 25])
+@pytest.mark.parametrize("action", ["seasons", "comments"])
+def test_api_title_routes_answer_404_for_ids_that_are_no_number(site, alice, pk, action):
+    site.force_login(alice)
+
+    got = site.get(f"/api/titles/{pk}/{action}/")
+    posted = site.post(f"/api/titles/{pk}/{action}/", {"body": "hi"})
+
+    assert got.status_code == 404
+    assert posted.status_code in (404, 405)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,6 +21,7 @@ from streaming.request_numbers import parse_bounded_int
 from streaming.search import search_titles
 
 MAX_QUERY_LENGTH = 200
+MAX_ID = 2**63 - 1  # a 64-bit key: larger numbers overflow the database's integer
 MAX_PAGE = 99_999  # far past the last page of any search (search_titles bounds the offset)
 
 TITLE_FILTERS = [
@@ -33,6 +35,14 @@ TITLE_FILTERS = [
 
 def visible_titles(request: Request) -> QuerySet[Title]:
     return Title.objects.visible_on(request.tenant)
+
+
+def visible_title_or_404(request: Request, pk: str) -> Title:
+    """The title in the URL (`titles/<pk>/...`; the router takes any text there) or a 404."""
+    title_id = parse_bounded_int(pk, 1, MAX_ID)
+    if title_id is None:
+        raise Http404("No such title.")
+    return get_object_or_404(visible_titles(request), pk=title_id)
 
 
 def visible_media(request: Request) -> QuerySet[MediaFile]:
@@ -111,7 +121,7 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=s.SeasonSerializer(many=True))
     @action(detail=True)
     def seasons(self, request: Request, pk: str) -> Response:
-        title = get_object_or_404(visible_titles(request), pk=pk)
+        title = visible_title_or_404(request, pk)
         episodes = Episode.objects.prefetch_related(
             Prefetch("media_files", queryset=visible_media(request))
         )
@@ -123,7 +133,7 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.CommentInSerializer, responses=s.CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str) -> Response:
-        title = get_object_or_404(visible_titles(request), pk=pk)
+        title = visible_title_or_404(request, pk)
         if request.method == "POST":
             return _post_comment(request, title)
         shown = Comment.objects.for_tenant(request.tenant).shown()
