@@ -19,6 +19,7 @@ import errno
 import logging
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,7 +231,7 @@ def _result(url: str, info: dict, target_dir: Path, log: _Logger) -> PageDownloa
     if size == 0:
         raise DownloadFailed(f"the video downloaded from {url} is empty")
     extractor = str(entry.get("extractor") or info.get("extractor") or "")
-    title = str(entry.get("title") or info.get("title") or "")
+    title = _plain_text(str(entry.get("title") or info.get("title") or ""))
     if extractor == "html5":
         title = HTML5_NUMBER.sub("", title)
     return PageDownload(
@@ -240,6 +241,12 @@ def _result(url: str, info: dict, target_dir: Path, log: _Logger) -> PageDownloa
         extractor=extractor,
         final_url=str(entry.get("webpage_url") or info.get("webpage_url") or url),
     )
+
+
+def _plain_text(text: str) -> str:
+    """A page's title without control characters, runs of white space made one space: it
+    names the job and its title, and PostgreSQL refuses a NUL in any text column."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).split())
 
 
 def _reason(message: str, url: str) -> str:
