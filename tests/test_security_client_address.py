@@ -9,6 +9,7 @@ import http.client
 import re
 from http.cookies import SimpleCookie
 from ipaddress import ip_network
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
@@ -162,8 +163,8 @@ class Visitor:
     def sign_in(self, username: str, password: str) -> int:
         _, page = self.request("GET", "/account/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
-        return self.request("POST", "/account/login/", form.replace(" ", "+"))[0]
+        form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        return self.request("POST", "/account/login/", urlencode(form))[0]
 
 
 @pytest.fixture(scope="module")
