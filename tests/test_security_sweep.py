@@ -1,0 +1,521 @@
+"""The sweep: every route of the site, the admin and the API, with hostile values in every
+path parameter, query parameter, header and form body, as four people on Alpha's host:
+no answer may be a server error, and none may show a row of another site.
+
+Routes are discovered from the URL resolver (tests/sweep_support.py), so ReadVault, OPDS,
+Stremio, ads and watch-party routes are walked as soon as they are included. Beta's rows
+carry a marker string; a Beta object's id or slug is among the path values, which is how
+isolation is probed. Each test collects every finding before it fails, so one run shows
+all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import schemathesis
+from django.db import connection
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+from streaming.models import (
+    Comment,
+    CommentReport,
+    Episode,
+    Genre,
+    IngestJob,
+    MediaFile,
+    Season,
+    StoredObject,
+    Title,
+    TitleHiding,
+    WatchlistEntry,
+    WatchProgress,
+)
+from streaming.signing import signed_link
+from streaming.stream_view import stream_media
+from tenants.models import Domain
+from tests.conftest import PASSWORD, make_member
+from tests.sweep_support import (
+    BETA_MARKER,
+    HIDDEN_MARKER,
+    HOSTILE,
+    QUERY_NAMES,
+    Finding,
+    Role,
+    Sweep,
+    build_path,
+    discover_routes,
+    latin_square_queries,
+    path_values,
+    summary,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Findings other engineers are fixing in this same round (issue 11). A run whose only
+# findings are these is an expected failure (xfail, not strict); the lead removes this list
+# once their fixes are in. Each entry: a name and a test on the finding.
+KNOWN_BEING_FIXED = {
+    "unicode digits in year/page/year_from/year_to/ids reach int()": lambda f: (
+        f.problem.startswith("ValueError") and "invalid literal for int()" in f.detail
+    ),
+    "NUL in the API's genre filter (PostgreSQL DataError)": lambda f: (
+        f.route.startswith("/api/") and f.problem.startswith("DataError")
+    ),
+    "admin ingest live view shows other sites' jobs": lambda f: (
+        f.route == "/admin/streaming/ingestjob/live/" and "another site" in f.problem
+    ),
+}
+# Found by this sweep in files other engineers are editing in the same round (streaming/api):
+# handed over in the sweep's report, not fixed here. Same treatment; the lead removes it.
+FOUND_IN_FILES_OTHERS_OWN = {
+    "API @action routes with a format suffix (/api/titles/search.json/): TypeError": lambda f: (
+        f.route.startswith("/api/")
+        and f.problem.startswith("TypeError")
+        and "unexpected keyword argument 'format'" in f.detail
+    ),
+    "API titles/<pk>/comments|seasons with a pk that is not a number: ValueError": lambda f: (
+        f.route.startswith("/api/^titles/")
+        and f.problem.startswith("ValueError")
+        and "expected a number" in f.detail
+    ),
+}
+
+
+def settle(sweep: Sweep) -> None:
+    """Fail with every finding; xfail when all of them are being fixed by others."""
+    expected = KNOWN_BEING_FIXED | FOUND_IN_FILES_OTHERS_OWN
+    known = {name: [] for name in expected}
+    unknown: list[Finding] = []
+    for finding in sweep.findings:
+        name = next((n for n, test in expected.items() if test(finding)), None)
+        (known[name] if name else unknown).append(finding)
+    print(f"\n{sweep.requests} requests, {len(sweep.findings)} findings")
+    print("answers by first path segment:", sorted(sweep.statuses.items()))
+    print("\n".join(map(str, sweep.findings)))  # every one, in the captured output
+    assert not unknown, f"{len(unknown)} findings:\n{summary(unknown)}"
+    if any(known.values()):
+        pytest.xfail(
+            "only findings being fixed by others:\n"
+            + "\n".join(f"{name}: {len(found)}" for name, found in known.items() if found)
+        )
+
+
+# --- the world: Alpha's and Beta's rows ----------------------------------------------------
+
+
+def stored(name: str) -> StoredObject:
+    return StoredObject.objects.create(
+        backend="local", key=f"media/{name}", filename=name, content_type="video/mp4", size=1
+    )
+
+
+def film(name: str, slug: str, status=Title.Status.PUBLISHED) -> tuple[Title, MediaFile]:
+    title = Title.objects.create(title=name, slug=slug, year=1999, status=status)
+    return title, MediaFile.objects.create(title=title, stored=stored(f"{slug}.mp4"))
+
+
+@pytest.fixture
+def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
+    """Shared titles, Alpha's rows, and Beta's rows each carrying BETA_MARKER; a title only
+    Beta shows carries HIDDEN_MARKER."""
+    drama = Genre.objects.create(name="Drama", slug="drama")
+    heat, heat_media = film("Heat", "heat-1995")
+    heat.genres.add(drama)
+    draft, _ = film("Unfinished", "unfinished", status=Title.Status.DRAFT)
+    secret, secret_media = film(f"{HIDDEN_MARKER} Secret", "beta-only-film")
+    TitleHiding.objects.create(tenant=alpha, title=secret)
+    show = Title.objects.create(
+        title="Show", slug="show", kind=Title.Kind.SERIES, status=Title.Status.PUBLISHED
+    )
+    episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
+    episode_media = MediaFile.objects.create(episode=episode, stored=stored("show-1.mp4"))
+
+    beta.tagline = f"{BETA_MARKER} tagline"
+    beta.save(update_fields=["tagline"])
+    Domain.objects.create(tenant=beta, hostname=f"{BETA_MARKER}.b.test")
+    make_member(f"{BETA_MARKER}_viewer", beta)
+    ours = Comment.objects.create(tenant=alpha, user=alice, title=heat, body="Alpha's comment")
+    theirs = Comment.objects.create(tenant=beta, user=bob, title=heat, body=f"{BETA_MARKER} c")
+    CommentReport.objects.create(comment=theirs, reporter=bob, reason=f"{BETA_MARKER} report")
+    our_job = IngestJob.objects.create(
+        tenant=alpha, via="admin", source="https://alpha.example/a.mp4", source_kind="url"
+    )
+    their_job = IngestJob.objects.create(
+        tenant=beta,
+        via="admin",
+        source=f"https://{BETA_MARKER}.example/film.mp4",
+        source_kind="url",
+        source_name=f"{BETA_MARKER} film",
+        error=f"{BETA_MARKER} error",
+        log=f"{BETA_MARKER} log",
+        state=IngestJob.State.FAILED,
+    )
+    for user in (bob, olivia, alpha_admin):
+        WatchProgress.objects.create(
+            tenant=beta, user=user, media_file=secret_media, position_seconds=600
+        )
+        WatchlistEntry.objects.create(tenant=beta, user=user, title=secret)
+    WatchProgress.objects.create(tenant=alpha, user=alice, media_file=heat_media)
+
+    pool = {
+        "slug": [heat.slug, show.slug, secret.slug, draft.slug],
+        "media_id": [str(m.pk) for m in (heat_media, episode_media, secret_media)],
+        "object_id": [str(heat_media.stored_id), str(secret_media.stored_id)],
+        "name": [heat_media.stored.link_name, secret_media.stored.link_name],
+        "pk": [str(o.pk) for o in (heat, secret, draft, ours, theirs, our_job, their_job)],
+        "title_id": [str(heat.pk), str(secret.pk)],
+        "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
+    }
+    pool.update(admin_object_ids(alpha, beta))
+    # API tokens the way apps get them, each on the site where its holder is a member.
+    tokens = {
+        u.pk: issue_token(u, host)
+        for u, host in ((bob, "b.test"), (alpha_admin, "a.test"), (olivia, "a.test"))
+    }
+    return {"pool": pool, "heat": heat, "secret": secret, "tokens": tokens}
+
+
+def issue_token(user, host: str) -> str:
+    answer = Client(HTTP_HOST=host).post(
+        "/api/token/", {"username": user.username, "password": PASSWORD}
+    )
+    assert answer.status_code == 200, answer.content
+    return answer.json()["token"]
+
+
+def admin_object_ids(alpha, beta) -> dict[str, list[str]]:
+    """For each admin's model: a row of Alpha and one of Beta where rows belong to a site,
+    else the first and last rows."""
+    ids = {}
+    for route in discover_routes():
+        model = route.model
+        if model is None or f"object_id:{model._meta.label}" in ids:
+            continue
+        rows = model._default_manager.order_by("pk")
+        if any(f.name == "tenant" for f in model._meta.fields):
+            picked = [rows.filter(tenant=t).first() for t in (alpha, beta)]
+        elif model._meta.label == "tenants.Tenant":
+            picked = [alpha, beta]
+        else:
+            picked = [rows.first(), rows.last()]
+        ids[f"object_id:{model._meta.label}"] = [str(r.pk) for r in picked if r] or ["1"]
+    return ids
+
+
+@pytest.fixture
+def roles(bob, alpha_admin, olivia) -> list[Role]:
+    return [
+        Role("anonymous", None),
+        Role("bob (Beta member)", bob),
+        Role("alpha_admin", alpha_admin),
+        Role("olivia (operator)", olivia, sees_everything_in_admin=True),
+    ]
+
+
+@pytest.fixture
+def sweep(world) -> Iterator[Sweep]:
+    # Each 4xx and 5xx is logged with its (long, hostile) path; the findings say it shorter.
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    # Bob's token was issued on Beta: no answer on Alpha may show it.
+    yield Sweep(host="a.test", secrets=[world["tokens"][u] for u in world["tokens"]][:1])
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def walked_routes() -> list:
+    # /readyz asks PostgreSQL, Redis and the broker with timeouts: once per sweep is enough,
+    # and it is walked in test_headers; the rest is walked by every test.
+    return [r for r in discover_routes() if r.template != "readyz"]
+
+
+def first_path(route, pool) -> str | None:
+    return next(filter(None, (build_path(route, v) for v in path_values(route, pool, False))), None)
+
+
+# --- the discovery itself -------------------------------------------------------------------
+
+
+def test_routes_are_discovered_from_the_resolver():
+    templates = {r.template for r in discover_routes()}
+
+    assert len(templates) > 150
+    assert {"browse/", "title/<slug:slug>/", "admin/streaming/comment/"} <= templates
+    assert "api/^titles/(?P<pk>[^/.]+)/$" in templates
+
+
+def test_every_query_parameter_the_code_reads_is_swept():
+    # Names read as GET.get("x") / query_params.get("x") anywhere in the project's code.
+    pattern = r"(GET|POST|query_params)\.(get|getlist)\(\"[a-z_]+\"|query_params\[\"[a-z_]+\""
+    folders = ["shadowvault", "streaming", "tenants", "readvault", "ads"]
+    found = subprocess.run(
+        ["grep", "-rhoE", pattern, "--include=*.py", *folders],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    names = set(re.findall(r"\"([a-z_]+)\"", found))
+
+    assert names - set(QUERY_NAMES) - set(JUNK_FORM) == set()
+
+
+# --- the walks ------------------------------------------------------------------------------
+
+
+def test_path_parameters_with_real_and_hostile_values(world, roles, sweep):
+    pool = world["pool"]
+    for route in walked_routes():
+        for hostile in (False, True):
+            # Hostile values need not be tried four times: as an anonymous visitor and as
+            # the operator (who reaches the deepest code) they go everywhere they can; in
+            # the admin a visitor only meets the sign-in redirect.
+            who = roles if not hostile else [roles[3]] if route.is_admin else [roles[0], roles[3]]
+            for values in path_values(route, pool, hostile):
+                if (path := build_path(route, values)) is None:
+                    continue
+                for role in who:
+                    sweep.send(route, role, "GET", path, repr(values)[:80])
+                    if route.view is stream_media:
+                        # Media is reached through signed links: sign, so the view goes on
+                        # to look the object up on this site (Beta's only is not there).
+                        sweep.send(route, role, "GET", signed_link(path), "signed")
+    settle(sweep)
+
+
+def test_query_parameters_with_hostile_values(world, roles, sweep):
+    pool = world["pool"]
+    # A NUL anywhere refuses the whole request (shadowvault/nul_guard.py), so NUL values get
+    # requests of their own instead of masking every other value of the same request.
+    spread = [v for v in HOSTILE if "\x00" not in v] + [",".join(pool["pk"]), pool["slug"][2]]
+    alone = [v for v in HOSTILE if "\x00" in v]
+    for route in walked_routes():
+        if route.is_format_variant or (path := first_path(route, pool)) is None:
+            continue
+        queries = [*latin_square_queries(QUERY_NAMES, spread)]
+        if route.is_admin and "object_id" in route.params:
+            # 14 models x 4 object pages: half the square each keeps the walk inside its
+            # time (every name still meets every value on the changelists and add pages).
+            queries = queries[route.template.count("/") % 2 :: 2]
+        queries += [urlencode(dict.fromkeys(QUERY_NAMES, value)) for value in alone]
+        # In the admin a visitor and a stranger meet only the sign-in redirect.
+        who = roles[2:] if route.is_admin else roles
+        for index, query in enumerate(queries):
+            role = who[index % len(who)]
+            sweep.send(route, role, "GET", f"{path}?{query}", f"query #{index}")
+    settle(sweep)
+
+
+HOST_VARIANTS = ["a.test:80", "A.TEST.", "a.test:99999", "a.test:x", "a.test@evil.test", "evil"]
+JUNK_HEADERS = {
+    "HTTP_RANGE": "bytes=99999999999999999999-,5-1,-0," + "0-1," * 300,
+    "HTTP_IF_RANGE": '"junk',
+    "HTTP_IF_NONE_MATCH": 'W/"x", *, "' + "z" * 2000,
+    "HTTP_IF_MODIFIED_SINCE": "Tue, 99 Foo 99999 99:99:99 GMT",
+    "HTTP_ACCEPT_LANGUAGE": "xx-YY;q=abc, ²;q=1, " + "a-" * 2000,
+    "HTTP_ACCEPT": "application/json;q=x, */*;q=2",
+    "HTTP_COOKIE": "sessionid=junk; csrftoken=; =; a; " + "c=" * 500,
+    "HTTP_X_REAL_IP": "999.1.1.1",
+    "HTTP_X_FORWARDED_FOR": "junk, ::ffff:zz, " + "1.1.1.1, " * 300,
+    "HTTP_X_FORWARDED_PROTO": "https, http",
+    "HTTP_X_FORWARDED_HOST": "b.test",
+    "HTTP_USER_AGENT": "A" * 20_000,
+    "HTTP_AUTHORIZATION": "Token \x00 junk",
+}
+NUL_HEADER = {"HTTP_COOKIE": "sessionid=\x00", "HTTP_X_REAL_IP": "\x00"}
+RANGE_HEADERS = [
+    {"HTTP_RANGE": "bytes=0-0", "HTTP_IF_RANGE": "Sat, 01 Jan 2000 00:00:00 GMT"},
+    {"HTTP_RANGE": "bytes=-1"},
+    {"HTTP_RANGE": f"bytes={2**64}-{2**65}"},
+    {"HTTP_RANGE": "items=1-2"},
+]
+
+
+def test_hostile_headers(world, roles, sweep):
+    pool = world["pool"]
+    for route in discover_routes():
+        if route.is_format_variant or (path := first_path(route, pool)) is None:
+            continue
+        variants = [{"HTTP_HOST": host} for host in HOST_VARIANTS] + [JUNK_HEADERS, NUL_HEADER]
+        if route.template.startswith("media/"):
+            variants += RANGE_HEADERS
+        for index, headers in enumerate(variants):
+            sweep.send(route, roles[index % len(roles)], "GET", path, repr(headers)[:80], **headers)
+    settle(sweep)
+
+
+JUNK_FORM = {
+    **dict.fromkeys(QUERY_NAMES, "²"),
+    "body": "\u202e" * 3,
+    "reason": "x" * 5000,
+    "position": "nan",
+    "duration": "-inf",
+    "wanted": "1",
+    "username": "' OR 1=1 --",
+    "password": "\t",
+    "email": "a@" + "b" * 300,
+    "title_id": str(2**63),
+    "media_id": "-1",
+    "parent": "../",
+    "is_hidden": "on",
+    "role": "admin",
+    "external_id": "tv/-1",
+    "token": "\u00b2" * 50,
+}
+JUNK_BODY = urlencode(JUNK_FORM)
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_junk_form_posts(world, roles, sweep):
+    pool = world["pool"]
+    for route in walked_routes():
+        for values in path_values(route, pool, False):
+            if (path := build_path(route, values)) is None:
+                continue
+            for role in roles:
+                label = repr(values)[:80]
+                sweep.send(route, role, "POST", path, label, data=JUNK_BODY, content_type=FORM)
+                # A POST may sign the role out (logout, password change): start afresh.
+                if sweep.client(role).session.session_key != sweep.session_keys.get(role.name):
+                    sweep.clients.pop(role.name)
+    settle(sweep)
+
+
+def test_the_database_is_the_one_asked_for():
+    # The sweep runs twice in `make test`: say which database this run covered.
+    assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# --- generated values: hypothesis for the HTML routes, schemathesis for the API -------------
+
+# Text a URL can carry: no lone surrogates (they cannot be encoded into a request at all).
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+NUMBERISH = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.from_regex("[0-9\u00b2\u00b3\u00b9\u0660-\u0669\u066b.,+-]{1,8}", fullmatch=True),
+)
+NASTY = st.one_of(st.sampled_from(HOSTILE), NUMBERISH, TEXT)
+
+
+def test_html_routes_with_generated_values(world, roles, sweep):
+    pool = world["pool"]
+    routes = [r for r in walked_routes() if not r.template.startswith("api/")]
+
+    @settings(
+        derandomize=True,
+        max_examples=250,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def walk(data):
+        route = data.draw(st.sampled_from(routes), label="route")
+        values = {n: data.draw(st.sampled_from(pool.get(n) or ["1"]) | NASTY) for n in route.params}
+        path = build_path(route, values) or first_path(route, pool)
+        if path is None:
+            return
+        query = data.draw(st.dictionaries(st.sampled_from(QUERY_NAMES), NASTY, max_size=4))
+        role = data.draw(st.sampled_from(roles), label="role")
+        if data.draw(st.booleans(), label="post"):
+            body = urlencode(data.draw(st.dictionaries(st.sampled_from(list(JUNK_FORM)), NASTY)))
+            sweep.send(route, role, "POST", path, repr(values)[:80], data=body, content_type=FORM)
+            sweep.clients.pop(role.name)  # a POST may have signed the role out
+        else:
+            sweep.send(route, role, "GET", f"{path}?{urlencode(query)}", repr(query)[:80])
+
+    walk()
+    settle(sweep)
+
+
+def test_api_operations_from_the_openapi_schema(world, roles, sweep):
+    """schemathesis generates valid and invalid requests for each operation of the API's
+    OpenAPI schema (drf-spectacular's /api/schema/); each is sent in-process through
+    Django's test client, as each role, with a token where the role has one."""
+    answer = sweep.client(roles[0]).get("/api/schema/", {"format": "json"}, HTTP_HOST="a.test")
+    assert answer.status_code == 200
+    schema = schemathesis.openapi.from_dict(answer.json())
+    by_path = {r.route.removeprefix("^"): r for r in walked_routes()}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            route = route_of(operation, by_path)
+            send_cases(sweep, roles, operation, mode, route, world["pool"], world["tokens"])
+    settle(sweep)
+
+
+def route_of(operation, by_path):
+    # "/api/titles/{id}/" -> the resolver's route "api/titles/(?P<pk>[^/.]+)/$"
+    path = operation.path.lstrip("/")
+    for route, found in by_path.items():
+        if re.fullmatch(
+            re.sub(r"\(\?P<\w+>[^)]*\)", "[^/]+", route).rstrip("$"), re.sub(r"{[^}]+}", "x", path)
+        ):
+            return found
+    return discover_routes()[0]
+
+
+def send_cases(sweep, roles, operation, mode, route, pool, tokens) -> None:
+    @settings(
+        derandomize=True,
+        max_examples=6,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+    )
+    @given(
+        case=operation.as_strategy(generation_mode=mode),
+        role=st.sampled_from(roles),
+        real=st.just("") | st.sampled_from(pool["pk"]),  # as generated, or Alpha's or Beta's
+    )
+    def send(case, role, real):
+        kwargs = case.as_transport_kwargs(base_url="http://a.test")
+        url = urlsplit(kwargs["url"])
+        query = urlencode(kwargs.get("params") or {}, doseq=True)
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in kwargs["headers"].items()}
+        extra.pop("HTTP_HOST", None)
+        if role.user is not None:
+            extra["HTTP_AUTHORIZATION"] = f"Token {tokens[role.user.pk]}"
+        if real and case.path_parameters:
+            case.path_parameters = dict.fromkeys(case.path_parameters, real)
+        body, content_type = request_body(kwargs)
+        path = f"{url.path}?{query}" if query else url.path
+        sweep.send(
+            route, role, case.method.upper(), path, f"{mode.value}", data=body,
+            content_type=content_type, **extra,
+        )  # fmt: skip
+
+    # Unsatisfiable: nothing of this operation can be made invalid (no parameters, no body).
+    with contextlib.suppress(Unsatisfiable):
+        send()
+
+
+def request_body(kwargs: dict) -> tuple[bytes | str, str]:
+    content_type = kwargs["headers"].get("Content-Type", "application/octet-stream")
+    if "json" in kwargs:
+        return json.dumps(kwargs["json"]), "application/json"
+    data = kwargs.get("data")
+    if isinstance(data, dict):
+        return urlencode(data, doseq=True), FORM
+    return data or b"", content_type
