@@ -120,3 +120,19 @@ def test_api_title_routes_answer_404_for_ids_that_are_no_number(site, alice, pk,
 
     assert got.status_code == 404
     assert posted.status_code in (404, 405)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/titles/search.json",
+        "/api/titles/1/seasons.json",
+        "/api/titles/1/comments.json",
+        "/api/progress/continue.json",
+        "/api/titles.json",
+    ],
+)
+def test_api_routes_with_a_format_suffix_are_404_not_an_error(site, alice, path):
+    site.force_login(alice)
+
+    assert site.get(path).status_code == 404

@@ -8,6 +8,9 @@ from streaming.api.tokens import SiteTokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# JSON is the only renderer, so `.json` suffixes name nothing; and the @action views take no
+# `format` argument (/api/titles/search.json/ was a TypeError, a 500).
+router.include_format_suffixes = False
 router.register("titles", views.TitleViewSet, basename="title")
 router.register("comments", views.CommentReportViewSet, basename="comment")
 router.register("progress", views.ProgressViewSet, basename="progress")
