@@ -13,13 +13,15 @@ import re
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import product
 from pathlib import Path
+from types import GeneratorType
 from urllib.parse import quote, unquote, urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
@@ -297,6 +299,52 @@ def _exception_text(response) -> tuple[str, str]:
     ours = ours or frames
     where = f"{os.path.relpath(ours[-1].filename, ROOT)}:{ours[-1].lineno}"
     return f"{exc_info[0].__name__} at {where}", str(exc_info[1])[:160]
+
+
+@contextmanager
+def names_read() -> Iterator[set[str]]:
+    """The names views look up one by one in any QueryDict (GET or POST) while this is open:
+    which parameters a route really reads, learnt by asking it rather than by grepping.
+    Whole-dict walks (a middleware looking at every value, the admin copying GET) are not
+    counted: they read every name alike."""
+    seen: set[str] = set()
+    walking = [0]
+    originals = {name: getattr(QueryDict, name) for name in (*_LOOKUPS, *_WALKS)}
+
+    def lookup(original):
+        def wrapper(self, key, *args, **kwargs):
+            if not walking[0]:
+                seen.add(key)
+            return original(self, key, *args, **kwargs)
+
+        return wrapper
+
+    def walk(original):
+        def wrapper(self, *args, **kwargs):
+            walking[0] += 1
+            try:
+                result = original(self, *args, **kwargs)
+                return list(result) if isinstance(result, GeneratorType) else result
+            finally:
+                walking[0] -= 1
+
+        return wrapper
+
+    for name, original in originals.items():
+        setattr(QueryDict, name, lookup(original) if name in _LOOKUPS else walk(original))
+    try:
+        yield seen
+    finally:
+        for name, original in originals.items():
+            setattr(QueryDict, name, original)
+
+
+_LOOKUPS = ("__getitem__", "__contains__", "get", "getlist")
+# Building a QueryDict and walking all of it ask for names too, but not as a view reading one.
+_WALKS = (
+    *("__init__", "setlistdefault", "items", "lists", "values", "dict", "copy", "urlencode"),
+    *("__copy__", "__deepcopy__"),
+)
 
 
 def latin_square_queries(names: list[str], values: list[str]) -> Iterator[str]:
