@@ -18,6 +18,14 @@ DEV_HOSTNAMES = ["localhost", "127.0.0.1"]
 CREDENTIALS_FILE = "demo-operator.txt"
 
 
+def sign_in_at(url: str) -> str:
+    """The admin's address to print: under `url` when the caller knows where the site is
+    served (never a guessed host or port, which was wrong for any PORT but 8000)."""
+    if not url:
+        return "/admin/ on this site"
+    return url.rstrip("/") + "/admin/"
+
+
 class Command(BaseCommand):
     help = (
         "Set up a fresh install: data folders, the default site answering localhost and "
@@ -35,15 +43,23 @@ class Command(BaseCommand):
             default=[],
             help="Another hostname for the default site (repeatable).",
         )
+        parser.add_argument(
+            "--url",
+            default="",
+            help="Where the site is served (e.g. http://127.0.0.1:8000), for the sign-in link "
+            "printed with a new operator's password; `make run` passes its HOST and PORT.",
+        )
 
-    def handle(self, *args, no_sample: bool = False, hostname: list[str], **options) -> None:
+    def handle(
+        self, *args, no_sample: bool = False, hostname: list[str], url: str = "", **options
+    ) -> None:
         public = settings.MEDIA_ROOT / "public"
         for folder in (settings.DATA_DIR, settings.MEDIA_ROOT, public, settings.STATIC_ROOT):
             folder.mkdir(parents=True, exist_ok=True)
         ensure_broker_folders()
         tenant = self.ensure_default_site(DEV_HOSTNAMES + hostname)
         self.stdout.write(f"Default site: {tenant.name} on {', '.join(DEV_HOSTNAMES + hostname)}")
-        self.ensure_demo_operator()
+        self.ensure_demo_operator(sign_in_at(url))
         for folder in (settings.INGEST_WORK_DIR, settings.INGEST_IMPORT_DIR):
             folder.mkdir(parents=True, exist_ok=True)
         if not no_sample:
@@ -68,7 +84,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{hostname} already belongs to site {domain.tenant}; left alone")
         return tenant
 
-    def ensure_demo_operator(self) -> None:
+    def ensure_demo_operator(self, admin_url: str) -> None:
         users = get_user_model().objects
         username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
         password = os.environ.get("DEMO_ADMIN_PASSWORD")
@@ -89,7 +105,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "\n  Demo operator account created (shown once; also in data/"
                 f"{CREDENTIALS_FILE}):\n    username: {username}\n    password: {password}\n"
-                "  Sign in at /admin/ on this site (http://127.0.0.1:8000/admin/ with make run)\n"
+                f"  Sign in at {admin_url}\n"
                 if generated
                 else f"Operator account {username!r} created from the environment."
             )
