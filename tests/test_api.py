@@ -239,7 +239,8 @@ def api_routes() -> list[str]:
             route = str(getattr(sub, "pattern", ""))
             for inner in getattr(sub, "url_patterns", [sub]):
                 text = route + str(inner.pattern)
-                if "format" in text or text.startswith(("schema", "docs", "token")):
+                # The index (""), schema, docs and token routes are public entry points.
+                if "format" in text or not text or text.startswith(("schema", "docs", "token")):
                     continue
                 text = text.replace("(?P<pk>[^/.]+)", "1").replace("(?P<title_id>[^/.]+)", "1")
                 text = text.replace("^", "").replace("$", "").replace("\\.", ".")

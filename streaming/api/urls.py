@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from streaming.api import views
+from streaming.api.index import ApiIndexView
 from streaming.api.ingest_views import IngestJobViewSet
 from streaming.api.tokens import SiteTokenView
 
@@ -18,6 +19,7 @@ router.register("watchlist", views.WatchlistViewSet, basename="watchlist")
 router.register("ingest", IngestJobViewSet, basename="ingest")
 
 urlpatterns = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("", include(router.urls)),
     path("token/", SiteTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
