@@ -166,7 +166,7 @@ def path_values(route: Route, pool: dict[str, list[str]], hostile: bool) -> Iter
     hostile, each parameter in turn through the hostile values with the others seeded (a
     product of hostile values would be thousands of requests for one route). A route
     without parameters gets one empty combination, and no hostile one."""
-    real = {name: _real_values(route, name, pool) for name in route.params}
+    real = {name: real_values(route, name, pool) for name in route.params}
     if not hostile:
         yield from (dict(zip(real, combo, strict=True)) for combo in product(*real.values()))
         return
@@ -177,7 +177,10 @@ def path_values(route: Route, pool: dict[str, list[str]], hostile: bool) -> Iter
             yield {other: values[0] for other, values in real.items()} | {name: value}
 
 
-def _real_values(route: Route, name: str, pool: dict[str, list[str]]) -> list[str]:
+def real_values(route: Route, name: str, pool: dict[str, list[str]]) -> list[str]:
+    """The seeded values for a parameter: by its name (and for the admin's object_id, its
+    model). A new route's parameter with an unknown name gets "1" and the hostile values:
+    seed it in the world fixture of tests/test_security_sweep.py to probe isolation too."""
     key = f"object_id:{route.model._meta.label}" if route.model and name == "object_id" else name
     return pool.get(key) or FIXED_PATH_VALUES.get(name) or ["1"]
 

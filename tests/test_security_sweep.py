@@ -62,6 +62,7 @@ from tests.sweep_support import (
     latin_square_queries,
     names_read,
     path_values,
+    real_values,
     summary,
 )
 
@@ -146,19 +147,27 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
     }
     pool.update(admin_object_ids(alpha, beta))
-    # API tokens the way apps get them, each on the site where its holder is a member.
-    tokens = {
-        u.pk: issue_token(u, host)
-        for u, host in ((bob, "b.test"), (alpha_admin, "a.test"), (olivia, "a.test"))
+    # API tokens the way apps get them, on the site where they are asked for: the roles' own
+    # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
+    tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}
+    tokens[bob.pk] = issue_token(bob, "b.test", f"{BETA_MARKER} app")
+    betas = {tokens[bob.pk], issue_token(olivia, "b.test", f"{BETA_MARKER} app")}
+    return {
+        "pool": pool,
+        "heat": heat,
+        "secret": secret,
+        "tokens": tokens,
+        # Keys that no answer on Alpha may show (one token per user for every site, as DRF's
+        # authtoken had, makes the operator's Beta key her Alpha key: that one is hers here).
+        "beta_token_keys": sorted(betas - {tokens[alpha_admin.pk], tokens[olivia.pk]}),
     }
-    return {"pool": pool, "heat": heat, "secret": secret, "tokens": tokens}
 
 
-def issue_token(user, host: str) -> str:
+def issue_token(user, host: str, name: str = "sweep") -> str:
     answer = Client(HTTP_HOST=host).post(
-        "/api/token/", {"username": user.username, "password": PASSWORD}
+        "/api/token/", {"username": user.username, "password": PASSWORD, "name": name}
     )
-    assert answer.status_code == 200, answer.content
+    assert answer.status_code in {200, 201}, answer.content
     return answer.json()["token"]
 
 
@@ -198,8 +207,7 @@ def sweep(world) -> Iterator[Sweep]:
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL + 1)
-    # Bob's token was issued on Beta: no answer on Alpha may show it.
-    yield Sweep(host="a.test", secrets=[world["tokens"][u] for u in world["tokens"]][:1])
+    yield Sweep(host="a.test", secrets=world["beta_token_keys"])
     for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
 
@@ -448,7 +456,9 @@ def test_html_routes_with_generated_values(world, roles, sweep):
     @given(st.data())
     def walk(data):
         route = data.draw(st.sampled_from(routes), label="route")
-        values = {n: data.draw(st.sampled_from(pool.get(n) or ["1"]) | NASTY) for n in route.params}
+        values = {
+            n: data.draw(st.sampled_from(real_values(route, n, pool)) | NASTY) for n in route.params
+        }
         path = build_path(route, values) or first_path(route, pool)
         if path is None:
             return
