@@ -27,6 +27,7 @@ def filesystem_options(data_dir: Path) -> dict:
         "data_folder_in": queue,
         "data_folder_out": queue,
         "processed_folder": str(data_dir / "broker" / "processed"),
+        "control_folder": str(data_dir / "broker" / "control"),
         "polling_interval": 0.2,
     }
 
@@ -92,6 +93,26 @@ def test_a_worker_process_runs_a_queued_task(broker, worker):
     assert worker.poll() is None, "the worker died"
     assert set(answer) == {"worker", "at"}
     print(f"celery round trip via {broker['broker']}: {time.monotonic() - started:.2f}s")
+
+
+def control_files() -> dict[str, bytes]:
+    folder = REPO / "control"
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+@pytest.mark.parametrize("broker", ["embedded-filesystem-broker"], indirect=True)
+def test_the_embedded_broker_keeps_its_exchange_tables_in_the_data_folder(broker, worker, tmp_path):
+    before = control_files()
+    client = Celery("test-client", broker=broker["broker"], backend=broker["backend"])
+    # The client's own tables elsewhere, so the worker's are the only ones under broker/.
+    own = {"control_folder": str(tmp_path / "client-control")}
+    client.conf.broker_transport_options = broker["options"] | own
+
+    client.send_task("shadowvault.tasks.ping", queue="default").get(timeout=60)
+
+    # kombu's default is ./control, the worker's working directory: the repository root.
+    assert (tmp_path / "broker" / "control" / "default.exchange").is_file()
+    assert control_files() == before
 
 
 def test_project_tasks_are_routed_to_the_default_queue():

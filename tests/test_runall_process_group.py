@@ -43,7 +43,11 @@ def test_runall_serves_works_and_stops_as_one_group(site):
     client = Celery(
         "client", broker="filesystem://localhost/", backend=f"file://{site.data_dir}/celery-results"
     )
-    client.conf.broker_transport_options = {"data_folder_in": queue, "data_folder_out": queue}
+    client.conf.broker_transport_options = {
+        "data_folder_in": queue,
+        "data_folder_out": queue,
+        "control_folder": str(site.data_dir / "broker" / "control"),  # not ./control
+    }
 
     home = http_ok(site.url + "/", host=f"localhost:{site.port}")
     answer = client.send_task("shadowvault.tasks.ping", queue="default").get(timeout=60)
