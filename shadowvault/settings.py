@@ -222,6 +222,12 @@ INGEST_PROCESS_TIME_LIMIT = config.integer("INGEST_PROCESS_TIME_LIMIT", 6 * 3600
 # A running job reports a heartbeat; one silent for this long is taken over by another worker.
 INGEST_LEASE_SECONDS = config.integer("INGEST_LEASE_SECONDS", 60, minimum=5)
 INGEST_MAX_ATTEMPTS = config.integer("INGEST_MAX_ATTEMPTS", 3, minimum=1)
+# Resumable uploads from the admin (tus, streaming/uploads; docs/ingest.md): chunks are written
+# to one file per upload in this folder; an upload is refused past the cap or when the disk
+# would keep less than INGEST_MIN_FREE_BYTES, and swept when nothing arrived for the expiry.
+INGEST_UPLOAD_DIR: Path = config.directory("INGEST_UPLOAD_DIR", DATA_DIR / "uploads")
+INGEST_UPLOAD_MAX_BYTES = config.integer("INGEST_UPLOAD_MAX_BYTES", 50 * 1024**3, minimum=1024)
+INGEST_UPLOAD_EXPIRY_HOURS = config.integer("INGEST_UPLOAD_EXPIRY_HOURS", 24, minimum=1)
 # Telegram operators allowed to use the bot's /leech command (numeric Telegram user ids),
 # and the bot token the `telegram_bot` command signs in with.
 TELEGRAM_OPERATOR_IDS = config.string_list("TELEGRAM_OPERATOR_IDS", [])
@@ -279,6 +285,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
     },
     "ingest-sweep": {"task": "streaming.tasks.ingest_sweep", "schedule": 60},
+    "upload-sweep": {"task": "streaming.tasks.sweep_uploads", "schedule": 3600},
 }
 
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.

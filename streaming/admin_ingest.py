@@ -17,6 +17,7 @@ from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title
 from streaming.request_numbers import parse_id_list
+from streaming.uploads.views import UploadCollection, UploadResource
 from tenants.admin_scoping import OperatorOnlyAdmin
 
 MAX_LIVE_JOBS = 200  # more than a changelist page (list_per_page) ever shows
@@ -90,6 +91,9 @@ class IngestJobAdmin(OperatorOnlyAdmin):
         return [
             path("submit/", self.admin_site.admin_view(self.submit_view), name="ingest_submit"),
             path("live/", self.admin_site.admin_view(self.live_view), name="ingest_live"),
+            # tus answers of its own (403, 404 as plain text), never the admin's login redirect.
+            path("uploads/", UploadCollection.as_view(), name="ingest_uploads"),
+            path("uploads/<uuid:upload_id>", UploadResource.as_view(), name="ingest_upload"),
             *super().get_urls(),
         ]
 

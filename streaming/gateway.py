@@ -52,6 +52,9 @@ class GatewayOptions:
     cache_size: str = "10g"
     workers: str = "auto"
     access_log: str = "off"
+    # A file (default: <run-dir>/error.log) or "stderr", where a container's log collector
+    # reads it (docker-compose.yml): a file in the volume left `docker compose logs` silent.
+    error_log: str = ""
     mime_types: str = "/etc/nginx/mime.types"
     max_body: str = "100m"
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
@@ -66,6 +69,7 @@ def bound_hostnames() -> list[str]:
 def render(options: GatewayOptions) -> str:
     values = asdict(options)
     values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
+    values["error_log"] = options.error_log or str(Path(options.run_dir) / "error.log")
     values.update(
         link_secret=settings.LINK_SECRET,
         gateway_token=gateway_token(),

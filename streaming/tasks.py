@@ -9,6 +9,7 @@ from streaming.ingest.runner import FETCH, PROCESS, run_step
 from streaming.ingest.sweep import remove_orphan_folders, requeue_stale_jobs
 from streaming.metadata.refresh import refresh_title
 from streaming.models import Title
+from streaming.uploads.sweep import sweep_uploads as _sweep_uploads
 
 
 @shared_task
@@ -42,6 +43,11 @@ def ingest_sweep() -> dict:
         "removed_folders": [str(p) for p in remove_orphan_folders()],
         "requeued_jobs": requeue_stale_jobs(),
     }
+
+
+@shared_task
+def sweep_uploads() -> list[str]:
+    return _sweep_uploads()
 
 
 @worker_ready.connect

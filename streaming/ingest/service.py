@@ -127,6 +127,44 @@ def submit_upload(
     return job
 
 
+def submit_received_file(
+    path: Path,
+    name: str,
+    *,
+    tenant,
+    requested_by=None,
+    publish: bool = True,
+    queue: Queue | None = None,
+) -> IngestJob:
+    """A file received in chunks (the admin's resumable uploads, streaming/uploads) as an
+    upload job: moved into the job's folder, not copied (it may be a 4 GB film)."""
+    name = Path(name or "upload").name[:200]
+    size = path.stat().st_size
+    if not size:
+        raise SourceRefused("the uploaded file is empty")
+    if size > settings.INGEST_MAX_BYTES:
+        raise SourceRefused(f"the file is larger than the {settings.INGEST_MAX_BYTES:,} byte cap")
+    with transaction.atomic():
+        job = IngestJob.objects.create(
+            tenant=tenant,
+            requested_by=requested_by,
+            via="upload",
+            source=name,
+            source_kind=IngestJob.SourceKind.UPLOAD,
+            source_name=name,
+            publish=publish,
+        )
+        folder = source_folder(job)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.move(path, folder / _safe_name(name))
+        except OSError as error:
+            shutil.rmtree(job.work_dir, ignore_errors=True)
+            raise SourceRefused(f"could not keep the upload: {error.strerror}") from error
+        transaction.on_commit(lambda: (queue or queue_job)(job))
+    return job
+
+
 def import_root() -> Path:
     return Path(settings.INGEST_IMPORT_DIR)
 

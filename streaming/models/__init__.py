@@ -16,6 +16,7 @@ from streaming.models.catalogue import (
 )
 from streaming.models.ingest import IngestJob
 from streaming.models.stored import StoredObject, link_name_for
+from streaming.models.upload import Upload
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Subtitle",
     "Title",
     "TitleHiding",
+    "Upload",
     "WatchProgress",
     "WatchlistEntry",
     "link_name_for",
