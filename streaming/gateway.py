@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Engine
+from django.urls import reverse
 
 from streaming.media_types import KINDS, MEDIA_CSP
 from streaming.signing import gateway_token
-from tenants.models import Domain
 
 
 def _lines(*lines: str) -> str:
@@ -57,13 +57,9 @@ class GatewayOptions:
     error_log: str = ""
     mime_types: str = "/etc/nginx/mime.types"
     max_body: str = "100m"
+    upload_max_body: str = "0"  # the upload route's body limit; 0: none (chunks are checked)
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
     user: str = ""  # nginx started as root drops to this user (default: nobody)
-
-
-def bound_hostnames() -> list[str]:
-    domains = Domain.objects.filter(tenant__bind_media_links_to_ip=True, tenant__is_active=True)
-    return sorted(domains.values_list("hostname", flat=True))
 
 
 def render(options: GatewayOptions) -> str:
@@ -75,7 +71,7 @@ def render(options: GatewayOptions) -> str:
         gateway_token=gateway_token(),
         media_root=str(settings.MEDIA_ROOT),
         static_root=str(settings.STATIC_ROOT),
-        bound_hostnames=bound_hostnames(),
+        upload_path=reverse("admin:ingest_uploads"),
         proxy_headers=PROXY_HEADERS,
         media_proxy_headers=MEDIA_PROXY_HEADERS,
         media_guards=MEDIA_GUARDS,

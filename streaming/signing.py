@@ -3,8 +3,14 @@
 nginx: secure_link $arg_md5,$arg_expires;
        secure_link_md5 "$secure_link_expires$uri$sv_link_ip <LINK_SECRET>";
 The token is base64url(md5(f"{expires}{uri}{ip} {secret}")) without '=' padding, where `uri`
-is the decoded path (nginx's $uri) and `ip` is empty unless the site binds links to the
-viewer's address.
+is the decoded path (nginx's $uri) and `ip` is empty unless the link is bound to the viewer's
+address.
+
+A bound link says so itself (`&bound=1`), and nginx maps that flag to $remote_addr: the
+gateway needs no list of bound sites, so flipping a site's binding needs no re-render. The
+flag cannot be added or dropped, since it decides what the token covers. Whether the site
+still accepts an unbound link is the origin's answer to nginx's auth_request
+(`link_allowed_on`), cached a few seconds like the rest of that answer.
 """
 
 from __future__ import annotations
@@ -36,10 +42,37 @@ def token(uri: str, expires: int, ip: str | None = None, secret: str | None = No
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+BOUND_PARAMETER = "bound"
+
+
 def sign(uri: str, expires: int, ip: str | None = None) -> str:
-    """The path with its query string: `/media/1/film.mp4?md5=...&expires=...`."""
-    query = urlencode({"md5": token(uri, expires, ip), "expires": expires})
-    return f"{quote(uri)}?{query}"
+    """The path with its query string: `/media/1/film.mp4?md5=...&expires=...[&bound=1]`."""
+    query = {"md5": token(uri, expires, ip), "expires": expires}
+    if ip is not None:
+        query[BOUND_PARAMETER] = "1"
+    return f"{quote(uri)}?{urlencode(query)}"
+
+
+def nginx_arg(query_string: str, name: str) -> str | None:
+    """The raw value nginx's $arg_<name> holds: the *first* `name=` (ASCII case-insensitive),
+    not URL-decoded (ngx_http_arg). Django's QueryDict keeps the last and decodes, so a
+    rule shared with nginx must read the query string as nginx does."""
+    for part in query_string.split("&"):
+        key, equals, value = part.partition("=")
+        if equals and key.isascii() and key.lower() == name:
+            return value
+    return None
+
+
+def is_bound(query_string: str) -> bool:
+    """Whether nginx checked this link against the viewer's address (`map $arg_bound`)."""
+    return nginx_arg(query_string, BOUND_PARAMETER) == "1"
+
+
+def link_allowed_on(tenant, query_string: str) -> bool:
+    """A site that binds links accepts bound ones only; links issued before it turned the
+    binding on stop working. A bound link stays bound wherever it is used."""
+    return is_bound(query_string) or not tenant.bind_media_links_to_ip
 
 
 def signed_link(uri: str, lifetime: int | None = None, ip: str | None = None) -> str:

@@ -77,6 +77,14 @@ def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) 
     return response
 
 
+def _authorize_refusal() -> HttpResponse:
+    """An unbound link on a site that binds links: a 200 (so nginx caches it with the rest)
+    saying 403, which @slices turns into "This media link is not valid."."""
+    response = HttpResponse(status=200)
+    response["X-ShadowVault-Status"] = "403"
+    return response
+
+
 def _sendable_path(obj: StoredObject, backend: StorageBackend):
     """The file nginx may send itself: one part, on local disk, and named with its stored
     kind's suffix, since nginx types a file by its suffix (allow-listed kinds only). Any
@@ -95,8 +103,10 @@ def _disposition(obj: StoredObject) -> str:
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse | None:
-    tenant = request.tenant
-    ip = signing.viewer_address(request) if tenant.bind_media_links_to_ip else None
+    query = request.META.get("QUERY_STRING", "")
+    if not signing.link_allowed_on(request.tenant, query):
+        return _plain(403, "This media link is not valid.")
+    ip = signing.viewer_address(request) if signing.is_bound(query) else None
     check = signing.verify(request.path, request.GET.get("md5"), request.GET.get("expires"), ip)
     if check is signing.LinkCheck.BAD:
         return _plain(403, "This media link is not valid.")
@@ -123,6 +133,8 @@ async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpRespon
         return _authorize_answer(None, None) if authorizing else _plain(404, "No such media.")
     backend = get_backend(obj.backend)
     if authorizing:
+        if not signing.link_allowed_on(request.tenant, request.META.get("QUERY_STRING", "")):
+            return _authorize_refusal()
         return _authorize_answer(obj, backend)
     return await _serve_bytes(request, obj, backend, from_gateway)
 

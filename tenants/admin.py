@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
@@ -7,9 +9,30 @@ from tenants.admin_scoping import TenantScopedAdmin
 from tenants.models import Domain, Membership, Tenant
 
 
+class DomainFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if sum(bool(f.cleaned_data.get("is_primary")) for f in kept) > 1:
+            raise ValidationError("A site has one primary hostname; tick only one.")
+
+    def save_new_objects(self, commit: bool = True) -> list:
+        # The one ticked primary goes in first, so a new site's first row cannot take the
+        # place by itself (Domain.save) and then collide with it.
+        self.new_objects = []
+        for form in sorted(self.extra_forms, key=lambda f: not f.cleaned_data.get("is_primary")):
+            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            self.new_objects.append(self.save_new(form, commit=commit))
+            if not commit:
+                self.saved_forms.append(form)
+        return self.new_objects
+
+
 class DomainInline(admin.TabularInline):
     model = Domain
-    extra = 0
+    formset = DomainFormSet
+    extra = 1
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_operator(request)
@@ -30,6 +53,9 @@ class TenantAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DomainInline]
     branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
+    # How the site's media links are checked is the operator's: it changes what the gateway
+    # accepts (streaming/signing.py), and takes effect there within the authorize cache time.
+    operator_fields = ["bind_media_links_to_ip", "is_active"]
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request).prefetch_related("domains")
@@ -39,7 +65,12 @@ class TenantAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj=None):
         if is_operator(request):
-            return [*self.branding_fields[:1], "slug", *self.branding_fields[1:], "is_active"]
+            return [
+                *self.branding_fields[:1],
+                "slug",
+                *self.branding_fields[1:],
+                *self.operator_fields,
+            ]
         return self.branding_fields
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
@@ -60,6 +91,10 @@ class TenantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_operator(request)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.ensure_primary_domain()  # the primary was deleted or unticked
 
     @admin.display(description="Primary hostname")
     def primary_hostname(self, tenant: Tenant) -> str:
@@ -82,6 +117,15 @@ class DomainAdmin(TenantScopedAdmin):
     search_fields = ["hostname"]
     # Pointing a hostname at a site is an operator's decision (DNS and TLS live with them).
     site_admin_read_only = True
+
+    def save_model(self, request: HttpRequest, obj: Domain, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        obj.tenant.ensure_primary_domain()
+
+    def delete_model(self, request: HttpRequest, obj: Domain) -> None:
+        tenant = obj.tenant
+        super().delete_model(request, obj)
+        tenant.ensure_primary_domain()
 
 
 @admin.register(Membership)

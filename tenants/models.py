@@ -61,6 +61,9 @@ class Tenant(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # One word for it everywhere: the admin, the README and the pages say "site".
+        verbose_name = "site"
+        verbose_name_plural = "sites"
 
     def __str__(self) -> str:
         return self.name
@@ -68,6 +71,14 @@ class Tenant(models.Model):
     @property
     def primary_domain(self) -> Domain | None:
         return self.domains.filter(is_primary=True).first()
+
+    def ensure_primary_domain(self) -> None:
+        """A site with hostnames always has a primary one: the oldest, unless one was chosen."""
+        domains = Domain.objects.for_tenant(self)
+        if domains.exists() and not domains.filter(is_primary=True).exists():
+            first = domains.order_by("pk").first()
+            first.is_primary = True
+            first.save(update_fields=["is_primary"])
 
     def role_of(self, user) -> str | None:
         """The user's role on this site, or None; operators (superusers) act as admins."""
@@ -83,10 +94,17 @@ class Domain(TenantOwned):
     """A hostname that serves one tenant's site. Each tenant has one primary hostname."""
 
     hostname = models.CharField(max_length=253, unique=True, validators=[hostname_validator])
-    is_primary = models.BooleanField(default=False)
+    is_primary = models.BooleanField(
+        "primary",
+        default=False,
+        help_text="The hostname links in mail point to. A site's first hostname is primary "
+        "by itself.",
+    )
 
     class Meta:
         ordering = ["hostname"]
+        verbose_name = "hostname"
+        verbose_name_plural = "hostnames"
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant"],
@@ -100,6 +118,8 @@ class Domain(TenantOwned):
 
     def save(self, *args, **kwargs) -> None:
         self.hostname = normalize_hostname(self.hostname)
+        if self._state.adding and not Domain.objects.filter(tenant_id=self.tenant_id).exists():
+            self.is_primary = True  # a site's first hostname is its primary one
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

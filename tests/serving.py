@@ -42,7 +42,7 @@ def uvicorn_in_thread():
 
 
 @contextmanager
-def nginx_gateway(tmp_path: Path, origin_port: int):
+def nginx_gateway(tmp_path: Path, origin_port: int, **options):
     binary = need_binary("nginx")
     port = free_port()
     run_dir = tmp_path / "gateway"
@@ -54,6 +54,7 @@ def nginx_gateway(tmp_path: Path, origin_port: int):
         workers="1",
         user="root" if os.geteuid() == 0 else "",
         access_log=str(run_dir / "access.log"),
+        **options,
     )
     config = write(options, run_dir / "nginx.conf")
     process = subprocess.Popen(

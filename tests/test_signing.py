@@ -100,5 +100,24 @@ def test_a_page_gets_a_ready_link_bound_when_the_site_asks(rf, alpha, tmp_path, 
     md5, expires = (part.split("=")[1] for part in free.split("?")[1].split("&amp;"))
     assert free.startswith(f"/media/{stored.pk}/Film.mp4?md5=")
     assert signing.verify(stored.media_uri, md5, expires) is LinkCheck.VALID
-    md5, expires = (part.split("=")[1] for part in bound.split("?")[1].split("&amp;"))
+    md5, expires, flag = (part.split("=")[1] for part in bound.split("?")[1].split("&amp;"))
     assert signing.verify(stored.media_uri, md5, expires, "203.0.113.7") is LinkCheck.VALID
+    assert flag == "1"  # `bound=1`: nginx's map $arg_bound adds the address to the check
+
+
+@pytest.mark.parametrize(
+    ("query", "bound"),
+    [
+        ("md5=x&expires=1&bound=1", True),
+        ("BOUND=1&md5=x", True),  # nginx compares the name without case
+        ("bound=&bound=1", False),  # nginx takes the first
+        ("Bound=0&bound=1", False),
+        ("bound=1&bound=0", True),
+        ("bound=%31", False),  # nginx does not decode
+        ("xbound=1", False),
+        ("md5=x&expires=1", False),
+        ("", False),
+    ],
+)
+def test_the_binding_flag_is_read_as_nginx_reads_it(query, bound):
+    assert signing.is_bound(query) is bound
