@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
 from streaming.models.catalogue import media_visible_rule, visible_rule
 from streaming.models.viewer import FINISHED_FRACTION
+
+# "In progress" (continue watching, resuming, the API's `in_progress`): started and not
+# finished. Started means past STARTED_SECONDS, or past STARTED_FRACTION of anything so short
+# that those seconds would be most of it (a 10 s clip stopped at 4 s is in progress).
+STARTED_SECONDS = 30
+STARTED_FRACTION = 0.05
+IN_PROGRESS_EXPLAINED = (
+    f"Shows what you stopped part-way through: past the first {STARTED_SECONDS} seconds (or "
+    f"the first {STARTED_FRACTION:.0%} of anything under "
+    f"{STARTED_SECONDS / STARTED_FRACTION / 60:.0f} minutes) and before the last "
+    f"{1 - FINISHED_FRACTION:.0%}."
+)
 
 
 class ProgressRejected(ValueError):
@@ -37,15 +50,44 @@ def record_progress(
     return progress
 
 
+def in_progress_rule(prefix: str = "") -> Q:
+    """The rule as a filter on WatchProgress rows (`prefix` reaches them through a relation).
+    The file's duration stands in when the player did not report one."""
+    duration = Coalesce(F(f"{prefix}duration_seconds"), F(f"{prefix}media_file__duration_seconds"))
+    position = f"{prefix}position_seconds"
+    started = Q(**{f"{position}__gte": STARTED_SECONDS}) | Q(
+        **{f"{position}__gte": duration * STARTED_FRACTION}
+    )
+    unknown_length = Q(
+        **{f"{prefix}duration_seconds__isnull": True},
+        **{f"{prefix}media_file__duration_seconds__isnull": True},
+    )
+    before_the_end = unknown_length | Q(**{f"{position}__lt": duration * FINISHED_FRACTION})
+    return Q(**{f"{prefix}finished": False}) & started & before_the_end
+
+
+def is_in_progress(progress: WatchProgress) -> bool:
+    """in_progress_rule for one row already loaded (with its media file)."""
+    duration = progress.duration_seconds or progress.media_file.duration_seconds
+    position = progress.position_seconds
+    if progress.finished or (duration and position >= duration * FINISHED_FRACTION):
+        return False
+    return position >= STARTED_SECONDS or bool(duration and position >= duration * STARTED_FRACTION)
+
+
 def resume_position(tenant, user, media_file: MediaFile) -> float:
+    """Where playback starts: where the viewer stopped if it is in progress, else 0."""
     progress = WatchProgress.objects.for_tenant(tenant).filter(user=user, media_file=media_file)
-    found = progress.first()
-    return found.resume_at() if found else 0.0
+    found = progress.select_related("media_file").first()
+    return found.position_seconds if found and is_in_progress(found) else 0.0
 
 
 def continue_watching(tenant, user, limit: int = 20) -> list[WatchProgress]:
-    rows = WatchProgress.objects.for_tenant(tenant).filter(user=user).continue_watching()
-    rows = rows.select_related("media_file__title", "media_file__episode__season__title")
+    """The viewer's files in progress here (in_progress_rule), last played first."""
+    rows = WatchProgress.objects.for_tenant(tenant).filter(in_progress_rule(), user=user)
+    rows = rows.order_by("-updated_at").select_related(
+        "media_file__title", "media_file__episode__season__title"
+    )
     # The rule on the joined rows, not `media_file__in=<visible files>`: that lists every
     # visible file of the catalogue to keep a dozen rows (bench/pages.py, the home page).
     return list(rows.filter(media_visible_rule(tenant, "media_file__"))[:limit])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from streaming import viewer_data
 from streaming.models import (
     Comment,
     Credit,
@@ -124,6 +125,8 @@ class ProgressInSerializer(serializers.Serializer):
 
 class ProgressSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
+    # The site's rule (viewer_data.in_progress_rule): what /progress/continue/ lists.
+    in_progress = serializers.SerializerMethodField()
 
     class Meta:
         model = WatchProgress
@@ -133,12 +136,16 @@ class ProgressSerializer(serializers.ModelSerializer):
             "position_seconds",
             "duration_seconds",
             "finished",
+            "in_progress",
             "updated_at",
         ]
 
     def get_title(self, progress: WatchProgress) -> str:
         media = progress.media_file
         return str(media.title or media.episode)
+
+    def get_in_progress(self, progress: WatchProgress) -> bool:
+        return viewer_data.is_in_progress(progress)
 
 
 class WatchlistSerializer(serializers.ModelSerializer):

@@ -12,15 +12,11 @@ from tenants.scoping import TenantOwned, TenantQuerySet
 
 # A file counts as watched near its end: end credits are rarely watched to the last second.
 FINISHED_FRACTION = 0.92
-# Positions this close to the start are not worth resuming.
-RESUME_AFTER_SECONDS = 30
 
 
 class WatchProgressQuerySet(TenantQuerySet):
-    def continue_watching(self) -> WatchProgressQuerySet:
-        return self.filter(finished=False, position_seconds__gte=RESUME_AFTER_SECONDS).order_by(
-            "-updated_at"
-        )
+    # What counts as in progress (continue watching, resuming) is one rule in
+    # streaming/viewer_data.py: in_progress_rule.
 
     def history(self) -> WatchProgressQuerySet:
         return self.order_by("-updated_at")
@@ -51,12 +47,6 @@ class WatchProgress(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.position_seconds:.0f}s of {self.media_file}"
-
-    def resume_at(self) -> float:
-        """Where playback should start: 0 when finished or barely started."""
-        if self.finished or self.position_seconds < RESUME_AFTER_SECONDS:
-            return 0.0
-        return self.position_seconds
 
 
 class WatchlistEntry(TenantOwned):

@@ -78,6 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "membership": membership_for(request, user),
         "continue_watching": [resume_card(progress) for progress in resuming],
+        "in_progress_explained": viewer_data.IN_PROGRESS_EXPLAINED,
         "watchlist": Row(
             "watchlist",
             "Your watchlist",

@@ -54,6 +54,10 @@ class HomeRows:
     def is_empty(self) -> bool:
         return self.featured is None
 
+    @property
+    def in_progress_explained(self) -> str:
+        return viewer_data.IN_PROGRESS_EXPLAINED
+
 
 def home_rows(tenant, user) -> HomeRows:
     visible = Title.objects.visible_on(tenant)
