@@ -30,6 +30,16 @@ class TitlePage:
     cast: list[Credit]
     comments: list[Comment]  # oldest first, each with its replies prefetched
     on_watchlist: bool
+    listed_minutes: int | None = None  # the catalogue's runtime, from metadata
+
+    @property
+    def running_seconds(self) -> float | None:
+        """How long a film runs: its file's measured duration when there is one (metadata
+        rounds a 10 s clip up to "1 min"), else the catalogue's runtime."""
+        measured = next((m.duration_seconds for m in self.versions if m.duration_seconds), None)
+        if measured:
+            return measured
+        return self.listed_minutes * 60 if self.listed_minutes else None
 
     @property
     def play_media(self) -> MediaFile | None:
@@ -74,4 +84,5 @@ def load_title_page(tenant, title: Title, member=None) -> TitlePage:
         ),
         comments=list(reversed(list(latest))),
         on_watchlist=member is not None and watchlist.exists(),
+        listed_minutes=title.runtime_minutes,
     )
