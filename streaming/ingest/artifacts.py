@@ -138,11 +138,14 @@ def poster_frame(source: Path, duration: float | None, workdir: Path) -> Path:
 def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Sprite:
     """One JPEG sheet of 160 px frames for seek previews, and its WebVTT thumbnails track.
 
-    At most 400 tiles, one every max(1 s, duration / 400). Only keyframes are decoded, and
-    of those only the first in each tile's interval: the video's keyframes are first copied
-    (not decoded) into a small file, one per interval, which is then decoded. On a two-hour
-    film with a keyframe every 2 s that is 400 pictures decoded instead of 3,600: the sprite
-    runs beside the remux and should take as little of the machine as it can.
+    At most 400 tiles, one every max(1 s, duration / 400); each shows the first frame of
+    its own interval, however far apart the video's keyframes are. Two ffmpeg runs:
+    1. a copy (no decoding) into a small file of what those frames need: the first keyframe
+       of each interval and the packets after it up to the next keyframe, so the frames
+       between two keyframes can be decoded when an interval has none of its own;
+    2. a decode of that file, one frame picked per interval before anything is scaled.
+    With a keyframe every few seconds a two-hour film decodes 400 short runs of frames, not
+    the whole film; a file with a single keyframe is decoded once, from end to end.
     """
     if not duration or duration <= 0:
         raise ProcessingFailed("the video's duration is unknown, so no seek thumbnails")
@@ -150,19 +153,18 @@ def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Spr
     image = workdir / SPRITE_NAME
     vtt = workdir / SPRITE_VTT_NAME
     token = secrets.token_hex(4)
-    keyframes = workdir / f".sprite-keyframes.{token}.partial"
+    selected = workdir / f".sprite-frames.{token}.partial"
     partial_image = workdir / f".{SPRITE_NAME}.{token}.partial"
     partial_vtt = workdir / f".{SPRITE_VTT_NAME}.{token}.partial"
     timeout = settings.INGEST_PROCESS_TIME_LIMIT
     select = [
         *guarded_input(source),
         *("-map", "0:V:0", "-c", "copy"),
-        *("-bsf:v", keyframe_selector(interval), "-f", "matroska", str(keyframes)),
+        *("-bsf:v", keyframe_selector(interval), "-f", "matroska", str(selected)),
     ]
     draw = [
-        # All keyframes already, so the decoder's frame threads help; -skip_frame still
-        # holds should the selection not work (packets without timestamps).
-        *("-skip_frame", "nokey", *guarded_input(keyframes), "-map", "0:V:0"),
+        # Deblocking is skipped: invisible at 160 px, a good part of H.264's decoding time.
+        *("-skip_loop_filter", "all", *guarded_input(selected), "-map", "0:V:0"),
         *("-vf", sprite_filters(duration), "-frames:v", "1", "-q:v", "5"),
         *("-f", "image2", "-update", "1", str(partial_image)),
     ]
@@ -182,33 +184,43 @@ def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Spr
         os.replace(partial_image, image)
         os.replace(partial_vtt, vtt)
     finally:
-        for leftover in (keyframes, partial_image, partial_vtt):
+        for leftover in (selected, partial_image, partial_vtt):
             leftover.unlink(missing_ok=True)
     return Sprite(image, vtt, TILE_WIDTH, tile_height, columns, rows, interval)
 
 
 def keyframe_selector(interval: float) -> str:
-    """A `noise` bitstream filter that drops every packet but the first keyframe of each
-    `interval`-second slot, for a stream copied into Matroska.
+    """A `noise` bitstream filter for a stream copied into Matroska that keeps the first
+    keyframe of each `interval`-second slot and the packets after it until the next keyframe
+    (which a later slot's frames may need to be decoded), and drops the rest.
 
-    Its `drop` expression is evaluated per packet, and st()/ld() keep the last slot kept.
-    Packets reach it in the Matroska muxer's time base, milliseconds; ffmpeg 5.1's `tb`
-    there is the source's time base (1/12800 for an MP4), which does not match them.
+    Its `drop` expression is evaluated per packet, in decoding order; st()/ld() keep state:
+    0 = the slot of the last keyframe kept, 1 = whether packets are being kept. Packets reach
+    it in the Matroska muxer's time base, milliseconds; ffmpeg 5.1's `tb` there is the
+    source's time base (1/12800 for an MP4), which does not match them.
     """
     # The slot number, plus one so that slot 0 differs from ld(0)'s initial 0.
     slot = f"floor(if(eq(pts,nopts),dts,pts)/{round(interval * 1000)})+1"
-    return f"noise=amount=0:drop='if(key,if(eq({slot},ld(0)),1,0*st(0,{slot})),1)'"
+    # A keyframe of a slot already begun: drop it and what follows (1). A keyframe of a new
+    # slot: keep it and what follows (0). Any other packet: as the last keyframe said.
+    keyframe = f"if(eq({slot},ld(0)),st(1,0)+1,0*st(1,1)+0*st(0,{slot}))"
+    return f"noise=amount=0:drop='if(key,{keyframe},1-ld(1))'"
 
 
 def sprite_filters(duration: float) -> str:
     interval, _, columns, rows = sprite_layout(duration)
+    millis = round(interval * 1000)
     return ",".join(
         [
+            # The first frame of each slot, before any scaling: the rest are not scaled.
+            f"select='isnan(prev_selected_t)+gt(floor(t*1000/{millis}),"
+            f"floor(prev_selected_t*1000/{millis}))'",
             f"scale={TILE_WIDTH}:-2",
-            # After the last keyframe, repeat it: the tiles past it would otherwise be black.
+            # After the last frame, repeat it: the tiles past it would otherwise be black.
             f"tpad=stop_mode=clone:stop_duration={duration:.3f}",
-            # round=down: a keyframe fills the tile of the interval it falls in.
-            f"fps=1000/{round(interval * 1000)}:start_time=0:round=down",
+            # round=down: a frame fills the tile of the interval it falls in; a slot with
+            # no frame of its own repeats the one before.
+            f"fps=1000/{millis}:start_time=0:round=down",
             f"tile={columns}x{rows}",
         ]
     )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from streaming.metadata.apply import apply_details
-from streaming.metadata.base import FILM, Details
+from streaming.metadata.base import FILM, Details, EpisodeInfo
 from streaming.metadata.skeleton import skeleton_from_filename
 from streaming.models import Episode, IngestJob, MediaFile, Season, StoredObject, Subtitle, Title
 
@@ -91,9 +91,19 @@ def _owner(job: IngestJob) -> tuple[Title, Episode | None]:
     season, _ = Season.objects.get_or_create(title=title, number=season_info.number)
     info = season_info.episodes[0]
     episode, _ = Episode.objects.get_or_create(
-        season=season, number=info.number, defaults={"name": info.name[:300]}
+        season=season, number=info.number, defaults={"name": episode_name(info)}
     )
+    # A new skeleton's episodes come from the name without a default; an episode first seen
+    # without its title gets the one a later file gives it. A name from TMDB stays.
+    if not episode.name or (info.name and episode.name == f"Episode {info.number}"):
+        episode.name = episode_name(info)
+        episode.save(update_fields=["name"])
     return title, episode
+
+
+def episode_name(info: EpisodeInfo) -> str:
+    """The episode's title from the file name when guessit found one, else "Episode 3"."""
+    return (info.name or f"Episode {info.number}")[:300]
 
 
 def _kind(details: Details) -> str:

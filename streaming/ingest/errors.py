@@ -46,3 +46,16 @@ class PageNotMedia(DownloadFailed):
 
     Not a dead end: the caller hands such a URL to yt-dlp, which knows how to find the video.
     """
+
+
+class AlreadyInLibrary(IngestError):
+    """The job's content is already a version in the catalogue: not an error, an ending.
+
+    Raised by the processing step before anything is made or stored (or before the new
+    version is attached, when another job got there first); the runner ends the job as
+    `duplicate`, pointing at the version that was there."""
+
+    def __init__(self, media, note: str) -> None:
+        super().__init__(note)
+        self.media = media
+        self.note = note

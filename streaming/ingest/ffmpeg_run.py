@@ -15,11 +15,31 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from streaming.ingest.errors import ProcessingFailed
 
 Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What ffmpeg's last progress block said: seconds of output written, of `duration`,
+    and its speed in seconds of video per second of wall time (None before it knows)."""
+
+    done_seconds: float
+    duration: float | None
+    speed: float | None
+
+    @property
+    def eta_seconds(self) -> int | None:
+        if not self.duration or not self.speed or self.speed <= 0:
+            return None
+        return max(0, round((self.duration - self.done_seconds) / self.speed))
+
+
+StatsCallback = Callable[[Stats], None]
 
 GLOBAL_OPTIONS = ["-hide_banner", "-nostdin", "-y", "-nostats", "-loglevel", "error"]
 # ffmpeg reports this often (-stats_period) and the callback is called at most this often.
@@ -73,8 +93,10 @@ def run_ffmpeg(
     duration: float | None,
     progress: Progress | None,
     timeout: float | None,
+    stats: StatsCallback | None = None,
 ) -> None:
-    """Run `ffmpeg <args>`, reporting the fraction done (0..1) of a `duration`-second input.
+    """Run `ffmpeg <args>`, reporting the fraction done (0..1) of a `duration`-second input,
+    and with `stats` the time done and ffmpeg's speed before each `progress` call.
 
     Raises ProcessingFailed when ffmpeg fails or runs past `timeout` seconds, and lets
     whatever `progress` raises (IngestCancelled) through once ffmpeg has been stopped.
@@ -108,7 +130,7 @@ def run_ffmpeg(
         timer.daemon = True
         timer.start()
     try:
-        _follow_progress(process.stdout, duration, progress)
+        _follow_progress(process.stdout, duration, progress, stats)
         returncode = process.wait()
     finally:
         # Reached early only when the callback raised (cancel) or the worker is being stopped.
@@ -127,17 +149,25 @@ def run_ffmpeg(
         progress(1.0)
 
 
-def _follow_progress(lines: Iterable[str], duration: float | None, progress: Progress | None):
+def _follow_progress(
+    lines: Iterable[str],
+    duration: float | None,
+    progress: Progress | None,
+    stats: StatsCallback | None = None,
+):
     total_us = duration * 1_000_000 if duration and duration > 0 else None
     done = 0.0
     last_call = 0.0
     out_time_us = None
+    speed = None
     for line in lines:
         key, _, value = line.strip().partition("=")
         if key in ("out_time_us", "out_time_ms"):
             # Both are microseconds (out_time_ms is misnamed in ffmpeg); "N/A" before output.
             if value.lstrip("-").isdigit():
                 out_time_us = int(value)
+        elif key == "speed":
+            speed = parse_speed(value)
         elif key == "progress" and progress is not None:
             if total_us is not None and out_time_us is not None:
                 done = max(done, min(1.0, out_time_us / total_us))
@@ -145,7 +175,18 @@ def _follow_progress(lines: Iterable[str], duration: float | None, progress: Pro
             # The end block is followed by progress(1.0) once ffmpeg has exited cleanly.
             if value != "end" and now - last_call >= PROGRESS_EVERY:
                 last_call = now
+                if stats is not None and out_time_us is not None:
+                    stats(Stats(max(0, out_time_us) / 1_000_000, duration, speed))
                 progress(done)
+
+
+def parse_speed(value: str) -> float | None:
+    """ffmpeg's `speed=2.35x` (or `N/A` before it has a figure) as 2.35."""
+    try:
+        speed = float(value.strip().rstrip("x"))
+    except ValueError:
+        return None
+    return speed if speed > 0 else None
 
 
 def failure_reason(returncode: int, stderr_tail: Iterable[str]) -> str:

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from django.conf import settings
 
-from streaming.ingest.ffmpeg_run import Progress, ffmpeg_binary, guarded_input, run_ffmpeg
+from streaming.ingest.ffmpeg_run import (
+    Progress,
+    StatsCallback,
+    ffmpeg_binary,
+    guarded_input,
+    run_ffmpeg,
+)
 from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep
 from streaming.ingest.probe import Probe
 
@@ -28,8 +34,10 @@ def make_playable(
     progress: Progress | None = None,
     *,
     timeout: float | None = None,
+    stats: StatsCallback | None = None,
 ) -> Path:
-    """Carry out `plan` on `source`; the source itself when the plan keeps it."""
+    """Carry out `plan` on `source`; the source itself when the plan keeps it. `progress`
+    hears the fraction done, `stats` the time done and ffmpeg's speed."""
     if plan.action is Action.KEEP:
         return source
     output = workdir / PLAYABLE_NAME
@@ -42,6 +50,7 @@ def make_playable(
             duration=probe.duration,
             progress=progress,
             timeout=timeout,
+            stats=stats,
         )
         os.replace(partial, output)
     finally:

@@ -17,9 +17,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
-from streaming.ingest import artifacts
+from streaming.ingest import artifacts, duplicates
 from streaming.ingest.catalogue_link import StoredOutputs, StoredSubtitle, attach, quality_label
-from streaming.ingest.errors import IngestError
+from streaming.ingest.errors import AlreadyInLibrary, IngestError
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
 from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan_for
@@ -44,6 +44,9 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
     reporter.enter(IngestJob.State.PROBING)
     source = source_file(job)
     facts = probe(source)
+    known = duplicates.source_for(source, facts)
+    duplicates.remember(job, known)
+    _refuse_a_copy(job, known)
     plan = plan_for(facts, is_faststart(source))
     for reason in plan.reasons:
         job.add_log(reason)
@@ -58,27 +61,53 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
         # viewer's wait (bench/ingest.py: playable after 1.16x ffmpeg alone, was 1.38x).
         # Jellyfin's trickplay and PeerTube's storyboards also come after the video.
         subtitles = pool.submit(artifacts.extract_subtitles, source, facts, out)
-        video = make_playable(source, facts, plan, out, reporter.fraction)
+        video = make_playable(
+            source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats
+        )
         result = _output_facts(facts, plan, video)
         reporter.enter(IngestJob.State.UPLOADING)
         facts_out = _media_facts(result, facts)
         stored = _store_playable(job, reporter, video, plan.container, facts_out, subtitles)
         try:
+            # Another job with the same content may have gone live while this one worked.
+            _refuse_a_copy(job, known)
             media = attach(job, stored)
-        except Exception:
+        except BaseException:
             _delete(stored.objects())
             raise
         _went_live(job, media)
-        previews = pool.submit(_previews, source, facts, out)
-        _after_live(job, media, previews)
+        # A download kept as it is was moved into storage: the previews read it there.
+        previews = pool.submit(_previews, _readable(source, media), facts, out)
+        _after_live(job, media, previews, known, kept=plan.action is Action.KEEP)
     return media
 
 
-def _after_live(job: IngestJob, media: MediaFile, previews: Future) -> None:
-    """The hash (on this core, while the previews finish on the other) and the previews.
+def _refuse_a_copy(job: IngestJob, known: duplicates.Source) -> None:
+    """End the job as a duplicate when the library has this content (unless the operator
+    asked for a second copy)."""
+    if job.keep_copy:
+        return
+    match = duplicates.find_copy(job, known)
+    if match is not None:
+        job.add_log(f"this content is already in the library ({match.how})")
+        raise AlreadyInLibrary(match.media, duplicates.describe(match.media))
+
+
+def _readable(source: Path, media: MediaFile) -> Path:
+    """The source, or the stored video when the source was moved into storage."""
+    if source.exists():
+        return source
+    return get_backend(media.stored.backend).local_path(media.stored.key) or source
+
+
+def _after_live(
+    job: IngestJob, media: MediaFile, previews: Future, known: duplicates.Source, kept: bool
+) -> None:
+    """The hashes (on this core, while the previews finish on the other) and the previews.
     The video is live: nothing here may fail the job; the log says what went wrong."""
     try:
         fill_sha256(media.stored)
+        _remember_source_hash(job, media, known, kept)
     except Exception as error:
         logger.exception("ingest job %s: no sha256", job.pk)
         job.add_log(f"could not hash the stored video: {error}")
@@ -87,6 +116,17 @@ def _after_live(job: IngestJob, media: MediaFile, previews: Future) -> None:
     except Exception as error:
         logger.exception("ingest job %s: previews failed", job.pk)
         job.add_log(f"no seek previews: {error}")
+
+
+def _remember_source_hash(
+    job: IngestJob, media: MediaFile, known: duplicates.Source, kept: bool
+) -> None:
+    """The source's sha256, for recognising it next time: the stored video's own when it was
+    kept as it is (a moved download is not read twice), else the source read again."""
+    if kept and media.stored.sha256:
+        duplicates.remember_hash(job, media.stored.sha256)
+    elif known.hashed or known.path.exists():
+        duplicates.remember_hash(job, known.sha256())
 
 
 def _output_facts(source_facts: Probe, plan: Plan, video: Path) -> Probe:

@@ -17,6 +17,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from streaming.ingest.errors import IngestCancelled
+from streaming.ingest.ffmpeg_run import Stats
 from streaming.models import IngestJob
 
 Listener = Callable[[IngestJob], None]
@@ -40,6 +41,7 @@ class Reporter:
         job.step_progress = None
         job.bytes_done, job.bytes_total = 0, None
         job.speed_bps = job.eta_seconds = None
+        job.media_seconds_done = job.media_seconds_total = job.speed_ratio = None
         self._speed = _Speed()
         self._write(force=True)
 
@@ -51,9 +53,20 @@ class Reporter:
         job.eta_seconds = _eta(done, total, job.speed_bps)
         self._write(force=total is not None and done >= total)
 
+    def ffmpeg_stats(self, stats: Stats) -> None:
+        """ffmpeg's time done, speed and the ETA they give; written with the next fraction."""
+        job = self.job
+        job.media_seconds_done = stats.done_seconds
+        job.media_seconds_total = stats.duration
+        job.speed_ratio = stats.speed
+        job.eta_seconds = stats.eta_seconds
+
     def fraction(self, value: float) -> None:
         self.check_cancelled()
-        self.job.step_progress = max(0.0, min(1.0, value))
+        job = self.job
+        job.step_progress = max(0.0, min(1.0, value))
+        if value >= 1.0 and job.media_seconds_total:
+            job.media_seconds_done, job.eta_seconds = job.media_seconds_total, 0
         self._write(force=value >= 1.0)
 
     def check_cancelled(self) -> None:
@@ -78,6 +91,9 @@ _PROGRESS_FIELDS = [
     "bytes_total",
     "speed_bps",
     "eta_seconds",
+    "media_seconds_done",
+    "media_seconds_total",
+    "speed_ratio",
     "heartbeat_at",
     "updated_at",
 ]

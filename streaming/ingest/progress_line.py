@@ -26,8 +26,24 @@ def human_duration(seconds: int | None) -> str:
 
 
 def speed_text(job: IngestJob) -> str:
-    """ "12.3 MB/s", or "" while the job reports no speed."""
-    return f"{human_bytes(job.speed_bps)}/s" if job.speed_bps else ""
+    """ "12.3 MB/s" while bytes move; "00:42 of 01:30:00 at 2.3x" while ffmpeg works; ""
+    while the job reports neither."""
+    if job.speed_bps:
+        return f"{human_bytes(job.speed_bps)}/s"
+    parts = [media_time_text(job)]
+    if job.speed_ratio:
+        parts.append(f"at {job.speed_ratio:.1f}x")
+    return " ".join(part for part in parts if part)
+
+
+def media_time_text(job: IngestJob) -> str:
+    """ "00:42 of 01:30:00": how much of the video ffmpeg has done, or ""."""
+    if job.media_seconds_done is None:
+        return ""
+    done = human_duration(round(job.media_seconds_done))
+    if not job.media_seconds_total:
+        return done
+    return f"{done} of {human_duration(round(job.media_seconds_total))}"
 
 
 def eta_text(job: IngestJob) -> str:

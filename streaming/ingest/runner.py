@@ -17,7 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils import timezone
 
-from streaming.ingest.errors import IngestCancelled, IngestError
+from streaming.ingest.errors import AlreadyInLibrary, IngestCancelled, IngestError
 from streaming.ingest.fetch_step import fetch
 from streaming.ingest.lease import claim
 from streaming.ingest.process_step import process
@@ -58,6 +58,10 @@ def run_step(job_id: int, step: str, schedule: Schedule, listener: Listener | No
                 media = process(job, reporter)
     except IngestCancelled:
         _end(job, State.CANCELLED, "cancelled by the operator")
+    except AlreadyInLibrary as found:
+        job.media_file = found.media
+        job.title = found.media.title or found.media.episode.season.title
+        _end(job, State.DUPLICATE, "", note=found.note)
     except KeyboardInterrupt:
         _end(job, State.CANCELLED, "interrupted (Ctrl-C)")
         raise
@@ -118,17 +122,20 @@ def _failed(job: IngestJob, step: str, error: IngestError, schedule: Schedule) -
     schedule(job.pk, step, delay)
 
 
-def _end(job: IngestJob, state: str, error: str) -> None:
+def _end(job: IngestJob, state: str, error: str, note: str = "") -> None:
     shutil.rmtree(job.work_dir, ignore_errors=True)
     job.state = state
     job.error = error
+    job.note = note[:400]
     job.worker = ""
     job.finished_at = timezone.now()
-    job.speed_bps = job.eta_seconds = None
+    job.speed_bps = job.eta_seconds = job.speed_ratio = None
     job.save(
         update_fields=[
             "state",
             "error",
+            "note",
+            "speed_ratio",
             "worker",
             "finished_at",
             "speed_bps",
@@ -138,4 +145,4 @@ def _end(job: IngestJob, state: str, error: str) -> None:
             "updated_at",
         ]
     )
-    job.add_log(f"{state}: {error}" if error else state)
+    job.add_log(f"{state}: {error or note}" if error or note else state)

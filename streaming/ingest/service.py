@@ -40,6 +40,7 @@ def submit_urls(
     publish: bool = True,
     target_title: Title | None = None,
     queue: Queue | None = None,
+    keep_copy: bool = False,
 ) -> list[IngestJob]:
     """One job per URL. Every URL is checked first: one bad URL refuses the whole batch,
     naming it, so a paste is never half-submitted."""
@@ -58,6 +59,7 @@ def submit_urls(
         publish=publish,
         target_title=target_title,
         queue=queue,
+        keep_copy=keep_copy,
     )
 
 
@@ -70,6 +72,7 @@ def submit_paths(
     publish: bool = True,
     within: Path | None = None,
     queue: Queue | None = None,
+    keep_copy: bool = False,
 ) -> list[IngestJob]:
     """One job per video file; a folder stands for the video files under it. With `within`
     (the admin's import folder), nothing outside that folder is accepted, symlinks included."""
@@ -85,6 +88,7 @@ def submit_paths(
         via=via,
         publish=publish,
         queue=queue,
+        keep_copy=keep_copy,
     )
 
 
@@ -96,6 +100,7 @@ def submit_upload(
     publish: bool = True,
     target_title: Title | None = None,
     queue: Queue | None = None,
+    keep_copy: bool = False,
 ) -> IngestJob:
     """Keep the uploaded file in the new job's folder and queue it."""
     name = Path(upload.name or "upload").name[:200]
@@ -113,6 +118,7 @@ def submit_upload(
             source_name=name,
             publish=publish,
             target_title=target_title,
+            keep_copy=keep_copy,
         )
         folder = source_folder(job)
         folder.mkdir(parents=True, exist_ok=True)
@@ -135,6 +141,7 @@ def submit_received_file(
     requested_by=None,
     publish: bool = True,
     queue: Queue | None = None,
+    keep_copy: bool = False,
 ) -> IngestJob:
     """A file received in chunks (the admin's resumable uploads, streaming/uploads) as an
     upload job: moved into the job's folder, not copied (it may be a 4 GB film)."""
@@ -153,6 +160,7 @@ def submit_received_file(
             source_kind=IngestJob.SourceKind.UPLOAD,
             source_name=name,
             publish=publish,
+            keep_copy=keep_copy,
         )
         folder = source_folder(job)
         folder.mkdir(parents=True, exist_ok=True)
@@ -202,7 +210,7 @@ def cancel(job: IngestJob) -> None:
 def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
     """A failed or cancelled job as a new job with the same source (the old one stays as
     the record of what went wrong). Uploads cannot be retried: their file is gone."""
-    if not job.is_finished or job.state == IngestJob.State.DONE:
+    if job.state not in (IngestJob.State.FAILED, IngestJob.State.CANCELLED):
         raise SourceRefused("only failed or cancelled jobs can be retried")
     if job.source_kind == IngestJob.SourceKind.UPLOAD:
         raise SourceRefused("an uploaded file is removed when its job ends; upload it again")
@@ -214,10 +222,40 @@ def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
         publish=job.publish,
         target_title=job.target_title,
         queue=queue,
+        keep_copy=job.keep_copy,
     )[0]
 
 
-def _create(sources, *, tenant, requested_by, via, publish, target_title=None, queue=None):
+def keep_a_copy(job: IngestJob, queue: Queue | None = None) -> IngestJob:
+    """A job that ended as already in the library, again as a new job that keeps a second
+    copy all the same (the operator's "keep a second copy")."""
+    if job.state != IngestJob.State.DUPLICATE:
+        raise SourceRefused("only jobs that found their video already in the library")
+    if job.source_kind == IngestJob.SourceKind.UPLOAD:
+        raise SourceRefused("an uploaded file is removed when its job ends; upload it again")
+    return _create(
+        [(job.source, job.source_kind, job.source_name)],
+        tenant=job.tenant,
+        requested_by=job.requested_by,
+        via=job.via,
+        publish=job.publish,
+        target_title=job.target_title,
+        queue=queue,
+        keep_copy=True,
+    )[0]
+
+
+def _create(
+    sources,
+    *,
+    tenant,
+    requested_by,
+    via,
+    publish,
+    target_title=None,
+    queue=None,
+    keep_copy=False,
+):
     queue = queue or queue_job
     with transaction.atomic():
         jobs = [
@@ -230,6 +268,7 @@ def _create(sources, *, tenant, requested_by, via, publish, target_title=None, q
                 source_name=name[:300] if kind != IngestJob.SourceKind.URL else "",
                 publish=publish,
                 target_title=target_title,
+                keep_copy=keep_copy,
             )
             for source, kind, name in sources
         ]

@@ -138,7 +138,7 @@ def job_view(job_id: int) -> JobView | None:
     if job is None:
         return None
     title, title_url = "", ""
-    if job.state == IngestJob.State.DONE and job.title is not None:
+    if job.state in (IngestJob.State.DONE, IngestJob.State.DUPLICATE) and job.title is not None:
         title = job.title.title
         title_url = _page_url(job.tenant, reverse("title-page", args=[job.title.slug]))
     return JobView(
@@ -149,7 +149,7 @@ def job_view(job_id: int) -> JobView | None:
         percent=job.percent,
         speed_bps=job.speed_bps,
         eta_seconds=job.eta_seconds,
-        error=job.error,
+        error=job.error or job.note,
         is_finished=job.is_finished,
         title=title,
         title_url=title_url,
@@ -241,6 +241,8 @@ def progress_text(view: JobView) -> str:
         if view.title_url:
             return _fit(f"Job #{view.pk} done: {view.title}\n{view.title_url}")
         return _fit(f"Job #{view.pk} done.\n{view.source}")
+    if view.state == IngestJob.State.DUPLICATE:
+        return _fit(f"Job #{view.pk}: {view.error}\n{view.title_url or view.source}")
     if view.state == IngestJob.State.FAILED:
         error = view.error[:SHOWN_ERROR] or "no reason recorded"
         return _fit(f"Job #{view.pk} failed: {error}\n{view.source}")

@@ -41,6 +41,9 @@ class IngestJob(TenantOwned):
         PROCESSING = "processing", "Processing"
         UPLOADING = "uploading", "Uploading"
         DONE = "done", "Done"
+        # Not an error: the content was already a version in the catalogue, so nothing new
+        # was stored; `media_file` is that version and `note` says which it is.
+        DUPLICATE = "duplicate", "Already in the library"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -49,7 +52,7 @@ class IngestJob(TenantOwned):
         FILE = "file", "File on this machine"
         UPLOAD = "upload", "Uploaded file"
 
-    FINISHED = (State.DONE, State.FAILED, State.CANCELLED)
+    FINISHED = (State.DONE, State.DUPLICATE, State.FAILED, State.CANCELLED)
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -69,14 +72,29 @@ class IngestJob(TenantOwned):
         related_name="+",
         help_text="Attach to this title instead of guessing from the name.",
     )
+    keep_copy = models.BooleanField(
+        default=False,
+        help_text="Keep a second copy even when the library already has this file.",
+    )
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     step_progress = models.FloatField(null=True, blank=True, help_text="0..1 of this state")
     bytes_done = models.BigIntegerField(default=0)
     bytes_total = models.BigIntegerField(null=True, blank=True)
     speed_bps = models.BigIntegerField(null=True, blank=True)
     eta_seconds = models.IntegerField(null=True, blank=True)
+    # While ffmpeg works: seconds of the video done of its duration, and ffmpeg's speed
+    # (seconds of video per second of wall time; 2.0 = twice realtime).
+    media_seconds_done = models.FloatField(null=True, blank=True)
+    media_seconds_total = models.FloatField(null=True, blank=True)
+    speed_ratio = models.FloatField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    note = models.CharField(max_length=400, blank=True, help_text="How a job without error ended.")
+    # What the source was, to recognise the same content coming in again (duplicates.py):
+    # its size and a digest of its probe facts at once, its sha256 once it has been read.
+    source_size = models.BigIntegerField(null=True, blank=True, db_index=True)
+    source_facts = models.CharField(max_length=64, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     log = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=200, blank=True, help_text="host:pid running it now")
@@ -112,7 +130,7 @@ class IngestJob(TenantOwned):
 
     @property
     def percent(self) -> int | None:
-        if self.state == self.State.DONE:
+        if self.state in (self.State.DONE, self.State.DUPLICATE):
             return 100
         if self.step_progress is not None:
             return max(0, min(100, int(self.step_progress * 100)))

@@ -31,12 +31,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--background", action="store_true", help="queue for the workers and return"
         )
+        parser.add_argument(
+            "--keep-copy",
+            action="store_true",
+            help="ingest even files the library already has (by default such a job ends as "
+            "'already in the library')",
+        )
 
-    def handle(self, *args, sources, site, draft, background, **options) -> None:
+    def handle(self, *args, sources, site, draft, background, keep_copy, **options) -> None:
         tenant = _tenant(site)
         urls = [s for s in sources if s.startswith(("http://", "https://"))]
         paths = [Path(s) for s in sources if s not in urls]
-        kwargs = {"tenant": tenant, "via": "cli", "publish": not draft}
+        kwargs = {"tenant": tenant, "via": "cli", "publish": not draft, "keep_copy": keep_copy}
         if not background:
             kwargs["queue"] = lambda job: None  # run below, in this process
         try:
@@ -48,7 +54,8 @@ class Command(BaseCommand):
             for job in jobs:
                 self.stdout.write(f"queued job #{job.pk}: {job.source}")
             return
-        failed = [job for job in jobs if self._run(job).state != IngestJob.State.DONE]
+        ended_well = (IngestJob.State.DONE, IngestJob.State.DUPLICATE)
+        failed = [job for job in jobs if self._run(job).state not in ended_well]
         if failed:
             raise CommandError(f"{len(failed)} of {len(jobs)} jobs did not finish")
 
@@ -73,6 +80,11 @@ class Command(BaseCommand):
         if job.state == IngestJob.State.DONE:
             title = job.title
             self.stdout.write(f"job #{job.pk} done: {title} (/title/{title.slug}/)")
+        elif job.state == IngestJob.State.DUPLICATE:
+            self.stdout.write(
+                f"job #{job.pk} {job.note} (/title/{job.title.slug}/); "
+                "--keep-copy ingests it all the same"
+            )
         else:
             self.stderr.write(f"job #{job.pk} {job.state}: {job.error}")
         return job
