@@ -39,6 +39,12 @@ class SubmitForm(forms.Form):
         help_text="Attach to this title instead of guessing from the name (optional).",
     )
     publish = forms.BooleanField(required=False, initial=True, help_text="Publish when ready.")
+    keep_copy = forms.BooleanField(
+        required=False,
+        label="Keep a second copy",
+        help_text="Ingest even a file the library already has (otherwise such a job ends as "
+        "“already in the library”, naming the version).",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,11 +66,14 @@ class IngestJobAdmin(OperatorOnlyAdmin):
     list_display = ("id", "source_label", "state_label", "progress", "speed", "eta", "attempts")
     list_filter = ("state", "source_kind", "tenant")
     search_fields = ("source", "source_name", "error")
-    actions = ("cancel_jobs", "retry_jobs")
+    actions = ("cancel_jobs", "retry_jobs", "keep_copies")
     list_per_page = 50
     readonly_fields = [f.name for f in IngestJob._meta.fields] + ["log_tail_block"]
     fieldsets = (
-        (None, {"fields": ("state", "error", "source", "source_name", "title", "media_file")}),
+        (
+            None,
+            {"fields": ("state", "error", "note", "source", "source_name", "title", "media_file")},
+        ),
         ("Progress", {"fields": ("bytes_done", "bytes_total", "speed_bps", "eta_seconds")}),
         ("Log", {"fields": ("log_tail_block",)}),
         (
@@ -73,6 +82,7 @@ class IngestJobAdmin(OperatorOnlyAdmin):
                 "classes": ("collapse",),
                 "fields": (
                     "tenant", "requested_by", "via", "source_kind", "publish", "target_title",
+                    "keep_copy",
                     "attempts", "worker", "heartbeat_at", "cancel_requested",
                     "created_at", "started_at", "finished_at",
                 ),
@@ -118,7 +128,7 @@ class IngestJobAdmin(OperatorOnlyAdmin):
             reverse("admin:ingest_live"),
             job.get_state_display(),
             job.pk,
-            job.error,
+            job.error or job.note,
         )
 
     @admin.display(description="Progress")
@@ -168,6 +178,18 @@ class IngestJobAdmin(OperatorOnlyAdmin):
         if retried:
             self.message_user(request, f"{retried} jobs queued again.")
 
+    @admin.action(description="Keep a second copy of selected jobs already in the library")
+    def keep_copies(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queued = 0
+        for job in queryset:
+            try:
+                service.keep_a_copy(job)
+                queued += 1
+            except IngestError as error:
+                self.message_user(request, f"#{job.pk}: {error}", messages.WARNING)
+        if queued:
+            self.message_user(request, f"{queued} jobs queued to keep a second copy.")
+
     def submit_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
             return redirect("admin:index")
@@ -203,7 +225,12 @@ class IngestJobAdmin(OperatorOnlyAdmin):
 
 
 def _submit(request: HttpRequest, data: dict) -> list[IngestJob]:
-    common = {"tenant": request.tenant, "requested_by": request.user, "publish": data["publish"]}
+    common = {
+        "tenant": request.tenant,
+        "requested_by": request.user,
+        "publish": data["publish"],
+        "keep_copy": data.get("keep_copy", False),
+    }
     if data.get("upload"):
         return [service.submit_upload(data["upload"], target_title=data["target_title"], **common)]
     if data.get("folder"):
@@ -223,7 +250,7 @@ def _live(job: IngestJob) -> dict:
         "percent": job.percent,
         "speed": speed_text(job),
         "eta": eta_text(job),
-        "error": job.error,
+        "error": job.error or job.note,
         "log": job.log_tail(),
         "finished": job.is_finished,
     }

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from shadowvault import stored_settings
 from streaming.ingest.errors import DownloadFailed, SourceRefused
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -191,7 +192,9 @@ def allowed_by_operator(checked: CheckedURL) -> bool:
 
 
 def _allowed_entries() -> list[str]:
-    return [e.strip().lower().rstrip(".") for e in settings.INGEST_ALLOWED_HOSTS if e.strip()]
+    # Admin → Settings, else INGEST_ALLOWED_HOSTS; read per check (remembered a few seconds).
+    entries = stored_settings.ingest_allowed_hosts()
+    return [e.strip().lower().rstrip(".") for e in entries if e.strip()]
 
 
 def _as_network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
