@@ -4,18 +4,20 @@ with live progress; cancel and retry; read a job's log."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import eta_text, speed_text
-from streaming.models import IngestJob, Title
+from streaming.models import IngestJob, Title, Upload
 from streaming.request_numbers import parse_id_list
 from streaming.uploads.views import UploadCollection, UploadResource
 from tenants.admin_scoping import OperatorOnlyAdmin
@@ -209,6 +211,7 @@ class IngestJobAdmin(OperatorOnlyAdmin):
             "title": "Ingest videos",
             "form": form,
             "media": self.media + form.media,
+            **_uploader_context(request),
         }
         return TemplateResponse(request, "admin/streaming/ingestjob/submit.html", context)
 
@@ -241,6 +244,18 @@ def _submit(request: HttpRequest, data: dict) -> list[IngestJob]:
     return service.submit_urls(
         data["urls"].splitlines(), via="admin", target_title=data["target_title"], **common
     )
+
+
+def _uploader_context(request: HttpRequest) -> dict:
+    """What the resumable uploader shows: the operator's unfinished uploads on this site
+    (after a reload, choosing the same file again resumes one)."""
+    unfinished = Upload.objects.for_tenant(request.tenant).receiving().filter(owner=request.user)
+    return {
+        "unfinished_uploads": unfinished.filter(expires_at__gt=timezone.now())[:50],
+        "upload_expiry_hours": settings.INGEST_UPLOAD_EXPIRY_HOURS,
+        "upload_max_bytes": settings.INGEST_UPLOAD_MAX_BYTES,
+        "video_suffixes": ",".join(sorted(service.VIDEO_SUFFIXES)),
+    }
 
 
 def _live(job: IngestJob) -> dict:
