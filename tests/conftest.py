@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from shadowvault import stored_settings
 from streaming.models import MediaFile, StoredObject, Title
 from tenants.models import Domain, Membership, Tenant
 from tests.browser import chromium
@@ -54,6 +55,16 @@ def _private_cache(settings):
             "LOCATION": f"test-{uuid.uuid4()}",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _stored_settings():
+    # Admin → Settings are remembered per process (shadowvault/stored_settings.py): each test
+    # starts from the environment's without asking the database (many tests have none), until
+    # a save in the admin (or stored_settings.forget()) makes the next use read it.
+    stored_settings.remember(stored_settings.Overrides())
+    yield
+    stored_settings.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from celery import current_app
-from django.conf import settings
 from django.db import transaction
 
+from shadowvault import stored_settings
 from streaming.metadata.apply import apply_details
 from streaming.metadata.base import FILM, Details, EpisodeInfo
 from streaming.metadata.skeleton import skeleton_from_filename
@@ -71,7 +71,7 @@ def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
         if job.publish and title.status != Title.Status.PUBLISHED:
             title.status = Title.Status.PUBLISHED
             title.save(update_fields=["status", "updated_at"])
-    if title.is_skeleton and settings.TMDB_API_KEY:
+    if title.is_skeleton and stored_settings.tmdb_api_key():  # Admin → Settings or the env
         # By name: the tasks module imports the pipeline, which imports this module.
         transaction.on_commit(
             lambda: current_app.send_task("streaming.tasks.refresh_metadata", args=[title.pk])

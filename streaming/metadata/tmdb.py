@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from shadowvault import stored_settings
 from streaming.metadata.base import (
     FILM,
     SERIES,
@@ -102,7 +103,8 @@ class TMDBProvider:
             "timeout": getattr(settings, "TMDB_TIMEOUT", 10.0),
             **overrides,
         }
-        return cls(getattr(settings, "TMDB_API_KEY", ""), **options)
+        # The admin's stored key, else the environment's (shadowvault/stored_settings.py).
+        return cls(stored_settings.tmdb_api_key(), **options)
 
     def search(
         self, title: str, year: int | None = None, kind: str | None = None
@@ -140,7 +142,7 @@ class TMDBProvider:
 
     def _get(self, path: str, params: dict[str, Any], *, what: str) -> dict:
         if not self._api_key:
-            raise MetadataError("TMDB is not configured: set TMDB_API_KEY")
+            raise MetadataError("TMDB is not configured: set TMDB_API_KEY or Admin → Settings")
         public_url = f"{self.base_url}{path}?{urlencode(sorted(params.items()))}"
         cache_key = "metadata:tmdb:" + hashlib.sha256(public_url.encode()).hexdigest()
         if (cached := cache.get(cache_key)) is not None:
