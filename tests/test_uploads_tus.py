@@ -16,7 +16,7 @@ from django.utils import timezone
 from streaming.ingest import queueing
 from streaming.ingest.fetch_step import source_file
 from streaming.models import IngestJob, Upload
-from streaming.uploads import space
+from streaming.uploads import receive, space
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,10 @@ def create(client: Client, length: int, name: str = "My Film (2020).mkv", **head
 def patch(client: Client, location: str, offset: int, data: bytes, **headers):
     return client.generic(
         "PATCH", location, data, content_type=OCTETS,
-        **{**TUS, "HTTP_UPLOAD_OFFSET": str(offset), **headers},
+        # Django's test client leaves both out of a request without a body; a tus client
+        # sends them.
+        **{**TUS, "HTTP_UPLOAD_OFFSET": str(offset), "CONTENT_TYPE": OCTETS,
+           "CONTENT_LENGTH": str(len(data)), **headers},
     )  # fmt: skip
 
 
@@ -368,3 +371,34 @@ def test_a_patch_with_the_csrf_token_in_a_header_is_accepted(alpha, olivia):
     response = create(client, 10, HTTP_X_CSRFTOKEN=token)
 
     assert response.status_code == 201
+
+
+def test_a_second_writer_at_once_is_423_and_a_delete_waits_too(operator):
+    location = create(operator, 1000)["Location"]
+    upload = Upload.objects.get()
+
+    with receive.locked(upload.path):
+        busy_patch = patch(operator, location, 0, b"x")
+        busy_delete = operator.delete(location, **TUS)
+
+    assert (busy_patch.status_code, busy_delete.status_code) == (423, 423)
+    assert Upload.objects.get().offset == 0
+    assert patch(operator, location, 0, b"x").status_code == 204
+
+
+def test_a_patch_on_a_complete_upload_is_409_and_its_delete_leaves_the_job(operator, queued):
+    location = create(operator, 3)["Location"]
+    patch(operator, location, 0, b"abc")
+
+    assert patch(operator, location, 0, b"abc").status_code == 409
+    assert patch(operator, location, 3, b"").status_code == 204  # asked again: nothing to do
+    assert operator.delete(location, **TUS).status_code == 204
+    assert not Upload.objects.exists()
+    assert IngestJob.objects.count() == 1
+
+
+def test_an_upload_whose_file_is_gone_is_404_not_a_crash(operator):
+    location = create(operator, 1000)["Location"]
+    Upload.objects.get().path.unlink()
+
+    assert patch(operator, location, 0, b"x").status_code == 404

@@ -58,19 +58,23 @@ def append(
     upload: Upload, stream, *, offset: int, length: int, checksum: Checksum | None
 ) -> Upload:
     """Write one PATCH body at `offset`; the upload becomes a job when it is complete."""
-    if upload.state == Upload.State.DONE and offset == upload.length and length == 0:
-        return upload  # a client asking again after the last chunk: nothing to do
+    if upload.state == Upload.State.DONE:
+        if offset == upload.length and length == 0:
+            return upload  # a client asking again after the last chunk: nothing to do
+        raise ProtocolError(409, f"This upload is complete at {upload.length} bytes.")
     if offset + length > upload.length:
         raise ProtocolError(413, "The chunk goes past Upload-Length.")
+    # Everything under the lock, the hand-off to ingest included: a second request for the
+    # same upload waits its turn (423) and then finds the offset or the state moved on.
     with receive.locked(upload.path) as target:
-        upload.refresh_from_db()
+        _reload(upload)
         if upload.state != Upload.State.RECEIVING or offset != upload.offset:
             raise ProtocolError(409, f"Upload-Offset is {upload.offset}, not {offset}.")
         upload.offset = receive.write_chunk(target, stream, offset, length, checksum)
-    upload.expires_at = expiry_from(timezone.now())  # an upload making progress is alive
-    upload.save(update_fields=["offset", "expires_at"])
-    if upload.offset == upload.length:
-        finish(upload)
+        upload.expires_at = expiry_from(timezone.now())  # an upload making progress is alive
+        upload.save(update_fields=["offset", "expires_at"])
+        if upload.offset == upload.length:
+            finish(upload)
     return upload
 
 
@@ -93,8 +97,21 @@ def finish(upload: Upload) -> None:
 
 
 def terminate(upload: Upload) -> None:
-    """tus termination: the row and whatever bytes arrived are gone."""
-    remove(upload)
+    """tus termination: the row and whatever bytes arrived are gone (not while a chunk is
+    being written: 423). A complete upload's file is the job's now; only its row goes."""
+    if upload.state == Upload.State.DONE:
+        upload.delete()
+        return
+    with receive.locked(upload.path):
+        _reload(upload)
+        remove(upload)
+
+
+def _reload(upload: Upload) -> None:
+    try:
+        upload.refresh_from_db()
+    except Upload.DoesNotExist:
+        raise ProtocolError(404, "No such upload (it was just removed).") from None
 
 
 def remove(upload: Upload) -> None:

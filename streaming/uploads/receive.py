@@ -25,7 +25,10 @@ READ_BYTES = 1024 * 1024
 def locked(path) -> Iterator[BinaryIO]:
     """The upload's file, opened for writing and locked against a second PATCH at once
     (a client retrying while its first request is still being read). 423 if it is busy."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        raise ProtocolError(404, "No such upload (its file is gone).") from None
     handle = os.fdopen(fd, "r+b")
     try:
         try:
