@@ -4,44 +4,63 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
-from django.db import transaction
 from django.http.request import split_domain_port
 
 from tenants.access import may_sign_in
-from tenants.models import Membership, Tenant
+from tenants.models import Tenant
+
+INVITATION_ONLY = (
+    "Your account is not a member of {site}, which takes new members by invitation only. "
+    "Ask the site's admin to invite you."
+)
 
 
 class SiteAuthenticationForm(AuthenticationForm):
-    """Signs in only members of the request's site; operators everywhere.
+    """Signs in members of the request's site; operators everywhere.
 
-    A non-member gets the same message as a wrong password, so the form does not reveal
-    which accounts exist on other sites.
+    A wrong password says only that, whatever the account. With the right one, an account of
+    another of the operator's sites is offered to join this one (the view does that through
+    `non_member`) where sign-up is open, and told it needs an invitation where it is not.
     """
+
+    non_member = None
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
-        if not may_sign_in(user, getattr(self.request, "tenant", None)):
+        tenant = getattr(self.request, "tenant", None)
+        if tenant is None:
             raise self.get_invalid_login_error()
+        if may_sign_in(user, tenant):
+            return
+        if tenant.signup_open:
+            self.non_member = user
+            raise forms.ValidationError("Join this site to sign in here.", code="not_a_member")
+        raise forms.ValidationError(
+            INVITATION_ONLY.format(site=tenant.name), code="invitation_only"
+        )
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=True, help_text="Used only to reset your password.")
+    """Checks what the applicant typed, never whether a name or address is taken: accounts
+    are shared by the operator's sites, and saying so would tell any visitor who has an
+    account elsewhere (tenants/signup.py mails the answer instead)."""
+
+    email = forms.EmailField(
+        required=True, help_text="We send a link there to finish; also for password resets."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
-        return email
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"]  # not UserCreationForm's "already exists"
 
-    @transaction.atomic
-    def save_for(self, tenant: Tenant):
-        user = self.save()
-        Membership.objects.create(tenant=tenant, user=user, role=Membership.Role.VIEWER)
-        return user
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        pass  # the model's unique username would say "already exists" on the page
 
 
 def mail_link_origin(tenant: Tenant, request) -> dict:

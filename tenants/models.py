@@ -156,3 +156,24 @@ class Membership(TenantOwned):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+class PendingSignup(TenantOwned):
+    """A sign-up waiting for its address to be confirmed. Nothing is reserved meanwhile: the
+    account is made when the link is followed, if the name and address are still free."""
+
+    LIFETIME_HOURS = 48
+
+    username = models.CharField(max_length=150)
+    email = models.EmailField()
+    password = models.CharField(max_length=128)  # a hash, as User.password
+    token_digest = models.CharField(max_length=64, unique=True)  # sha256 of the mailed token
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "sign-up awaiting confirmation"
+        verbose_name_plural = "sign-ups awaiting confirmation"
+
+    def __str__(self) -> str:
+        return f"{self.username} on {self.tenant}"

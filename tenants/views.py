@@ -1,11 +1,28 @@
-"""Sign up; the other account pages are Django's auth views with site-aware forms."""
+"""Sign up (by mail), join a site with an existing account, and sign in."""
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
-from tenants.forms import SignupForm
+from tenants import joining
+from tenants import signup as signups
+from tenants.forms import SignupForm, SiteAuthenticationForm
+
+
+class SiteLoginView(auth_views.LoginView):
+    """Django's sign-in; an account of another site with the right password may join this one."""
+
+    authentication_form = SiteAuthenticationForm
+
+    def form_invalid(self, form) -> HttpResponse:
+        if form.non_member is not None:
+            joining.offer(self.request, form.non_member, self.get_redirect_url())
+            return redirect("join_site")
+        return super().form_invalid(form)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -16,7 +33,43 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save_for(request.tenant)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+        applicant = signups.Applicant.from_form(form.cleaned_data)
+        signups.start(request, request.tenant, applicant)
+        # The same answer whatever the mail says (new account, known address, taken name).
+        return render(request, "registration/signup_sent.html", {"email": applicant.email})
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    if not request.tenant.signup_open:
+        return render(request, "registration/signup_closed.html", status=403)
+    pending = signups.pending_for(request.tenant, token)
+    if pending is None:
+        return render(request, "registration/signup_link_unknown.html", status=404)
+    if request.method == "GET":  # a mail scanner's GET must not confirm: the page asks
+        return render(request, "registration/signup_confirm.html", {"pending": pending})
+    try:
+        user = signups.confirm(pending)
+    except signups.NameTaken:
+        return render(
+            request, "registration/signup_taken.html", {"username": pending.username}, status=409
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def join_site(request: HttpRequest) -> HttpResponse:
+    """The "Join <site>" confirmation after a correct password on a site one is not in."""
+    offer = joining.offered(request)
+    if offer is None:
+        return redirect("login")
+    user, next_url = offer
+    if request.method == "GET":
+        return render(request, "registration/join_site.html", {"joining_user": user})
+    joining.accept(request, user)
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(next_url if next_url and safe else "home")

@@ -53,6 +53,22 @@ NOT_WALKED = {
     "registration/password_reset_subject.txt": "the mail's subject, checked from the outbox",
     "web_app/sw.js": "JavaScript (the service worker), not a page",
     "api/redoc.html": "the API's docs page, under api/",
+    **{
+        f"registration/{name}": "sign-up by mail: reached by POST, checked in "
+        "test_signup_reveals_no_account.py"
+        for name in [
+            "signup_sent.html",
+            "signup_confirm.html",
+            "signup_link_unknown.html",
+            "signup_taken.html",
+            *(
+                f"signup_{m}_{p}"
+                for m in ("confirm", "existing", "username_taken")
+                for p in ("email.txt", "subject.txt")
+            ),
+        ]
+    },
+    "registration/join_site.html": "after a sign-in POST, checked in test_joining_another_site.py",
 }
 
 
