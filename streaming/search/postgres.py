@@ -13,7 +13,12 @@ from django.db import transaction
 from django.db.models import Expression, F, QuerySet, Value
 
 from streaming.search.schema import TEXT_SEARCH_CONFIG, VOCABULARY_FILL
-from streaming.search.terms import needing_trigrams, one_edit_away
+from streaming.search.terms import (
+    MAX_ALTERNATIVES,
+    MIN_INFIX_CHARS,
+    candidates_for,
+    needing_trigrams,
+)
 
 # ts_rank weights for D, C, B, A: a title word counts five times an overview word.
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -46,14 +51,24 @@ class TitleVector(Expression):
         return (f"ts_filter({column}, '{{a}}')" if self.title_only else column), []
 
 
-def tsquery(terms: list[str], *, prefix: bool = False) -> str:
-    """`'heat' & 'mann'`: each term a quoted lexeme, with `:*` for prefixes.
+def tsquery(terms: list[str | tuple[str, ...]], *, prefix: bool = False) -> str:
+    """`'heat' & 'mann'`: each term a quoted lexeme, with `:*` for prefixes; a tuple of
+    words is a group any one of which may match: `('shadow' | 'shadowvault') & 'vault'`.
 
     Terms are runs of letters and digits (streaming.search.terms), so the escaping below never
     fires; it is there so that this function is safe whatever it is given.
     """
-    quoted = ("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in terms)
-    return " & ".join(word + (":*" if prefix else "") for word in quoted)
+    star = ":*" if prefix else ""
+
+    def lexeme(word: str) -> str:
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + star
+
+    def part(term: str | tuple[str, ...]) -> str:
+        if isinstance(term, str):
+            return lexeme(term)
+        return "(" + " | ".join(map(lexeme, term)) + ")"
+
+    return " & ".join(map(part, terms))
 
 
 def _search_query(terms: list[str], *, prefix: bool) -> SearchQuery:
@@ -101,22 +116,36 @@ def pool(
     return sorted(best, key=best.__getitem__), full
 
 
+# The exact lookups (terms, neighbours joined, each one slip away), and for each term the
+# words that hold it (`LIKE '%vault%'`, served by the trigram index), the most used first.
+_VOCABULARY_LOOKUP = """
+    SELECT word, ndoc FROM streaming_search_vocabulary WHERE word = ANY(%s)
+    UNION
+    SELECT inside.word, inside.ndoc FROM unnest(%s::text[]) AS t(term), LATERAL (
+        SELECT word, ndoc FROM streaming_search_vocabulary
+        WHERE word LIKE '%%' || t.term || '%%' ORDER BY ndoc DESC, word LIMIT %s
+    ) AS inside
+"""
+
+
+def _infixes(terms: list[str]) -> list[str]:
+    return [term for term in terms if len(term) >= MIN_INFIX_CHARS]
+
+
 def vocabulary(connection, terms: list[str]) -> dict[str, int]:
     """Vocabulary words that may be what `terms` meant, with how many titles use each.
 
-    First the terms themselves and every string one slip away (exact lookups); then, only for
+    First the terms themselves, neighbouring terms joined, every string one slip away from
+    those (exact lookups) and the words each term is part of; then, only for
     longer terms with nothing one slip away, the words sharing enough trigrams with them
     (`%`: similarity at least pg_trgm.similarity_threshold, 0.3 unless the server sets it
     otherwise; served by the GIN trigram index), which finds two or three slips in longer
     words. One or two queries.
     """
-    exact = set(terms)
-    for term in terms:
-        exact |= one_edit_away(term)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT word, ndoc FROM streaming_search_vocabulary WHERE word = ANY(%s)",
-            [sorted(exact)],
+            _VOCABULARY_LOOKUP,
+            [sorted(candidates_for(terms)), _infixes(terms), MAX_ALTERNATIVES],
         )
         words = dict(cursor.fetchall())
         if fuzzy := needing_trigrams(terms, words):

@@ -19,17 +19,33 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from streaming.search.schema import FTS_REBUILD, FTS_TABLE, FTS_TRIGGERS
-from streaming.search.terms import one_edit_away
+from streaming.search.terms import MAX_ALTERNATIVES, MAX_TERMS, MIN_INFIX_CHARS, candidates_for
+
+# Words holding a term, read at most: enough for MAX_ALTERNATIVES per term of a long query.
+_INSIDE_WORDS_READ = MAX_ALTERNATIVES * MAX_TERMS
 
 
-def match_expression(terms: list[str], *, prefix: bool = False, title_only: bool = False) -> str:
-    """`"heat" "mann"`, with `*` after each term for prefixes and a title column filter.
+def match_expression(
+    terms: list[str | tuple[str, ...]], *, prefix: bool = False, title_only: bool = False
+) -> str:
+    """`"heat" AND "mann"`, with `*` after each term for prefixes and a title column filter; a
+    tuple of words is a group any one of which may match: `("shadow" OR "shadowvault")`.
 
     Terms are runs of letters and digits (streaming.search.terms); doubling `"` is the FTS5
     rule for a quote inside a string, there so that this function is safe whatever it gets.
     """
     star = "*" if prefix else ""
-    phrase = " ".join('"' + term.replace('"', '""') + '"' + star for term in terms)
+
+    def string(word: str) -> str:
+        return '"' + word.replace('"', '""') + '"' + star
+
+    def part(term: str | tuple[str, ...]) -> str:
+        if isinstance(term, str):
+            return string(term)
+        return "(" + " OR ".join(map(string, term)) + ")"
+
+    # FTS5 reads two strings side by side as AND, but not a string next to a bracket.
+    phrase = " AND ".join(map(part, terms))
     return f"{{title original_title}} : ({phrase})" if title_only else phrase
 
 
@@ -59,20 +75,33 @@ def pool(
     return [pk for pk in best if pk in kept], len(best) == limit
 
 
-def vocabulary(connection, terms: list[str]) -> dict[str, int]:
-    """Title words that may be what `terms` meant (the terms themselves and every word one
-    slip away), with how many titles use each. One query."""
-    words = set(terms)
-    for term in terms:
-        words |= one_edit_away(term)
-    sql = """
-        SELECT term, sum(doc) FROM streaming_title_fts_vocab
+# The exact lookups, and the words that hold a term (`instr`: FTS5's word list has no index
+# for that, so it is read whole; only a search that found nothing gets here).
+_VOCABULARY_LOOKUP = """
+    SELECT term, sum(doc) FROM streaming_title_fts_vocab
+    WHERE col IN ('title', 'original_title')
+      AND term IN (SELECT value FROM json_each(%s))
+    GROUP BY term
+    UNION ALL
+    SELECT * FROM (
+        SELECT term, sum(doc) AS titles FROM streaming_title_fts_vocab
         WHERE col IN ('title', 'original_title')
-          AND term IN (SELECT value FROM json_each(%s))
-        GROUP BY term
-    """
+          AND EXISTS (SELECT 1 FROM json_each(%s) AS part WHERE instr(term, part.value) > 0)
+        GROUP BY term ORDER BY titles DESC LIMIT %s
+    )
+"""
+
+
+def vocabulary(connection, terms: list[str]) -> dict[str, int]:
+    """Title words that may be what `terms` meant (the terms themselves, neighbouring terms
+    joined, every word one slip away from those, and the words each term is part of), with
+    how many titles use each. One query."""
+    infixes = [term for term in terms if len(term) >= MIN_INFIX_CHARS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(sorted(words))])
+        cursor.execute(
+            _VOCABULARY_LOOKUP,
+            [json.dumps(sorted(candidates_for(terms))), json.dumps(infixes), _INSIDE_WORDS_READ],
+        )
         return dict(cursor.fetchall())
 
 

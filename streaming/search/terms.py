@@ -13,6 +13,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 
 MAX_QUERY_CHARS = 200  # longer input is cut here, before anything else looks at it
 MAX_TERMS = 8  # the words of a query that count; more only slow the query down
@@ -135,3 +136,79 @@ def needing_trigrams(terms: Iterable[str], vocabulary: Mapping[str, int]) -> lis
 
 def correct_all(terms: Iterable[str], vocabulary: Mapping[str, int]) -> list[str]:
     return [correct(term, vocabulary) for term in terms]
+
+
+# --- the second try: what a query may have meant when its words found nothing ---------------
+
+# A bare number in this range is read as a release year too ("heat 1995", "2026").
+_YEAR = re.compile(r"(18[89]\d|19\d\d|20\d\d|2100)")
+MIN_INFIX_CHARS = 3  # shorter pieces are inside too many words to narrow anything
+MAX_ALTERNATIVES = 8  # per word, the words most titles use first
+
+
+def is_year(term: str) -> bool:
+    return bool(_YEAR.fullmatch(term))
+
+
+def inside_words(term: str, vocabulary: Mapping[str, int]) -> list[str]:
+    """Vocabulary words that hold `term` inside them ("vault" is in "shadowvault"), the
+    most used first: titles written as one word (ShadowVault) are one word to both indexes."""
+    if len(term) < MIN_INFIX_CHARS:
+        return []
+    found = [word for word in vocabulary if term in word and word != term]
+    return sorted(found, key=lambda word: (-vocabulary[word], word))[:MAX_ALTERNATIVES]
+
+
+def joined_pairs(terms: list[str]) -> list[str]:
+    """Each two neighbouring terms written as one word: "shadow vault" -> "shadowvault"."""
+    return [left + right for left, right in pairwise(terms)]
+
+
+def with_neighbours_joined(terms: list[str]) -> list[str | tuple[str, ...]]:
+    """The terms, each also matched by it and a neighbour written as one word, so that
+    "shadow vault" finds "ShadowVault" as well as "Shadow Vault" (no lookup needed)."""
+    if len(terms) < 2:
+        return list(terms)
+    groups = [[term] for term in terms]
+    for index, joined in enumerate(joined_pairs(terms)):
+        groups[index].append(joined)
+        groups[index + 1].append(joined)
+    return [tuple(group) for group in groups]
+
+
+def alternatives(
+    terms: list[str], vocabulary: Mapping[str, int], *, prefix: bool = False
+) -> list[tuple[str, ...]]:
+    """For each term, the words it may stand for, as a group any one of which may match:
+    its spelling fix, the words it is part of, and two neighbours written as one word and
+    respelt ("shdow vault" -> "shadowvault" in both groups). `prefix` (typeahead): a joined
+    pair counts as typed, since the second word may be unfinished."""
+    groups = [[correct(term, vocabulary)] for term in terms]
+    for index, joined in enumerate(joined_pairs(terms)):
+        fixed = correct(joined, vocabulary)
+        if fixed in vocabulary or prefix:
+            groups[index].append(fixed)
+            groups[index + 1].append(fixed)
+    for group, term in zip(groups, terms, strict=True):
+        group.extend(inside_words(term, vocabulary))
+    return [tuple(dict.fromkeys(group))[:MAX_ALTERNATIVES] for group in groups]
+
+
+def candidates_for(terms: list[str]) -> set[str]:
+    """Every string `alternatives` may look up exactly in the vocabulary: the terms, their
+    joined pairs, and each of those one slip away."""
+    looked_up = set(terms) | set(joined_pairs(terms))
+    for word in list(looked_up):
+        looked_up |= one_edit_away(word)
+    return looked_up
+
+
+def spelt_as(groups: list[tuple[str, ...]], vocabulary: Mapping[str, int]) -> str:
+    """The query as the groups read it, for "Showing results for …": each group's first
+    word a title uses, a word repeated by neighbours once."""
+    words: list[str] = []
+    for group in groups:
+        word = next((w for w in group if w in vocabulary), group[0])
+        if not words or words[-1] != word:
+            words.append(word)
+    return " ".join(words)

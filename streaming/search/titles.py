@@ -14,9 +14,15 @@ words narrow it. Reading every match of a word that half of a million titles use
 of a second; the pool keeps searches at a million titles in tens of milliseconds
 (bench/search.py). Browsing (no words) is exact, up to MAX_RESULTS.
 
+Neighbouring words are also matched written as one ("shadow vault" finds ShadowVault). When
+the words find nothing, a second try: numbers that can be years become a release-year filter
+("2026", "heat 1995"), then each word may stand for its spelling fix, for the title words it
+is inside ("vault" in ShadowVault) and, with a neighbour, for a respelt joined word ("shdow
+vault"); typeahead takes the same second try when no title word starts with what was typed.
+
 Queries per call, whatever the catalogue's size: a word search 2 on PostgreSQL, 3 on SQLite,
 one more with filters or another sort, at most 7 when its spelling is fixed; browsing 2;
-typeahead 2 on PostgreSQL, 3 on SQLite.
+typeahead 2 on PostgreSQL, 3 on SQLite, at most 7 when it takes the second try.
 """
 
 from __future__ import annotations
@@ -30,7 +36,13 @@ from django.db.models import F, Q, QuerySet
 
 from streaming.models import MediaFile, Title
 from streaming.search import postgres, sqlite
-from streaming.search.terms import correct_all, terms_of
+from streaming.search.terms import (
+    alternatives,
+    is_year,
+    spelt_as,
+    terms_of,
+    with_neighbours_joined,
+)
 
 MAX_RESULTS = 1000  # browsing; a word search has at most 2 x POOL
 POOL = 250  # matches read per word search from the title index and from the full index
@@ -97,16 +109,31 @@ def search_titles(
         return _page(titles, ids, offset, limit, capped=len(ids) >= MAX_RESULTS)
     backend, connection = _backend(titles)
     narrowed = titles is not visible
-    ids, capped = _find(backend, visible, titles, terms, order, narrowed)
+    ids, capped = _find(backend, visible, titles, with_neighbours_joined(terms), order, narrowed)
     if ids:
         return _page(titles, ids, offset, limit, capped=capped)
-    respelt = correct_all(terms, backend.vocabulary(connection, terms))
-    if respelt == terms:
-        return SearchResult()
-    ids, capped = _find(backend, visible, titles, respelt, order, narrowed)
+    years = [int(term) for term in terms if is_year(term)]
+    if years:
+        # "2026", "heat 1995": the numbers are no title's words; read them as release years.
+        titles = titles.filter(year__in=years)
+        terms = [term for term in terms if not is_year(term)]
+        if not terms:
+            ordered = titles.order_by(*(order or ORDERINGS["newest"]))
+            ids = list(ordered.values_list("pk", flat=True)[:MAX_RESULTS])
+            return _page(titles, ids, offset, limit, capped=len(ids) >= MAX_RESULTS)
+        ids, capped = _find(backend, visible, titles, terms, order, narrowed=True)
+        if ids:
+            return _page(titles, ids, offset, limit, capped=capped)
+        narrowed = True
+    vocabulary = backend.vocabulary(connection, terms)
+    groups = alternatives(terms, vocabulary)
+    if groups == [(term,) for term in terms]:
+        return SearchResult()  # nothing else they could have meant
+    ids, capped = _find(backend, visible, titles, groups, order, narrowed)
     if not ids:
         return SearchResult()
-    return _page(titles, ids, offset, limit, capped=capped, corrected_query=" ".join(respelt))
+    respelt = spelt_as(groups, vocabulary)
+    return _page(titles, ids, offset, limit, capped=capped, corrected_query=respelt)
 
 
 def typeahead(prefix: str, tenant, limit: int = TYPEAHEAD_LIMIT) -> list[dict]:
@@ -118,14 +145,27 @@ def typeahead(prefix: str, tenant, limit: int = TYPEAHEAD_LIMIT) -> list[dict]:
         return []
     limit = _bounded(limit, 1, TYPEAHEAD_MAX_LIMIT, TYPEAHEAD_LIMIT)
     titles = Title.objects.visible_on(tenant)
-    backend, _ = _backend(titles)
-    ids, _ = backend.pool(titles, terms, size=TYPEAHEAD_POOL, prefix=True, title_only=True)
+    backend, connection = _backend(titles)
+    joined = with_neighbours_joined(terms)
+    ids, _ = backend.pool(titles, joined, size=TYPEAHEAD_POOL, prefix=True, title_only=True)
+    if not ids:
+        ids = _typeahead_second_try(backend, connection, titles, terms)
     ids = ids[:limit]
     if not ids:
         return []
     rows = titles.filter(pk__in=ids).values("id", "title", "year", "kind", "slug")
     by_id = {row["id"]: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _typeahead_second_try(backend, connection, titles: QuerySet, terms: list[str]) -> list[int]:
+    """What the typo-tolerant search finds for a prefix that starts no title word: spelling
+    fixes, words the prefix is inside ("vault" in ShadowVault), neighbours joined."""
+    groups = alternatives(terms, backend.vocabulary(connection, terms), prefix=True)
+    if groups == [(term,) for term in terms]:
+        return []
+    ids, _ = backend.pool(titles, groups, size=TYPEAHEAD_POOL, prefix=True, title_only=True)
+    return ids
 
 
 def refresh_vocabulary(using: str = "default") -> int:
