@@ -91,7 +91,7 @@ def test_creation_answers_201_with_a_location_offset_zero_and_an_expiry(operator
 
     assert response.status_code == 201
     assert response["Tus-Resumable"] == "1.0.0"
-    assert response["Location"].startswith("http://a.test" + COLLECTION)
+    assert response["Location"] == f"{COLLECTION}{Upload.objects.get().pk}"
     assert response["Upload-Offset"] == "0"
     assert response["Upload-Expires"].endswith(" GMT")
     upload = Upload.objects.get()
@@ -349,7 +349,7 @@ def test_an_upload_on_one_site_is_not_found_on_another(operator, beta, olivia):
     on_beta = Client(HTTP_HOST="b.test")
     on_beta.force_login(olivia)
 
-    assert on_beta.head(location.replace("a.test", "b.test"), **TUS).status_code == 404
+    assert on_beta.head(location, **TUS).status_code == 404
 
 
 def test_a_patch_without_the_csrf_token_is_refused(alpha, olivia):

@@ -76,9 +76,10 @@ class UploadCollection(_TusView):
             length=length,
             publish=metadata.get("publish", "1") not in ("0", "false"),
         )
-        address = reverse("admin:ingest_upload", args=[upload.pk])
         response = _state(HttpResponse(status=201), upload)
-        response["Location"] = request.build_absolute_uri(address)
+        # A path (RFC 9110 allows a relative Location): an absolute URL built here would say
+        # http:// behind a TLS proxy the app was not told about, and the browser would block it.
+        response["Location"] = reverse("admin:ingest_upload", args=[upload.pk])
         return response
 
 
