@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.template import Context, Engine
 from django.urls import reverse
-from django.urls import reverse
 
 from streaming.media_types import KINDS, MEDIA_CSP
 from streaming.signing import gateway_token
@@ -59,7 +58,6 @@ class GatewayOptions:
     mime_types: str = "/etc/nginx/mime.types"
     max_body: str = "100m"
     upload_max_body: str = "0"  # the upload route's body limit; 0: none (chunks are checked)
-    upload_max_body: str = "0"  # the upload route's body limit; 0: none (chunks are checked)
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
     user: str = ""  # nginx started as root drops to this user (default: nobody)
 
@@ -73,7 +71,6 @@ def render(options: GatewayOptions) -> str:
         gateway_token=gateway_token(),
         media_root=str(settings.MEDIA_ROOT),
         static_root=str(settings.STATIC_ROOT),
-        upload_path=reverse("admin:ingest_uploads"),
         upload_path=reverse("admin:ingest_uploads"),
         proxy_headers=PROXY_HEADERS,
         media_proxy_headers=MEDIA_PROXY_HEADERS,
