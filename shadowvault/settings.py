@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # First: axes, link binding, /readyz and the access log all read the address it settles.
     "shadowvault.client_address.client_address_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "shadowvault.content_security.ContentSecurityPolicyMiddleware",  # pages load only our own
     "shadowvault.nul_guard.RefuseNulMiddleware",  # before anything reads text into a query
     "shadowvault.static_files.StaticFilesMiddleware",
     "tenants.middleware.TenantMiddleware",
@@ -312,6 +313,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: Redoc's defaults (Montserrat, Roboto) would come from Google Fonts.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, monospace"},
+            }
+        }
+    },
 }
 
 LOG_LEVEL = config.text("LOG_LEVEL", "INFO").upper()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,22 @@ CHROMIUM_FLAGS = [
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+# The site's Content-Security-Policy allows no eval (shadowvault/content_security.py), and
+# Playwright polls a bare expression given to wait_for_function ("video.paused") with eval in
+# the page, which the policy refuses. The same test as a function ("() => (video.paused)") is
+# called, not evaluated from a string, so every page's wait_for_function gets that form.
+_FUNCTION = re.compile(r"^\s*(async\b|function\b|\([\w$,\s]*\)\s*=>|[\w$]+\s*=>)")
+_wait_for_function = Page.wait_for_function
+
+
+def _wait_for_function_as_function(self: Page, expression: str, *args, **kwargs):
+    if not _FUNCTION.match(expression):
+        expression = f"() => ({expression})"
+    return _wait_for_function(self, expression, *args, **kwargs)
+
+
+Page.wait_for_function = _wait_for_function_as_function
 
 
 @contextmanager
