@@ -252,6 +252,44 @@
   });
   captionsButton.addEventListener("click", toggleCaptions);
 
+  // The browser draws cues on the picture's bottom edge, under our control bar (which is
+  // an overlay, so nothing makes room for it), and CSS cannot move them (`video::cue` takes
+  // colours and fonts only). So the showing track's active cues are drawn here instead, in
+  // a box that sits above the controls while they show and keeps a margin from the edge
+  // when they hide (player.css); the browser's own drawing is hidden by CSS. iOS's native
+  // full-screen player, which our page does not reach, still draws its own.
+  const cueBox = document.createElement("div");
+  cueBox.className = "player-cues";
+  cueBox.hidden = true;
+  root.insertBefore(cueBox, controls);
+
+  function cueLine(cue) {
+    const line = document.createElement("span");
+    line.className = "player-cue";
+    // getCueAsHTML gives the WebVTT parser's fragment (bold, italics, voices): never markup
+    // of the file's own, so nothing in a subtitle file can run here.
+    line.append(cue.getCueAsHTML ? cue.getCueAsHTML() : document.createTextNode(cue.text));
+    return line;
+  }
+
+  function drawCues() {
+    const track = subtitleTracks().find((t) => t.mode === "showing");
+    const cues = track && track.activeCues ? Array.from(track.activeCues) : [];
+    cueBox.replaceChildren(...cues.map(cueLine));
+    cueBox.hidden = cues.length === 0;
+  }
+
+  function watchTrack(track) {
+    track.addEventListener("cuechange", drawCues);
+  }
+
+  subtitleTracks().forEach(watchTrack);
+  video.textTracks.addEventListener("addtrack", (event) => watchTrack(event.track));
+  video.textTracks.addEventListener("change", drawCues);
+  // The box's lift while the controls show is their height, which changes with the width.
+  const measureControls = () => root.style.setProperty("--player-controls-height", `${controls.offsetHeight}px`);
+  if (window.ResizeObserver) new ResizeObserver(measureControls).observe(controls);
+
   speedPicker.addEventListener("change", () => {
     video.playbackRate = Number(speedPicker.value) || 1;
   });
@@ -651,6 +689,7 @@
   video.controls = false;
   controls.hidden = false;
   root.classList.add("player-custom");
+  measureControls();
   toolbar.hidden = false;
   load(config.src, config.resumeAt);
   scheduleRenewal(config.renewIn);
