@@ -110,6 +110,35 @@ def test_an_upload_survives_a_dropped_connection_and_a_reload(site, browser, fil
     assert "PATCH /admin/streaming/ingestjob/uploads/" in log  # through nginx
 
 
+SHA256_OF_JOBS = """
+import hashlib, json
+from streaming.ingest.fetch_step import source_file
+from streaming.models import IngestJob
+jobs = IngestJob.objects.filter(pk__in={job_ids})
+print(json.dumps({{j.source_name: hashlib.sha256(source_file(j).read_bytes()).hexdigest()
+                  for j in jobs}}))
+"""
+
+
+def test_several_films_go_up_at_once(site, browser, film, tmp_path):
+    second = tmp_path / "Second Reel (2025).mp4"
+    second.write_bytes(film.read_bytes()[::-1])  # another file, another fingerprint
+    page = sign_in(browser, site.url, DEMO_USERNAME, DEMO_PASSWORD).page
+    open_uploader(page, site.url)
+
+    page.set_input_files("#tus-files", [str(film), str(second)])
+    page.wait_for_function(
+        "document.querySelectorAll('.tus-file[data-state=done]').length === 2", timeout=15000
+    )
+
+    links = page.locator(".tus-status a").all_inner_texts()
+    job_ids = sorted(int(text.removeprefix("ingest job #")) for text in links)
+    assert site.shell_json(SHA256_OF_JOBS.format(job_ids=job_ids)) == {
+        film.name: hashlib.sha256(film.read_bytes()).hexdigest(),
+        second.name: hashlib.sha256(second.read_bytes()).hexdigest(),
+    }
+
+
 def test_only_the_upload_route_takes_bodies_past_the_gateway_limit(site, browser):
     """The gateway keeps its 100 MB client_max_body_size everywhere but on the upload
     route, which takes a 101 MiB chunk (streamed, so the body never sits whole anywhere)."""
