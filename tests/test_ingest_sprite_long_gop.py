@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streaming.ingest import artifacts, ffmpeg_run
+from streaming.ingest import artifacts, ffmpeg_run, sprite_frames
 from streaming.ingest.artifacts import thumbnail_sprite
 
 SECONDS = 20
@@ -88,14 +88,16 @@ def test_the_sprite_reads_its_source_only_through_the_input_guard(tmp_path, monk
         return real(args, **kwargs)
 
     monkeypatch.setattr(artifacts, "run_ffmpeg", recording)
+    monkeypatch.setattr(sprite_frames, "run_ffmpeg", recording)
 
     thumbnail_sprite(video, float(SECONDS), work)
 
-    assert len(commands) == 2
+    # The first keyframes, then (slots without one) runs from keyframes on, then the draw.
+    assert len(commands) == 3
     for args in commands:
         at = args.index("-i")
         assert args[at - 4 : at] == ffmpeg_run.INPUT_GUARD
-    assert "-skip_frame" not in commands[1], "every frame is decodable, not keyframes only"
+    assert "nokey" not in commands[1], "frames between keyframes are decoded, not keyframes only"
 
 
 @pytest.mark.parametrize("keyframe_every", [25, 100])
@@ -116,7 +118,7 @@ def test_the_frames_copied_for_decoding_are_few_when_keyframes_are_close(
     selected = tmp_path / "selected.mkv"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-i", str(video), "-map", "0:V:0", "-c", "copy",
-         "-bsf:v", artifacts.keyframe_selector(4.0), "-f", "matroska", str(selected)],
+         "-bsf:v", sprite_frames.keyframe_runs(4.0), "-f", "matroska", str(selected)],
         check=True,
     )  # fmt: skip
     packets = subprocess.run(
@@ -127,3 +129,21 @@ def test_the_frames_copied_for_decoding_are_few_when_keyframes_are_close(
 
     expected = 5 * 25 if keyframe_every == 25 else SECONDS * 25
     assert int(packets) == expected
+
+
+def test_when_every_tile_has_a_keyframe_only_keyframes_are_decoded(tmp_path):
+    video = tmp_path / "short-gop.mkv"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi",
+         "-i", f"testsrc2=size=160x90:rate=25:duration={SECONDS}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-sc_threshold", "0",
+         str(video)],
+        check=True,
+    )  # fmt: skip
+    selected = tmp_path / "selected.mkv"
+
+    how = sprite_frames.copy_frames(video, 2.0, 10, selected, timeout=60)
+
+    assert how == "keyframes"
+    assert keyframe_count(selected) == 10
+    assert sprite_frames.covered_slots(selected, 2.0) == set(range(10))

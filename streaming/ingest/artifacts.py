@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from streaming.ingest import sprite_frames
 from streaming.ingest.errors import ProcessingFailed
 from streaming.ingest.ffmpeg_run import ffprobe_binary, guarded_input, run_ffmpeg
 from streaming.ingest.media_plan import codec_label
@@ -31,6 +32,11 @@ SPRITE_VTT_NAME = "sprite.vtt"
 TILE_WIDTH = 160
 SPRITE_COLUMNS = 20
 SPRITE_MAX_TILES = 400
+# How the sprite's frames are decoded: frames no other frame refers to are not decoded (B
+# frames, about half of the work; a tile then shows a frame or two later) and neither is
+# the deblocking (invisible at 160 px). Should a stream mark every frame unreferenced, so
+# that nothing comes out, the frames are decoded the ordinary way.
+FAST_DECODING = (["-skip_frame", "noref", "-skip_loop_filter", "all"], [])
 
 logger = logging.getLogger(__name__)
 
@@ -138,14 +144,14 @@ def poster_frame(source: Path, duration: float | None, workdir: Path) -> Path:
 def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Sprite:
     """One JPEG sheet of 160 px frames for seek previews, and its WebVTT thumbnails track.
 
-    At most 400 tiles, one every max(1 s, duration / 400); each shows the first frame of
-    its own interval, however far apart the video's keyframes are. Two ffmpeg runs:
-    1. a copy (no decoding) into a small file of what those frames need: the first keyframe
-       of each interval and the packets after it up to the next keyframe, so the frames
-       between two keyframes can be decoded when an interval has none of its own;
-    2. a decode of that file, one frame picked per interval before anything is scaled.
-    With a keyframe every few seconds a two-hour film decodes 400 short runs of frames, not
-    the whole film; a file with a single keyframe is decoded once, from end to end.
+    At most 400 tiles, one every max(1 s, duration / 400); each shows a frame of its own
+    interval, however far apart the video's keyframes are:
+    1. a copy (no decoding) into a small file of the packets those frames need
+       (sprite_frames: the first keyframe of each interval when every interval has one,
+       else runs of packets from keyframes onward);
+    2. a decode of that file, the first frame of each interval picked before any scaling.
+    A film with a keyframe every few seconds decodes a few hundred pictures; a file with a
+    single keyframe is decoded once, from end to end (its frames need no less).
     """
     if not duration or duration <= 0:
         raise ProcessingFailed("the video's duration is unknown, so no seek thumbnails")
@@ -153,24 +159,21 @@ def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Spr
     image = workdir / SPRITE_NAME
     vtt = workdir / SPRITE_VTT_NAME
     token = secrets.token_hex(4)
-    selected = workdir / f".sprite-frames.{token}.partial"
+    selected = workdir / f".sprite-frames.{token}.partial.mkv"
     partial_image = workdir / f".{SPRITE_NAME}.{token}.partial"
     partial_vtt = workdir / f".{SPRITE_VTT_NAME}.{token}.partial"
     timeout = settings.INGEST_PROCESS_TIME_LIMIT
-    select = [
-        *guarded_input(source),
-        *("-map", "0:V:0", "-c", "copy"),
-        *("-bsf:v", keyframe_selector(interval), "-f", "matroska", str(selected)),
-    ]
     draw = [
-        # Deblocking is skipped: invisible at 160 px, a good part of H.264's decoding time.
-        *("-skip_loop_filter", "all", *guarded_input(selected), "-map", "0:V:0"),
+        *(*guarded_input(selected), "-map", "0:V:0"),
         *("-vf", sprite_filters(duration), "-frames:v", "1", "-q:v", "5"),
         *("-f", "image2", "-update", "1", str(partial_image)),
     ]
     try:
-        run_ffmpeg(select, duration=None, progress=None, timeout=timeout)
-        run_ffmpeg(draw, duration=None, progress=None, timeout=timeout)
+        sprite_frames.copy_frames(source, interval, tiles, selected, timeout)
+        for decoding in FAST_DECODING:
+            run_ffmpeg([*decoding, *draw], duration=None, progress=None, timeout=timeout)
+            if partial_image.exists() and partial_image.stat().st_size > 0:
+                break
         width, height = _picture_size(partial_image)
         if width != columns * TILE_WIDTH or height % rows:
             raise ProcessingFailed(
@@ -187,24 +190,6 @@ def thumbnail_sprite(source: Path, duration: float | None, workdir: Path) -> Spr
         for leftover in (selected, partial_image, partial_vtt):
             leftover.unlink(missing_ok=True)
     return Sprite(image, vtt, TILE_WIDTH, tile_height, columns, rows, interval)
-
-
-def keyframe_selector(interval: float) -> str:
-    """A `noise` bitstream filter for a stream copied into Matroska that keeps the first
-    keyframe of each `interval`-second slot and the packets after it until the next keyframe
-    (which a later slot's frames may need to be decoded), and drops the rest.
-
-    Its `drop` expression is evaluated per packet, in decoding order; st()/ld() keep state:
-    0 = the slot of the last keyframe kept, 1 = whether packets are being kept. Packets reach
-    it in the Matroska muxer's time base, milliseconds; ffmpeg 5.1's `tb` there is the
-    source's time base (1/12800 for an MP4), which does not match them.
-    """
-    # The slot number, plus one so that slot 0 differs from ld(0)'s initial 0.
-    slot = f"floor(if(eq(pts,nopts),dts,pts)/{round(interval * 1000)})+1"
-    # A keyframe of a slot already begun: drop it and what follows (1). A keyframe of a new
-    # slot: keep it and what follows (0). Any other packet: as the last keyframe said.
-    keyframe = f"if(eq({slot},ld(0)),st(1,0)+1,0*st(1,1)+0*st(0,{slot}))"
-    return f"noise=amount=0:drop='if(key,{keyframe},1-ld(1))'"
 
 
 def sprite_filters(duration: float) -> str:
