@@ -164,3 +164,25 @@ def test_the_admin_shows_the_outcome_and_offers_a_second_copy(alpha, olivia, fil
     assert live["jobs"][str(duplicate.pk)]["error"].startswith("already in the library")
     assert 'name="keep_copy"' in form
     assert "Keep a second copy" in form
+
+
+@pytest.mark.django_db
+def test_the_api_takes_keep_copy_and_shows_the_note(alpha, olivia, settings, monkeypatch):
+    from rest_framework.test import APIClient
+
+    from streaming.api_tokens import issue_token
+    from streaming.ingest import queueing
+
+    monkeypatch.setattr(queueing, "queue_step", lambda *args, **kwargs: None)
+    settings.INGEST_ALLOWED_HOSTS = ["example.com"]
+    client = APIClient(HTTP_HOST="a.test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(olivia, alpha, 'test').key}")
+
+    created = client.post(
+        "/api/ingest/", {"urls": ["http://example.com/a.mp4"], "keep_copy": True}, format="json"
+    )
+
+    assert created.status_code == 201
+    assert created.json()[0]["keep_copy"] is True
+    assert created.json()[0]["note"] == ""
+    assert IngestJob.objects.get().keep_copy

@@ -40,6 +40,8 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "eta_seconds",
             "attempts",
             "error",
+            "note",
+            "keep_copy",
             "media_file",
             "title",
             "title_slug",
@@ -52,6 +54,9 @@ class IngestJobSerializer(serializers.ModelSerializer):
 class IngestRequestSerializer(serializers.Serializer):
     urls = serializers.ListField(child=serializers.CharField(max_length=4000), min_length=1)
     publish = serializers.BooleanField(default=True)
+    keep_copy = serializers.BooleanField(
+        default=False, help_text="Ingest even content the library already has."
+    )
 
 
 class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -72,6 +77,7 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 requested_by=request.user,
                 via="api",
                 publish=given.validated_data["publish"],
+                keep_copy=given.validated_data["keep_copy"],
             )
         except IngestError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
