@@ -58,6 +58,11 @@ def terms_of(text: object) -> list[str]:
     return terms
 
 
+def words_of(text: str) -> list[str]:
+    """Every word of a text as the indexes keep it: lower case, Latin letters unmarked."""
+    return _WORD.findall(_strip_latin_diacritics(unicodedata.normalize("NFC", text)).lower())
+
+
 def edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     two neighbouring letters each count one (the four usual typing slips)."""
