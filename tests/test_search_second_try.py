@@ -63,6 +63,16 @@ def test_a_title_written_as_one_word_is_found_by_its_two_words(alpha, catalogue)
     assert found.corrected_query is None  # found as typed: the joined words are asked at once
 
 
+def test_two_words_written_together_find_the_title_that_keeps_them_apart(alpha):
+    published("Shadow Vault", 2019)
+    published("Heat", 1995)
+
+    found = search_titles("shadowvault", alpha)
+
+    assert (names(found), found.corrected_query) == (["Shadow Vault"], "shadow vault")
+    assert suggested("shadowvault", alpha) == ["Shadow Vault"]
+
+
 def test_a_word_inside_a_title_word_finds_it(alpha, catalogue):
     assert set(names(search_titles("adow", alpha))) == {"Shadow Vault", "ShadowVault Sample"}
     assert names(search_titles("vault sample", alpha)) == ["ShadowVault Sample"]

@@ -51,9 +51,10 @@ class TitleVector(Expression):
         return (f"ts_filter({column}, '{{a}}')" if self.title_only else column), []
 
 
-def tsquery(terms: list[str | tuple[str, ...]], *, prefix: bool = False) -> str:
-    """`'heat' & 'mann'`: each term a quoted lexeme, with `:*` for prefixes; a tuple of
-    words is a group any one of which may match: `('shadow' | 'shadowvault') & 'vault'`.
+def tsquery(terms: list[str | tuple], *, prefix: bool = False) -> str:
+    """`'heat' & 'mann'`: each term a quoted lexeme, with `:*` for prefixes; a tuple is a
+    group any one of which may match: `('shadow' | 'shadowvault') & 'vault'`, and a tuple
+    inside it words that must all match: `('shadowvault' | ('shadow' & 'vault'))`.
 
     Terms are runs of letters and digits (streaming.search.terms), so the escaping below never
     fires; it is there so that this function is safe whatever it is given.
@@ -63,10 +64,15 @@ def tsquery(terms: list[str | tuple[str, ...]], *, prefix: bool = False) -> str:
     def lexeme(word: str) -> str:
         return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + star
 
-    def part(term: str | tuple[str, ...]) -> str:
+    def option(words: str | tuple[str, ...]) -> str:
+        if isinstance(words, str):
+            return lexeme(words)
+        return "(" + " & ".join(map(lexeme, words)) + ")"  # words that must all match
+
+    def part(term: str | tuple) -> str:
         if isinstance(term, str):
             return lexeme(term)
-        return "(" + " | ".join(map(lexeme, term)) + ")"
+        return "(" + " | ".join(map(option, term)) + ")"
 
     return " & ".join(map(part, terms))
 

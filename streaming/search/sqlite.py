@@ -26,10 +26,11 @@ _INSIDE_TITLES_READ = 500
 
 
 def match_expression(
-    terms: list[str | tuple[str, ...]], *, prefix: bool = False, title_only: bool = False
+    terms: list[str | tuple], *, prefix: bool = False, title_only: bool = False
 ) -> str:
     """`"heat" AND "mann"`, with `*` after each term for prefixes and a title column filter; a
-    tuple of words is a group any one of which may match: `("shadow" OR "shadowvault")`.
+    tuple is a group any one of which may match: `("shadow" OR "shadowvault")`, and a tuple
+    inside it words that must all match: `("shadowvault" OR ("shadow" AND "vault"))`.
 
     Terms are runs of letters and digits (streaming.search.terms); doubling `"` is the FTS5
     rule for a quote inside a string, there so that this function is safe whatever it gets.
@@ -39,10 +40,15 @@ def match_expression(
     def string(word: str) -> str:
         return '"' + word.replace('"', '""') + '"' + star
 
-    def part(term: str | tuple[str, ...]) -> str:
+    def option(words: str | tuple[str, ...]) -> str:
+        if isinstance(words, str):
+            return string(words)
+        return "(" + " AND ".join(map(string, words)) + ")"  # words that must all match
+
+    def part(term: str | tuple) -> str:
         if isinstance(term, str):
             return string(term)
-        return "(" + " OR ".join(map(string, term)) + ")"
+        return "(" + " OR ".join(map(option, term)) + ")"
 
     # FTS5 reads two strings side by side as AND, but not a string next to a bracket.
     phrase = " AND ".join(map(part, terms))

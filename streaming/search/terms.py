@@ -181,14 +181,35 @@ def with_neighbours_joined(terms: list[str]) -> list[str | tuple[str, ...]]:
     return [tuple(group) for group in groups]
 
 
+def halves(term: str) -> list[tuple[str, str]]:
+    """Each way to cut a word in two words of at least MIN_INFIX_CHARS letters."""
+    cuts = range(MIN_INFIX_CHARS, len(term) - MIN_INFIX_CHARS + 1)
+    return [(term[:cut], term[cut:]) for cut in cuts]
+
+
+def split_in_two(term: str, vocabulary: Mapping[str, int]) -> tuple[str, str] | None:
+    """Two title words the term may be written together ("shadowvault" for "Shadow Vault"):
+    the cut whose rarer half more titles use."""
+    known = [pair for pair in halves(term) if pair[0] in vocabulary and pair[1] in vocabulary]
+    return max(known, key=lambda pair: (min(map(vocabulary.get, pair)), pair), default=None)
+
+
+# One way a term may match: a word, or (a tuple) words that must all match.
+Alternative = str | tuple[str, ...]
+
+
 def alternatives(
     terms: list[str], vocabulary: Mapping[str, int], *, prefix: bool = False
-) -> list[tuple[str, ...]]:
+) -> list[tuple[Alternative, ...]]:
     """For each term, the words it may stand for, as a group any one of which may match:
-    its spelling fix, the words it is part of, and two neighbours written as one word and
-    respelt ("shdow vault" -> "shadowvault" in both groups). `prefix` (typeahead): a joined
-    pair counts as typed, since the second word may be unfinished."""
-    groups = [[correct(term, vocabulary)] for term in terms]
+    its spelling fix, the two words it may be written together of ("shadowvault" ->
+    "shadow" and "vault"), the words it is part of, and two neighbours written as one word
+    and respelt ("shdow vault" -> "shadowvault" in both groups). `prefix` (typeahead): a
+    joined pair counts as typed, since the second word may be unfinished."""
+    groups: list[list[Alternative]] = [[correct(term, vocabulary)] for term in terms]
+    for group, term in zip(groups, terms, strict=True):
+        if pair := split_in_two(term, vocabulary):
+            group.append(pair)
     for index, joined in enumerate(joined_pairs(terms)):
         fixed = correct(joined, vocabulary)
         if fixed in vocabulary or prefix:
@@ -201,19 +222,26 @@ def alternatives(
 
 def candidates_for(terms: list[str]) -> set[str]:
     """Every string `alternatives` may look up exactly in the vocabulary: the terms, their
-    joined pairs, and each of those one slip away."""
+    joined pairs, each of those one slip away, and the halves of each term."""
     looked_up = set(terms) | set(joined_pairs(terms))
     for word in list(looked_up):
         looked_up |= one_edit_away(word)
+    for term in terms:
+        looked_up.update(half for pair in halves(term) for half in pair)
     return looked_up
 
 
-def spelt_as(groups: list[tuple[str, ...]], vocabulary: Mapping[str, int]) -> str:
+def spelt_as(groups: list[tuple[Alternative, ...]], vocabulary: Mapping[str, int]) -> str:
     """The query as the groups read it, for "Showing results for …": each group's first
-    word a title uses, a word repeated by neighbours once."""
+    word (or pair of words) titles use, a word repeated by neighbours once."""
+
+    def used(option: Alternative) -> bool:
+        return all(w in vocabulary for w in ([option] if isinstance(option, str) else option))
+
     words: list[str] = []
     for group in groups:
-        word = next((w for w in group if w in vocabulary), group[0])
+        option = next((o for o in group if used(o)), group[0])
+        word = option if isinstance(option, str) else " ".join(option)
         if not words or words[-1] != word:
             words.append(word)
     return " ".join(words)
