@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from shadowvault import stored_settings
 from streaming.models import MediaFile, StoredObject, Title
@@ -23,6 +24,11 @@ from tests.services import need, port_open
 from tests.tmdb_double import API_KEY, TMDBDouble
 
 PASSWORD = "correct horse battery staple"
+
+# Hypothesis' default 200 ms deadline times each example: on two shared cores a busy moment
+# fails a correct parser. Speed is measured in bench/, not timed in tests.
+hypothesis_settings.register_profile("shadowvault", deadline=None)
+hypothesis_settings.load_profile("shadowvault")
 
 
 def make_site(name: str, hostname: str, **fields) -> Tenant:
