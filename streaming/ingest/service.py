@@ -103,10 +103,67 @@ def submit_upload(
     keep_copy: bool = False,
 ) -> IngestJob:
     """Keep the uploaded file in the new job's folder and queue it."""
-    name = Path(upload.name or "upload").name[:200]
-    if not upload.size:
+
+    def write(target: Path) -> None:
+        with target.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+
+    return _upload_job(
+        upload.name,
+        upload.size,
+        write,
+        tenant=tenant,
+        requested_by=requested_by,
+        publish=publish,
+        target_title=target_title,
+        queue=queue,
+        keep_copy=keep_copy,
+    )
+
+
+def submit_received_file(
+    path: Path,
+    name: str,
+    *,
+    tenant,
+    requested_by=None,
+    publish: bool = True,
+    queue: Queue | None = None,
+    keep_copy: bool = False,
+) -> IngestJob:
+    """A file received in chunks (the admin's resumable uploads, streaming/uploads) as an
+    upload job: moved into the job's folder, not copied (it may be a 4 GB film)."""
+    return _upload_job(
+        name,
+        path.stat().st_size,
+        lambda target: shutil.move(path, target),
+        tenant=tenant,
+        requested_by=requested_by,
+        publish=publish,
+        queue=queue,
+        keep_copy=keep_copy,
+    )
+
+
+def _upload_job(
+    name: str | None,
+    size: int | None,
+    write: Callable[[Path], object],
+    *,
+    tenant,
+    requested_by,
+    publish: bool,
+    queue: Queue | None,
+    keep_copy: bool,
+    target_title: Title | None = None,
+) -> IngestJob:
+    """An upload job whose source `write` puts into the job's folder; a failed write leaves
+    no job and no folder behind."""
+    name = Path(name or "upload").name[:200]
+    if not size:
         raise SourceRefused("the uploaded file is empty")
-    if upload.size > settings.INGEST_MAX_BYTES:
+    if size > settings.INGEST_MAX_BYTES:
         raise SourceRefused(f"the file is larger than the {settings.INGEST_MAX_BYTES:,} byte cap")
     with transaction.atomic():
         job = IngestJob.objects.create(
@@ -123,49 +180,7 @@ def submit_upload(
         folder = source_folder(job)
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            with (folder / _safe_name(name)).open("wb") as target:
-                for chunk in upload.chunks():
-                    target.write(chunk)
-        except OSError as error:
-            shutil.rmtree(job.work_dir, ignore_errors=True)
-            raise SourceRefused(f"could not keep the upload: {error.strerror}") from error
-        transaction.on_commit(lambda: (queue or queue_job)(job))
-    return job
-
-
-def submit_received_file(
-    path: Path,
-    name: str,
-    *,
-    tenant,
-    requested_by=None,
-    publish: bool = True,
-    queue: Queue | None = None,
-    keep_copy: bool = False,
-) -> IngestJob:
-    """A file received in chunks (the admin's resumable uploads, streaming/uploads) as an
-    upload job: moved into the job's folder, not copied (it may be a 4 GB film)."""
-    name = Path(name or "upload").name[:200]
-    size = path.stat().st_size
-    if not size:
-        raise SourceRefused("the uploaded file is empty")
-    if size > settings.INGEST_MAX_BYTES:
-        raise SourceRefused(f"the file is larger than the {settings.INGEST_MAX_BYTES:,} byte cap")
-    with transaction.atomic():
-        job = IngestJob.objects.create(
-            tenant=tenant,
-            requested_by=requested_by,
-            via="upload",
-            source=name,
-            source_kind=IngestJob.SourceKind.UPLOAD,
-            source_name=name,
-            publish=publish,
-            keep_copy=keep_copy,
-        )
-        folder = source_folder(job)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            shutil.move(path, folder / _safe_name(name))
+            write(folder / _safe_name(name))
         except OSError as error:
             shutil.rmtree(job.work_dir, ignore_errors=True)
             raise SourceRefused(f"could not keep the upload: {error.strerror}") from error
