@@ -72,7 +72,6 @@ def backend(request, settings, tmp_path, monkeypatch):
 @pytest.fixture
 def gateway(settings, tmp_path, alpha, backend, body):
     name, _ = backend
-    settings.STREAM_BEHIND_GATEWAY = True
     source = tmp_path / "film.mp4"
     source.write_bytes(body)
     stored = store_file(source, "Film.mp4", name, kind="mp4")

@@ -38,15 +38,13 @@ def stored(settings, tmp_path, alpha, beta) -> StoredObject:
 
 
 @pytest.fixture
-def gateway(settings, tmp_path, stored):
-    settings.STREAM_BEHIND_GATEWAY = True
+def gateway(tmp_path, stored):
     with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
         yield port
 
 
 @pytest.fixture
-def origin(settings, stored):
-    settings.STREAM_BEHIND_GATEWAY = False
+def origin(stored):
     with uvicorn_in_thread() as port:
         yield port
 

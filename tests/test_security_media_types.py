@@ -122,8 +122,7 @@ def forced_html(media_root, scripted_mp4, alpha) -> StoredObject:
     return stored
 
 
-def test_django_serves_the_scripted_mp4_as_video(settings, scripted):
-    settings.STREAM_BEHIND_GATEWAY = False
+def test_django_serves_the_scripted_mp4_as_video(scripted):
     with uvicorn_in_thread() as origin:
         whole = fetch(origin, link(scripted))
         ranged = fetch(origin, link(scripted), {"Range": "bytes=0-99,200-299"})
@@ -139,8 +138,7 @@ def test_django_serves_the_scripted_mp4_as_video(settings, scripted):
     assert refused.headers["content-type"].startswith("text/plain")
 
 
-def test_django_never_serves_a_row_forced_to_text_html_as_html(settings, forced_html):
-    settings.STREAM_BEHIND_GATEWAY = False
+def test_django_never_serves_a_row_forced_to_text_html_as_html(forced_html):
     with uvicorn_in_thread() as origin:
         answer = fetch(origin, link(forced_html))
 
@@ -158,7 +156,6 @@ class SlicedLocal(LocalBackend):
 
 @pytest.fixture(params=["sendfile", "slices"])
 def gateway(request, settings, tmp_path, monkeypatch, media_root):
-    settings.STREAM_BEHIND_GATEWAY = True
     if request.param == "slices":
         monkeypatch.setattr(
             "streaming.stream_view.get_backend", lambda name: SlicedLocal(media_root)

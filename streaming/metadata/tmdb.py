@@ -1,7 +1,7 @@
 """TMDB API v3 (https://developer.themoviedb.org/docs) over the standard library.
 
 urllib rather than requests: one GET with a timeout needs nothing more, and the runtime
-requirements stay as chosen in DESIGN.md. Settings: TMDB_API_KEY, TMDB_API_URL,
+requirements stay as chosen (requirements.txt). Settings: TMDB_API_KEY, TMDB_API_URL,
 TMDB_LANGUAGE, TMDB_TIMEOUT. The API URL is the operator's setting, never user input, so it is
 not put through the SSRF guard; images are (see apply.store_images).
 
