@@ -5,6 +5,7 @@ set -euo pipefail
 declare -A PACKAGE_FOR=(
   [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [nginx]=nginx [chromium]=chromium
   [redis-server]=redis-server [aria2c]=aria2 [psql]=postgresql-client
+  [docker-compose]=docker-compose
 )
 missing=()
 for command in "${!PACKAGE_FOR[@]}"; do
