@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.client
 import json
-import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +21,7 @@ import pytest
 from streaming.ingest.errors import DownloadFailed, IngestCancelled
 from streaming.ingest.guard_proxy import guarded_proxy
 from streaming.ingest.page_download import download_page, download_page_guarded
+from tests.services import need_binary
 
 SECONDS = 3
 
@@ -266,8 +266,7 @@ def test_a_stream_yt_dlp_would_hand_to_ffmpeg_is_not_fetched_by_ffmpeg(
     # its own; ffmpeg may open local files only, so the download fails instead.
     base, asked = origin
     proxy, forwarded = recording_proxy
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg is not installed")
+    need_binary("ffmpeg")
 
     with pytest.raises(DownloadFailed) as failure:
         download_page(f"{base}/locked/i.m3u8", tmp_path, proxy=proxy)
