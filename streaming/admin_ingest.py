@@ -170,27 +170,25 @@ class IngestJobAdmin(OperatorOnlyAdmin):
 
     @admin.action(description="Retry selected jobs (as new jobs)")
     def retry_jobs(self, request: HttpRequest, queryset: QuerySet) -> None:
-        retried = 0
-        for job in queryset:
-            try:
-                service.retry(job)
-                retried += 1
-            except IngestError as error:
-                self.message_user(request, f"#{job.pk}: {error}", messages.WARNING)
-        if retried:
-            self.message_user(request, f"{retried} jobs queued again.")
+        self._queue_again(request, queryset, service.retry, "{} jobs queued again.")
 
     @admin.action(description="Keep a second copy of selected jobs already in the library")
     def keep_copies(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = "{} jobs queued to keep a second copy."
+        self._queue_again(request, queryset, service.keep_a_copy, done)
+
+    def _queue_again(self, request: HttpRequest, queryset: QuerySet, again, done: str) -> None:
+        """Run `again` (a service call making a new job) on each job; a refusal is a
+        warning naming the job, the others still go."""
         queued = 0
         for job in queryset:
             try:
-                service.keep_a_copy(job)
+                again(job)
                 queued += 1
             except IngestError as error:
                 self.message_user(request, f"#{job.pk}: {error}", messages.WARNING)
         if queued:
-            self.message_user(request, f"{queued} jobs queued to keep a second copy.")
+            self.message_user(request, done.format(queued))
 
     def submit_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):

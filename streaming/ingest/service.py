@@ -227,18 +227,7 @@ def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
     the record of what went wrong). Uploads cannot be retried: their file is gone."""
     if job.state not in (IngestJob.State.FAILED, IngestJob.State.CANCELLED):
         raise SourceRefused("only failed or cancelled jobs can be retried")
-    if job.source_kind == IngestJob.SourceKind.UPLOAD:
-        raise SourceRefused("an uploaded file is removed when its job ends; upload it again")
-    return _create(
-        [(job.source, job.source_kind, job.source_name)],
-        tenant=job.tenant,
-        requested_by=job.requested_by,
-        via=job.via,
-        publish=job.publish,
-        target_title=job.target_title,
-        queue=queue,
-        keep_copy=job.keep_copy,
-    )[0]
+    return _again(job, queue, keep_copy=job.keep_copy)
 
 
 def keep_a_copy(job: IngestJob, queue: Queue | None = None) -> IngestJob:
@@ -246,6 +235,11 @@ def keep_a_copy(job: IngestJob, queue: Queue | None = None) -> IngestJob:
     copy all the same (the operator's "keep a second copy")."""
     if job.state != IngestJob.State.DUPLICATE:
         raise SourceRefused("only jobs that found their video already in the library")
+    return _again(job, queue, keep_copy=True)
+
+
+def _again(job: IngestJob, queue: Queue | None, *, keep_copy: bool) -> IngestJob:
+    """A new job with `job`'s source and choices; uploads cannot: their file is gone."""
     if job.source_kind == IngestJob.SourceKind.UPLOAD:
         raise SourceRefused("an uploaded file is removed when its job ends; upload it again")
     return _create(
@@ -256,7 +250,7 @@ def keep_a_copy(job: IngestJob, queue: Queue | None = None) -> IngestJob:
         publish=job.publish,
         target_title=job.target_title,
         queue=queue,
-        keep_copy=True,
+        keep_copy=keep_copy,
     )[0]
 
 
