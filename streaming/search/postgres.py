@@ -16,6 +16,7 @@ from streaming.search.schema import TEXT_SEARCH_CONFIG, VOCABULARY_FILL
 from streaming.search.terms import (
     MAX_ALTERNATIVES,
     MIN_INFIX_CHARS,
+    boolean_query,
     candidates_for,
     needing_trigrams,
 )
@@ -64,17 +65,7 @@ def tsquery(terms: list[str | tuple], *, prefix: bool = False) -> str:
     def lexeme(word: str) -> str:
         return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + star
 
-    def option(words: str | tuple[str, ...]) -> str:
-        if isinstance(words, str):
-            return lexeme(words)
-        return "(" + " & ".join(map(lexeme, words)) + ")"  # words that must all match
-
-    def part(term: str | tuple) -> str:
-        if isinstance(term, str):
-            return lexeme(term)
-        return "(" + " | ".join(map(option, term)) + ")"
-
-    return " & ".join(map(part, terms))
+    return boolean_query(terms, lexeme, "&", "|")
 
 
 def _search_query(terms: list[str], *, prefix: bool) -> SearchQuery:

@@ -19,7 +19,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from streaming.search.schema import FTS_REBUILD, FTS_TABLE, FTS_TRIGGERS
-from streaming.search.terms import MIN_INFIX_CHARS, candidates_for, words_of
+from streaming.search.terms import MIN_INFIX_CHARS, boolean_query, candidates_for, words_of
 
 # Titles read at most for the words a term is part of.
 _INSIDE_TITLES_READ = 500
@@ -40,18 +40,8 @@ def match_expression(
     def string(word: str) -> str:
         return '"' + word.replace('"', '""') + '"' + star
 
-    def option(words: str | tuple[str, ...]) -> str:
-        if isinstance(words, str):
-            return string(words)
-        return "(" + " AND ".join(map(string, words)) + ")"  # words that must all match
-
-    def part(term: str | tuple) -> str:
-        if isinstance(term, str):
-            return string(term)
-        return "(" + " OR ".join(map(option, term)) + ")"
-
     # FTS5 reads two strings side by side as AND, but not a string next to a bracket.
-    phrase = " AND ".join(map(part, terms))
+    phrase = boolean_query(terms, string, "AND", "OR")
     return f"{{title original_title}} : ({phrase})" if title_only else phrase
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
 
 MAX_QUERY_CHARS = 200  # longer input is cut here, before anything else looks at it
@@ -245,3 +245,23 @@ def spelt_as(groups: list[tuple[Alternative, ...]], vocabulary: Mapping[str, int
         if not words or words[-1] != word:
             words.append(word)
     return " ".join(words)
+
+
+def boolean_query(
+    terms: list[str | tuple], quote: Callable[[str], str], all_of: str, any_of: str
+) -> str:
+    """Terms as one backend's boolean query: every term must match (`all_of`); a tuple term is
+    a group any one of which may match (`any_of`), and a tuple inside it words that must all
+    match. `quote` turns a word into a literal of that backend's query language."""
+
+    def option(words: str | tuple[str, ...]) -> str:
+        if isinstance(words, str):
+            return quote(words)
+        return "(" + f" {all_of} ".join(map(quote, words)) + ")"
+
+    def part(term: str | tuple) -> str:
+        if isinstance(term, str):
+            return quote(term)
+        return "(" + f" {any_of} ".join(map(option, term)) + ")"
+
+    return f" {all_of} ".join(map(part, terms))
