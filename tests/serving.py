@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,9 +44,7 @@ def uvicorn_in_thread():
 
 @contextmanager
 def nginx_gateway(tmp_path: Path, origin_port: int, **options):
-    binary = need_binary("nginx")
-    port = free_port()
-    run_dir = tmp_path / "gateway"
+    port, run_dir = free_port(), tmp_path / "gateway"
     options = GatewayOptions(
         listen=f"127.0.0.1:{port}",
         site_upstream=f"127.0.0.1:{origin_port}",
@@ -56,9 +55,19 @@ def nginx_gateway(tmp_path: Path, origin_port: int, **options):
         access_log=str(run_dir / "access.log"),
         **options,
     )
-    config = write(options, run_dir / "nginx.conf")
+    with nginx_running(options):
+        yield port
+
+
+@contextmanager
+def nginx_running(options: GatewayOptions) -> Iterator[subprocess.Popen]:
+    """nginx on the config `options` render, until the block ends; its output (stdout and
+    stderr together) stays readable on the process after that."""
+    binary = need_binary("nginx")
+    port = int(options.listen.rsplit(":", 1)[1])
+    config = write(options, Path(options.run_dir) / "nginx.conf")
     process = subprocess.Popen(
-        [binary, "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"],
+        [binary, "-p", options.run_dir, "-c", str(config), "-g", "daemon off;"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -67,7 +76,7 @@ def nginx_gateway(tmp_path: Path, origin_port: int, **options):
         wait_until(lambda: port_open(port) or process.poll() is not None, 15, "nginx")
         if process.poll() is not None:
             raise RuntimeError(f"nginx did not start:\n{process.stdout.read()}")
-        yield port
+        yield process
     finally:
         stop(process)
 

@@ -14,8 +14,9 @@ import urllib.request
 import pytest
 import yaml
 
-from streaming.gateway import GatewayOptions, render, write
-from tests.services import REPO, free_port, need_binary, port_open, stop, wait_until
+from streaming.gateway import GatewayOptions, render
+from tests.services import REPO, free_port, need_binary
+from tests.serving import nginx_running
 
 COMPOSE = REPO / "docker-compose.yml"
 DEPLOY_README = REPO / "deploy" / "README.md"
@@ -32,7 +33,6 @@ def test_the_error_log_is_a_file_in_the_run_dir_by_default(db, tmp_path):
 
 
 def test_nginx_sends_its_errors_to_stderr_when_asked(db, tmp_path, settings):
-    binary = need_binary("nginx")
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     port, run_dir = free_port(), tmp_path / "gateway"
@@ -43,20 +43,9 @@ def test_nginx_sends_its_errors_to_stderr_when_asked(db, tmp_path, settings):
         user="root" if os.geteuid() == 0 else "",
         error_log="stderr",
     )
-    config = write(options, run_dir / "nginx.conf")
-    process = subprocess.Popen(
-        [binary, "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_until(lambda: port_open(port) or process.poll() is not None, 15, "nginx")
-        with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/static/no-such-file.css", timeout=5)
-    finally:
-        stop(process)
-    logged = process.stderr.read()
+    with nginx_running(options) as process, pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/static/no-such-file.css", timeout=5)
+    logged = process.stdout.read()
 
     assert "no-such-file.css" in logged  # open() failed (2: No such file or directory)
     assert not (run_dir / "error.log").exists()
