@@ -1,18 +1,12 @@
 // The next episode: when an episode ends and the server named a next one it can play
-// (config.nextEpisode), a countdown that opens it, with Play now and Cancel. player.js hands
-// Esc to `cancel()`; everything else here listens to the <video> itself.
-(() => {
-  "use strict";
+// (config.nextEpisode), a countdown that opens it, with Play now and Cancel. Esc reaches
+// `cancel()` through shortcuts.js; everything else here listens to the <video> itself.
 
-  const NEXT_AFTER_S = 10;
-  const configNode = document.getElementById("player-config");
-  const video = document.getElementById("player-video");
-  const panel = document.getElementById("player-next");
-  if (!configNode || !video || !panel) return;
-  const next = JSON.parse(configNode.textContent).nextEpisode;
-  if (!next) return;
+const NEXT_AFTER_S = 10;
 
-  const status = document.getElementById("player-next-status");
+/** The countdown's handle {cancel, offered}, or null when there is no next episode. */
+export function createNextEpisode({ video, panel, status, next, playButton }) {
+  if (!panel || !next) return null;
   const seconds = panel.querySelector("[data-seconds]");
   let timer = null;
 
@@ -50,9 +44,8 @@
   panel.querySelector('[data-action="next-cancel"]').addEventListener("click", () => {
     cancel();
     // The button that had focus is gone: focus goes back to the bar's play button.
-    const play = document.querySelector('#player-controls [data-action="play"]');
-    if (play) play.focus();
+    playButton.focus();
   });
 
-  window.shadowvaultNextEpisode = { cancel, offered: () => !panel.hidden };
-})();
+  return { cancel, offered: () => !panel.hidden };
+}

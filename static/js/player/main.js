@@ -1,0 +1,119 @@
+// The player on the watch page (templates/streaming/watch.html): finds its elements, builds
+// each part and wires them together. Each part is a module of its own under this folder;
+// the few values more than one part reads and writes travel in `state`, nothing on window
+// but the handle at the end. Without JavaScript the page says the player needs it.
+
+import { createAutoHide } from "./auto-hide.js";
+import { createMessages, watchErrors } from "./messages.js";
+import { createNextEpisode } from "./next-episode.js";
+import { createPlayback } from "./playback.js";
+import { createPreviews } from "./previews.js";
+import { watchProgress } from "./progress.js";
+import { knownDuration } from "./seek-fraction.js";
+import { createSeekBar } from "./seek-bar.js";
+import { watchShortcuts } from "./shortcuts.js";
+import { createSource } from "./source.js";
+import { createTracks } from "./tracks.js";
+
+function start() {
+  const configNode = document.getElementById("player-config");
+  const video = document.getElementById("player-video");
+  if (!configNode || !video) return;
+
+  const config = JSON.parse(configNode.textContent);
+  const root = document.getElementById("player");
+  const controls = document.getElementById("player-controls");
+  const seekBar = document.getElementById("player-seek");
+  const button = (action) => controls.querySelector(`[data-action="${action}"]`);
+  const buttons = Object.fromEntries(
+    ["play", "mute", "captions", "speed", "pip", "fullscreen"].map((action) => [action, button(action)]),
+  );
+  const state = {
+    pendingSeek: null, // where the playhead goes once the (new) source has metadata
+    dragPointer: null, // the pointer dragging the playhead, if one is
+  };
+  const duration = () => knownDuration(video.duration, config.duration);
+
+  const nextEpisode = createNextEpisode({
+    video,
+    panel: document.getElementById("player-next"),
+    status: document.getElementById("player-next-status"),
+    next: config.nextEpisode,
+    playButton: buttons.play,
+  });
+  const messages = createMessages({
+    message: document.getElementById("player-message"),
+    osd: document.getElementById("player-osd"),
+  });
+  const previews = createPreviews({
+    preview: document.getElementById("player-preview"),
+    seekBar,
+    sprite: config.sprite,
+    duration,
+  });
+  const source = createSource({ video, root, config, state, messages, onRenewed: previews.renewed });
+  watchErrors({ video, messages, renew: source.renew });
+  const progress = watchProgress({ video, config, state });
+  const tracks = createTracks({
+    video,
+    root,
+    controls,
+    picker: document.getElementById("player-subtitles"),
+    captionsButton: buttons.captions,
+    flash: messages.flash,
+  });
+  const playback = createPlayback({
+    video,
+    root,
+    buttons,
+    volumeRange: controls.querySelector(".player-volume-range"),
+    speedPicker: document.getElementById("player-speed"),
+    flash: messages.flash,
+  });
+  const controlsShown = createAutoHide({
+    video,
+    root,
+    controls,
+    state,
+    hidePreview: previews.hide,
+    togglePlay: playback.togglePlay,
+    toggleFullscreen: playback.toggleFullscreen,
+  });
+  const seek = createSeekBar({ video, root, seekBar, controls, state, duration, previews, controlsShown });
+  watchShortcuts({
+    video,
+    nextEpisode,
+    player: {
+      togglePlay: playback.togglePlay,
+      toggleFullscreen: playback.toggleFullscreen,
+      toggleCaptions: tracks.toggleCaptions,
+      seekTo: seek.seekTo,
+      position: seek.position,
+      flash: messages.flash,
+      showControls: controlsShown.show,
+    },
+  });
+
+  // Our controls replace the browser's (which stay for iOS's own full-screen player).
+  video.controls = false;
+  controls.hidden = false;
+  root.classList.add("player-custom");
+  tracks.measureControls();
+  document.getElementById("player-toolbar").hidden = false;
+  source.load(config.src, config.resumeAt);
+  source.scheduleRenewal(config.renewIn);
+  previews.load(config.thumbnails);
+  tracks.start();
+  seek.render();
+  playback.renderPlayState();
+  playback.renderVolume();
+  // Autoplay after the viewer pressed Play on the title page (or the previous episode's page,
+  // whose countdown brought them here); browsers may refuse it (no gesture), and then the
+  // viewer presses play.
+  video.play().catch(() => {});
+
+  // A handle for tests and for debugging from the console.
+  window.shadowvaultPlayer = { video, renew: source.renew, save: () => progress.save("pause") };
+}
+
+start();
