@@ -16,6 +16,15 @@ echo "== lint: ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .
 
+echo "== lint and unit tests: JavaScript (eslint, node --test)"
+# npm ci again when node_modules is missing or older than the lock file (npm records what it
+# installed in node_modules/.package-lock.json). `make run` needs none of this: no Node.js.
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npx --no-install eslint static/js tests/js eslint.config.mjs
+node --test tests/js/*.test.mjs
+
 run_suite() {  # $1: label, $2: DATABASE_URL
   local data_dir
   data_dir="$(mktemp -d /tmp/shadowvault-test.XXXXXX)"

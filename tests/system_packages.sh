@@ -6,6 +6,7 @@ declare -A PACKAGE_FOR=(
   [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [nginx]=nginx [chromium]=chromium
   [redis-server]=redis-server [aria2c]=aria2 [psql]=postgresql-client
   [docker-compose]=docker-compose
+  [node]=nodejs [npm]=npm
 )
 missing=()
 for command in "${!PACKAGE_FOR[@]}"; do
