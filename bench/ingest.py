@@ -114,9 +114,10 @@ def remux_rounds(source: Path, rounds: int) -> list[dict]:
 
 
 def whole_job(source: Path, n: int) -> tuple[float, dict]:
+    from stored_media.models import StoredObject
     from streaming.ingest import process_step, service
     from streaming.ingest.runner import run_inline
-    from streaming.models import IngestJob, StoredObject
+    from streaming.models import IngestJob
     from tenants.models import Tenant
 
     tenant = Tenant.objects.get_or_create(slug="bench", defaults={"name": "Bench"})[0]

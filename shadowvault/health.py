@@ -22,7 +22,7 @@ from kombu import Connection
 
 from shadowvault.broker import ensure_broker_folders
 from shadowvault.client_address import is_local
-from streaming.storage import get_backend
+from stored_media.storage import get_backend
 
 CHECK_TIMEOUT_SECONDS = 2
 

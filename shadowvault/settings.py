@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shadowvault",
     "tenants",
+    "stored_media",
     "streaming",
     "readvault",
     "ads",

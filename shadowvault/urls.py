@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from shadowvault import health, public_uploads, views, web_app
+from stored_media.delivery import not_a_media_link, stream_media
 from streaming.search.views import title_typeahead
-from streaming.stream_view import not_a_media_link, stream_media
 
 urlpatterns = [
     path("", views.home, name="home"),

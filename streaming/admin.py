@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming import admin_ingest, tasks  # noqa: F401  admin_ingest registers itself
 from streaming.catalogue_merge import MergeRefused, merge_titles
 from streaming.comments import set_hidden
@@ -27,12 +27,10 @@ from streaming.models import (
     MediaFile,
     Person,
     Season,
-    StoredObject,
     Subtitle,
     Title,
     TitleHiding,
 )
-from streaming.request_numbers import parse_bounded_int
 from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
 
 
@@ -299,26 +297,6 @@ class TitleHidingAdmin(TenantScopedAdmin):
         if db_field.name == "title":
             kwargs["queryset"] = Title.objects.published()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(StoredObject)
-class StoredObjectAdmin(OperatorOnlyAdmin):
-    list_display = ["filename", "backend", "human_size", "part_count", "created_at"]
-    list_filter = ["backend"]
-    search_fields = ["filename", "key", "sha256"]
-    readonly_fields = ["backend", "key", "size", "sha256", "parts", "content_type"]
-    fields = ["filename", *readonly_fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # objects come from ingest or `manage.py store_media`
-
-    @admin.display(description="Size", ordering="size")
-    def human_size(self, obj: StoredObject) -> str:
-        return filesizeformat(obj.size)
-
-    @admin.display(description="Parts")
-    def part_count(self, obj: StoredObject) -> int:
-        return len(obj.part_list)
 
 
 @admin.register(Comment)

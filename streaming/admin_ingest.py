@@ -14,11 +14,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from shadowvault.request_numbers import parse_id_list
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title, Upload
-from streaming.request_numbers import parse_id_list
 from streaming.uploads.views import UploadCollection, UploadResource
 from tenants.admin_scoping import OperatorOnlyAdmin
 

@@ -11,6 +11,10 @@ class StreamingConfig(AppConfig):
 
     def ready(self) -> None:
         import streaming.search  # noqa: F401  connects the search index receivers
+        from stored_media.owners import register_owner
+        from streaming.models.catalogue import servable_objects_rule
+
+        register_owner(self.label, servable_objects_rule)
         from streaming.api_tokens import revoke_on_new_password
 
         post_save.connect(

@@ -54,7 +54,7 @@ class TenantAdmin(admin.ModelAdmin):
     inlines = [DomainInline]
     branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
     # How the site's media links are checked is the operator's: it changes what the gateway
-    # accepts (streaming/signing.py), and takes effect there within the authorize cache time.
+    # accepts (stored_media/signing.py), and takes effect there within the authorize cache time.
     operator_fields = ["bind_media_links_to_ip", "is_active"]
 
     def get_queryset(self, request: HttpRequest):

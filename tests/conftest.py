@@ -15,7 +15,8 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from shadowvault import stored_settings
-from streaming.models import MediaFile, StoredObject, Title
+from stored_media.models import StoredObject
+from streaming.models import MediaFile, Title
 from tenants.models import Domain, Membership, Tenant
 from tests.browser import chromium
 from tests.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests

@@ -15,7 +15,7 @@ import boto3
 import uvicorn
 from django.core.asgi import get_asgi_application
 
-from streaming.gateway import GatewayOptions, write
+from stored_media.gateway import GatewayOptions, write
 from tests.services import free_port, need_binary, port_open, stop, wait_until
 
 

@@ -19,9 +19,10 @@ pytestmark = pytest.mark.browser
 EXTRA_FILMS = """
 import json
 from django.conf import settings
-from streaming.models import MediaFile, StoredObject, Subtitle, Title
+from streaming.models import MediaFile, Subtitle, Title
+from stored_media.models import StoredObject
 from streaming.sample_media import make_sample_video
-from streaming.storing import store_file
+from stored_media.objects import store_file
 
 broken = Title.objects.create(title="Broken Reel", year=2024, status="published")
 missing = StoredObject.objects.create(

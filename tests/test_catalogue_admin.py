@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from streaming.models import Collection, MediaFile, StoredObject, Title, TitleHiding
+from stored_media.models import StoredObject
+from streaming.models import Collection, MediaFile, Title, TitleHiding
 
 
 def signed_in(user, host: str = "a.test") -> Client:
@@ -67,7 +68,7 @@ def test_a_site_admin_cannot_edit_the_shared_catalogue(alpha, alpha_admin, films
 
     assert client.get("/admin/streaming/title/").status_code == 403
     assert client.get(f"/admin/streaming/title/{films[0].pk}/change/").status_code == 403
-    assert client.get("/admin/streaming/storedobject/").status_code == 403
+    assert client.get("/admin/stored_media/storedobject/").status_code == 403
 
 
 def test_a_site_admin_hides_a_title_on_their_own_site_only(alpha, beta, alpha_admin, films):

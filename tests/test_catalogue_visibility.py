@@ -3,7 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from streaming.models import Episode, MediaFile, Season, StoredObject, Title, TitleHiding
+from stored_media.models import StoredObject
+from streaming.models import Episode, MediaFile, Season, Title, TitleHiding
 
 
 def stored(key: str) -> StoredObject:

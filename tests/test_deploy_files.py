@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 import yaml
 
-from streaming.gateway import GatewayOptions, render
+from stored_media.gateway import GatewayOptions, render
 from tests.services import REPO, free_port, need_binary
 from tests.serving import nginx_running
 

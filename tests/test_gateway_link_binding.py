@@ -13,8 +13,8 @@ import time
 import pytest
 from django.test import RequestFactory
 
-from streaming import signing
-from streaming.storing import store_file
+from stored_media import signing
+from stored_media.objects import store_file
 from tenants.models import Domain
 from tests.conftest import publish_film
 from tests.http_probe import fetch

@@ -12,11 +12,11 @@ from contextlib import ExitStack
 
 import pytest
 
-from streaming import signing
+from stored_media import signing
+from stored_media.objects import store_file
+from stored_media.storage import get_backend
+from stored_media.storage.telegram import TelegramBackend
 from streaming.models import TitleHiding
-from streaming.storage import get_backend
-from streaming.storage.telegram import TelegramBackend
-from streaming.storing import store_file
 from tests.conftest import publish_film
 from tests.http_probe import fetch
 from tests.serving import moto_s3, nginx_gateway, uvicorn_in_thread
@@ -47,8 +47,8 @@ def use_telegram_double(monkeypatch) -> FakeTelegram:
     def backend_for(name: str):
         return telegram if name == "telegram" else get_backend(name)
 
-    monkeypatch.setattr("streaming.stream_view.get_backend", backend_for)
-    monkeypatch.setattr("streaming.storing.get_backend", backend_for)
+    monkeypatch.setattr("stored_media.delivery.get_backend", backend_for)
+    monkeypatch.setattr("stored_media.objects.get_backend", backend_for)
     return server
 
 

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from stored_media.models import StoredObject
 from streaming import viewer_data
-from streaming.models import MediaFile, StoredObject, Title, WatchProgress
+from streaming.models import MediaFile, Title, WatchProgress
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from stored_media.models import StoredObject
 from streaming.ingest import service
 from streaming.ingest.runner import run_inline
-from streaming.models import IngestJob, MediaFile, StoredObject, Title
+from streaming.models import IngestJob, MediaFile, Title
 from tests.http_sources import MediaFile as Served
 from tests.http_sources import source_server
 from tests.ingest_helpers import ingest_file, leftovers, not_queued

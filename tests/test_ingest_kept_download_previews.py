@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from stored_media.storage import get_backend
 from streaming.ingest import service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob
-from streaming.storage import get_backend
 from tests.http_sources import MediaFile as Served
 from tests.http_sources import source_server
 from tests.ingest_helpers import leftovers, not_queued

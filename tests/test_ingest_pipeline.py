@@ -11,13 +11,14 @@ import time
 
 import pytest
 
-from streaming import signing
+from stored_media import signing
+from stored_media.models import StoredObject
+from stored_media.storage import get_backend
 from streaming.ingest import process_step, service
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
-from streaming.models import IngestJob, MediaFile, StoredObject, Title
-from streaming.storage import get_backend
+from streaming.models import IngestJob, MediaFile, Title
 from tests.http_probe import fetch
 from tests.ingest_helpers import ingest_file, leftovers
 from tests.serving import nginx_gateway, uvicorn_in_thread

@@ -8,9 +8,10 @@ import hashlib
 
 import pytest
 
+from stored_media.models import StoredObject
 from streaming.ingest import http_download, service
 from streaming.ingest.runner import run_inline
-from streaming.models import IngestJob, MediaFile, StoredObject
+from streaming.models import IngestJob, MediaFile
 from tests.http_sources import MediaFile as Served
 from tests.http_sources import Page, Redirect, Status, source_server
 from tests.ingest_helpers import leftovers, not_queued

@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from stored_media.models import StoredObject
 from streaming.ingest import service
-from streaming.models import IngestJob, MediaFile, StoredObject, Title
+from streaming.models import IngestJob, MediaFile, Title
 from tests.http_sources import serve_file
 from tests.media_factory import ffmpeg
 from tests.services import REPO, stop

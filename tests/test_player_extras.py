@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from streaming.models import Episode, MediaFile, Season, StoredObject, Title, TitleHiding
+from stored_media.models import StoredObject
+from streaming.models import Episode, MediaFile, Season, Title, TitleHiding
 from streaming.site.next_episode import next_episode_for
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Byte ranges (RFC 9110 section 14) and If-Range (13.1.5), planned by streaming.ranges.
+"""Byte ranges (RFC 9110 section 14) and If-Range (13.1.5), planned by stored_media.ranges.
 
 Examples pin each rule; property tests compare the bytes a client would receive with a plain
 slicing of the body done independently here.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streaming.ranges import (
+from stored_media.ranges import (
     MAX_RANGES,
     ByteRange,
     RangePlan,

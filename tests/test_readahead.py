@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from streaming.readahead import SLICE, SliceBuffer
-from streaming.storage.base import BackendUnavailable, Part, StorageBackend
+from stored_media.readahead import SLICE, SliceBuffer
+from stored_media.storage.base import BackendUnavailable, Part, StorageBackend
 
 LATENCY = 0.05
 SIZE = 8 * SLICE + 123

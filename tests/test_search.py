@@ -12,7 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streaming.models import Episode, Genre, MediaFile, Season, StoredObject, Title, TitleHiding
+from stored_media.models import StoredObject
+from streaming.models import Episode, Genre, MediaFile, Season, Title, TitleHiding
 from streaming.search import MAX_RESULTS, search_titles, typeahead
 from streaming.search.terms import terms_of
 from streaming.search.views import title_typeahead

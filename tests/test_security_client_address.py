@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.http import HttpResponse
 
 from shadowvault import client_address as rule
-from streaming.signing import viewer_address
+from stored_media.signing import viewer_address
 from tests.conftest import PASSWORD
 from tests.live_site import LiveSite, live_site
 from tests.services import need_binary

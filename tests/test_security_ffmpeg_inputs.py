@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 import yt_dlp
 
+from stored_media.models import StoredObject
 from streaming.ingest import http_download, page_download, service
 from streaming.ingest.errors import DownloadFailed, MediaRejected
 from streaming.ingest.ffmpeg_run import INPUT_GUARD, failure_reason
 from streaming.ingest.page_download import download_page_guarded
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
-from streaming.models import IngestJob, MediaFile, StoredObject, Title
+from streaming.models import IngestJob, MediaFile, Title
 from tests.http_sources import MediaFile as Served
 from tests.http_sources import Page, source_server
 from tests.ingest_helpers import ingest_file, leftovers, not_queued

@@ -15,9 +15,10 @@ import time
 
 import pytest
 
-from streaming import signing
-from streaming.models import StoredObject, TitleHiding
-from streaming.storing import store_file
+from stored_media import signing
+from stored_media.models import StoredObject
+from stored_media.objects import store_file
+from streaming.models import TitleHiding
 from tests.conftest import publish_film
 from tests.http_probe import fetch
 from tests.serving import nginx_gateway, uvicorn_in_thread

@@ -1,4 +1,4 @@
-"""A stored object is served as what it is (the allow-list in streaming/media_types.py),
+"""A stored object is served as what it is (the allow-list in stored_media/media_types.py),
 never as what its source was named: an MP4 fetched from `…/Some.Film.2019.html` with a
 `<script>` in its metadata is video/mp4, from Django and through the nginx gateway (the
 sendfile branch and the slice branch), and every /media/ answer carries a sandboxing CSP
@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from streaming import signing
-from streaming.media_types import MP4 as MP4_KIND
-from streaming.media_types import UnknownMediaKind, name_with_suffix, served_type
-from streaming.models import IngestJob, StoredObject
-from streaming.storage.local import LocalBackend
-from streaming.storing import store_file
+from stored_media import signing
+from stored_media.media_types import MP4 as MP4_KIND
+from stored_media.media_types import UnknownMediaKind, name_with_suffix, served_type
+from stored_media.models import StoredObject
+from stored_media.objects import store_file
+from stored_media.storage.local import LocalBackend
+from streaming.models import IngestJob
 from tests.conftest import publish_film
 from tests.http_probe import Answer, fetch
 from tests.http_sources import MediaFile as Served
@@ -158,7 +159,7 @@ class SlicedLocal(LocalBackend):
 def gateway(request, settings, tmp_path, monkeypatch, media_root):
     if request.param == "slices":
         monkeypatch.setattr(
-            "streaming.stream_view.get_backend", lambda name: SlicedLocal(media_root)
+            "stored_media.delivery.get_backend", lambda name: SlicedLocal(media_root)
         )
     with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
         yield port, "LOCAL" if request.param == "sendfile" else ("MISS", "HIT")
@@ -222,6 +223,18 @@ def test_gateway_errors_on_the_media_path_are_plain_text_and_sandboxed(
     assert b"<" not in answer.body  # not nginx's HTML error page
 
 
+class _RegistryAt0006:
+    """The app registry as migration 0006 saw it: StoredObject was then streaming's."""
+
+    def __init__(self, apps):
+        self.apps = apps
+
+    def get_model(self, app_label: str, model_name: str):
+        if model_name == "StoredObject":
+            return StoredObject
+        return self.apps.get_model(app_label, model_name)
+
+
 def test_the_data_migration_retypes_rows_by_what_they_are(db):
     from importlib import import_module
 
@@ -251,7 +264,7 @@ def test_the_data_migration_retypes_rows_by_what_they_are(db):
     MediaFile.objects.filter(pk=webm.pk).update(video_codec="vp9")
     publish_film(rows["kept"], "Kept")
 
-    retype(apps, None)
+    retype(_RegistryAt0006(apps), None)
 
     found = {name: StoredObject.objects.get(pk=row.pk) for name, row in rows.items()}
     assert {name: (row.filename, row.content_type) for name, row in found.items()} == {

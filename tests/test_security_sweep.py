@@ -33,6 +33,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from stored_media.delivery import stream_media
+from stored_media.signing import signed_link
 from streaming.models import (
     Comment,
     CommentReport,
@@ -47,8 +49,6 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
-from streaming.signing import signed_link
-from streaming.stream_view import stream_media
 from tenants.models import Domain
 from tests.conftest import PASSWORD, make_member
 from tests.sweep_support import (

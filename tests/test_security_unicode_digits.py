@@ -8,9 +8,9 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streaming import signing
+from shadowvault.request_numbers import parse_bounded_int, parse_id_list
+from stored_media import signing
 from streaming.models import IngestJob, Title
-from streaming.request_numbers import parse_bounded_int, parse_id_list
 
 ODD = ["²", "①", "٣", "12²", "-1", "+3", "1e3", " ", "9" * 40, "1_000", "0x10", "١٩٩٩"]
 

@@ -9,9 +9,9 @@ from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streaming import signing
-from streaming.models import StoredObject
-from streaming.signing import LinkCheck
+from stored_media import signing
+from stored_media.models import StoredObject
+from stored_media.signing import LinkCheck
 
 uris = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=80).map(
     lambda s: "/media/1/" + s

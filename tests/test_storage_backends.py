@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from streaming.storage.base import (
+from stored_media.storage.base import (
     BackendUnavailable,
     InvalidKey,
     ObjectMissing,
     Part,
     StorageBackend,
 )
-from streaming.storage.hashing import file_sha256
-from streaming.storage.local import LocalBackend
-from streaming.storage.s3 import S3Backend
+from stored_media.storage.hashing import file_sha256
+from stored_media.storage.local import LocalBackend
+from stored_media.storage.s3 import S3Backend
 from tests.services import free_port
 from tests.serving import moto_s3
 

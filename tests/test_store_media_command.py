@@ -6,8 +6,9 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from streaming import signing
-from streaming.models import StoredObject, Title
+from stored_media import signing
+from stored_media.models import StoredObject
+from streaming.models import Title
 
 
 def run(*args: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
-from streaming.models import StoredObject
-from streaming.storing import fill_sha256, store_file
+from stored_media.models import StoredObject
+from stored_media.objects import fill_sha256, store_file
 
 
 def test_a_video_hashed_after_publishing_keeps_its_etag(db, settings, tmp_path):

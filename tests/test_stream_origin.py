@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from streaming import signing
+from stored_media import signing
+from stored_media.objects import store_file
+from stored_media.storage.base import BackendUnavailable, StorageBackend
+from stored_media.storage.local import LocalBackend
 from streaming.models import TitleHiding
-from streaming.storage.base import BackendUnavailable, StorageBackend
-from streaming.storage.local import LocalBackend
-from streaming.storing import store_file
 from tests.conftest import publish_film
 from tests.http_probe import fetch
 from tests.serving import uvicorn_in_thread
@@ -197,7 +197,7 @@ def test_a_backend_that_stalls_or_fails_is_a_504(
 ):
     settings.STREAM_BACKEND_TIMEOUT = 1
     monkeypatch.setattr(
-        "streaming.stream_view.get_backend", lambda name: backend_class(settings.MEDIA_ROOT)
+        "stored_media.delivery.get_backend", lambda name: backend_class(settings.MEDIA_ROOT)
     )
 
     answer = fetch(origin, link(media))
@@ -229,7 +229,7 @@ def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, monkeypatch, 
     media.size = 1024**3
     media.parts = [{"size": 1024**3, "ref": {}}]
     media.save(update_fields=["size", "parts"])
-    monkeypatch.setattr("streaming.stream_view.get_backend", lambda name: CountingBackend())
+    monkeypatch.setattr("stored_media.delivery.get_backend", lambda name: CountingBackend())
 
     with socket.create_connection(("127.0.0.1", origin)) as sock:
         sock.sendall(f"GET {link(media)} HTTP/1.1\r\nHost: a.test\r\n\r\n".encode())

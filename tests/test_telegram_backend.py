@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streaming.storage.base import BackendUnavailable, ObjectMissing, Part, StorageError
-from streaming.storage.telegram import TelegramBackend, telegram_backend_from_settings
-from streaming.storage.telegram_plan import is_legal
-from streaming.storage.telegram_pool import Credential, SessionPool
+from stored_media.storage.base import BackendUnavailable, ObjectMissing, Part, StorageError
+from stored_media.storage.telegram import TelegramBackend, telegram_backend_from_settings
+from stored_media.storage.telegram_plan import is_legal
+from stored_media.storage.telegram_pool import Credential, SessionPool
 from tests.telegram_double import FakeTelegram
 
 MIB = 1024 * 1024

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streaming.storage.telegram_plan import CHUNK, PAGE, FileRequest, is_legal, plan_get_file
+from stored_media.storage.telegram_plan import CHUNK, PAGE, FileRequest, is_legal, plan_get_file
 
 MAX_DOCUMENT = 6 * CHUNK
 BODY = random.Random(20261125).randbytes(MAX_DOCUMENT)

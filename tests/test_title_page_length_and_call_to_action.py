@@ -9,7 +9,8 @@ import re
 import pytest
 from django.test import Client
 
-from streaming.models import Episode, MediaFile, Season, StoredObject, Title
+from stored_media.models import StoredObject
+from streaming.models import Episode, MediaFile, Season, Title
 from streaming.templatetags.running_time import running_time
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from streaming.models import MediaFile, StoredObject, Title, TitleHiding, WatchlistEntry
+from stored_media.models import StoredObject
+from streaming.models import MediaFile, Title, TitleHiding, WatchlistEntry
 from streaming.viewer_data import (
     ProgressRejected,
     continue_watching,

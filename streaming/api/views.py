@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming import comments, viewer_data
 from streaming.api import serializers as s
 from streaming.api.permissions import SiteMember
 from streaming.models import Comment, Credit, Episode, MediaFile, Season, Title, WatchlistEntry
-from streaming.request_numbers import parse_bounded_int
 from streaming.search import search_titles
 
 MAX_QUERY_LENGTH = 200

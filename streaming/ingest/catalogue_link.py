@@ -14,10 +14,11 @@ from celery import current_app
 from django.db import transaction
 
 from shadowvault import stored_settings
+from stored_media.models import StoredObject
 from streaming.metadata.apply import apply_details
 from streaming.metadata.base import FILM, Details, EpisodeInfo
 from streaming.metadata.skeleton import skeleton_from_filename
-from streaming.models import Episode, IngestJob, MediaFile, Season, StoredObject, Subtitle, Title
+from streaming.models import Episode, IngestJob, MediaFile, Season, Subtitle, Title
 
 
 @dataclass

@@ -21,9 +21,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from stored_media.storage.hashing import file_sha256
 from streaming.ingest.probe import Probe
 from streaming.models import IngestJob, MediaFile
-from streaming.storage.hashing import file_sha256
 
 
 @dataclass

@@ -17,6 +17,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
+from stored_media.media_types import JPEG, VTT, kind_named
+from stored_media.models import StoredObject
+from stored_media.objects import fill_sha256, store_file
+from stored_media.storage import get_backend
 from streaming.ingest import artifacts, duplicates
 from streaming.ingest.catalogue_link import StoredOutputs, StoredSubtitle, attach, quality_label
 from streaming.ingest.errors import AlreadyInLibrary, IngestError
@@ -26,10 +30,7 @@ from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan
 from streaming.ingest.playable import make_playable
 from streaming.ingest.probe import Probe, probe
 from streaming.ingest.progress import Reporter
-from streaming.media_types import JPEG, VTT, kind_named
-from streaming.models import IngestJob, MediaFile, StoredObject
-from streaming.storage import get_backend
-from streaming.storing import fill_sha256, store_file
+from streaming.models import IngestJob, MediaFile
 
 logger = logging.getLogger(__name__)
 OUT_FOLDER = "out"

@@ -1,5 +1,6 @@
 """StreamVault's models: stored media objects and the catalogue built on them."""
 
+from stored_media.models import StoredObject, link_name_for
 from streaming.models.api_token import ApiToken
 from streaming.models.catalogue import (
     Collection,
@@ -15,7 +16,6 @@ from streaming.models.catalogue import (
     TitleHiding,
 )
 from streaming.models.ingest import IngestJob
-from streaming.models.stored import StoredObject, link_name_for
 from streaming.models.upload import Upload
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
-from streaming.models.stored import StoredObject
+from stored_media.models import StoredObject
 from tenants.scoping import TenantOwned
 
 
@@ -209,6 +209,21 @@ class MediaFileQuerySet(models.QuerySet):
         if tenant is None or not tenant.is_active:
             return self.none()
         return self.filter(media_visible_rule(tenant))
+
+
+def servable_objects_rule(tenant) -> Q:
+    """The stored objects `tenant` may serve (registered with stored_media.owners): the
+    media files, subtitles and seek previews of titles visible there. The delivery view asks
+    this on every media request, so each way of being attached is its own EXISTS, found
+    through the one-to-one column's index, not a membership of the set of every visible
+    file (tens of ms at 50,000 titles)."""
+    files = MediaFile.objects.visible_on(tenant)
+    return (
+        Exists(files.filter(stored=OuterRef("pk")))
+        | Exists(files.filter(subtitles__stored=OuterRef("pk")))
+        | Exists(files.filter(sprite=OuterRef("pk")))
+        | Exists(files.filter(thumbnails=OuterRef("pk")))
+    )
 
 
 class MediaFile(models.Model):

@@ -23,9 +23,9 @@ from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming import viewer_data
 from streaming.models import WatchProgress
-from streaming.request_numbers import parse_bounded_int
 from streaming.site.home_rows import ResumeCard, Row, resume_card
 from tenants.access import is_member
 from tenants.middleware import membership_for

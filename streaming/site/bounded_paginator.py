@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from streaming.request_numbers import parse_bounded_int
+from shadowvault.request_numbers import parse_bounded_int
 
 
 class BoundedPaginator(Paginator):

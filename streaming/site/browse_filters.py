@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
-from streaming.request_numbers import parse_bounded_int
 
 SORTS = {
     "newest": ("Newest", ("-created_at", "-pk")),

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
-from streaming.request_numbers import parse_bounded_int
 from streaming.search import MAX_RESULTS, search_titles
 from streaming.site.access import get_title_for
 from streaming.site.bounded_paginator import BoundedPaginator

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from shadowvault.request_numbers import parse_bounded_int
 from streaming.api_tokens import TokenRefused, issue_token, revoke_token, tokens_of
-from streaming.request_numbers import parse_bounded_int
 from streaming.site.account_views import MAX_ID, members_only
 from streaming.site.forms import ApiTokenForm
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from streaming.media_types import KINDS, MP4
-from streaming.signing import signed_link
-from streaming.storage.base import StorageError
-from streaming.storing import publish_as_film, store_file
+from stored_media.media_types import KINDS, MP4
+from stored_media.objects import store_file
+from stored_media.signing import signed_link
+from stored_media.storage.base import StorageError
+from streaming.catalogue.publish import publish_as_film
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from typing import Any
 
 from telethon.tl import types
 
-from streaming.storage.base import Part, StorageError
+from stored_media.storage.base import Part, StorageError
 
 HASH_READ = 4 * 1024 * 1024
 

@@ -9,7 +9,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 
-from streaming.storage.base import (
+from stored_media.storage.base import (
     InvalidKey,
     ObjectMissing,
     Part,
@@ -18,7 +18,7 @@ from streaming.storage.base import (
     StorageBackend,
     StorageError,
 )
-from streaming.storage.hashing import file_sha256
+from stored_media.storage.hashing import file_sha256
 
 COPY_CHUNK = 4 * 1024 * 1024
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from django.db import transaction
 
-from streaming.media_types import kind_named, name_with_suffix
-from streaming.models import MediaFile, StoredObject, Title, link_name_for
-from streaming.storage import get_backend
-from streaming.storage.base import Progress
-from streaming.storage.hashing import file_sha256
+from stored_media.media_types import kind_named, name_with_suffix
+from stored_media.models import StoredObject, link_name_for
+from stored_media.storage import get_backend
+from stored_media.storage.base import Progress
+from stored_media.storage.hashing import file_sha256
 
 
 def store_file(
@@ -29,7 +29,7 @@ def store_file(
     the caller gives the file up, and a backend on the same disk takes it without a copy;
     with `hash_later` too, its sha256 may be left empty for `fill_sha256` to record.
 
-    `kind` (streaming.media_types) is what the caller made or ffprobe found: it alone sets
+    `kind` (stored_media.media_types) is what the caller made or ffprobe found: it alone sets
     the content type and the name's suffix; a kind off the allow-list is refused before any
     byte is stored. The source's name never decides how the file is served."""
     media_kind = kind_named(kind)
@@ -64,15 +64,3 @@ def fill_sha256(stored: StoredObject) -> None:
         return
     _size, stored.sha256 = file_sha256(path)
     StoredObject.objects.filter(pk=stored.pk).update(sha256=stored.sha256)
-
-
-def publish_as_film(
-    stored: StoredObject, name: str, title_fields: dict | None = None, **facts
-) -> MediaFile:
-    """Make a stored file watchable: a published film with this file as its one version.
-    `title_fields` go on the film (year, overview...), `facts` on the media file."""
-    with transaction.atomic():
-        film = Title.objects.create(
-            title=name, status=Title.Status.PUBLISHED, **(title_fields or {})
-        )
-        return MediaFile.objects.create(title=film, stored=stored, **facts)

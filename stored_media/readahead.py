@@ -14,7 +14,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 
-from streaming.storage.base import StorageBackend
+from stored_media.storage.base import StorageBackend
 
 SLICE = 1024 * 1024  # must match `slice 1m` in deploy/nginx/gateway.conf.tmpl
 

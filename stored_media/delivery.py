@@ -22,12 +22,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
 
-from streaming import ranges, signing
-from streaming.media_types import MEDIA_CSP, kind_for_type, served_type
-from streaming.models import StoredObject
-from streaming.readahead import SliceBuffer, slice_buffer
-from streaming.storage import get_backend
-from streaming.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
+from stored_media import ranges, signing
+from stored_media.media_types import MEDIA_CSP, kind_for_type, served_type
+from stored_media.models import StoredObject
+from stored_media.readahead import SliceBuffer, slice_buffer
+from stored_media.storage import get_backend
+from stored_media.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
 
 logger = logging.getLogger(__name__)
 

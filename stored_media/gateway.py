@@ -10,8 +10,8 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.urls import reverse
 
-from streaming.media_types import KINDS, MEDIA_CSP
-from streaming.signing import gateway_token
+from stored_media.media_types import KINDS, MEDIA_CSP
+from stored_media.signing import gateway_token
 
 
 def _lines(*lines: str) -> str:

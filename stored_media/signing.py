@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 
 from shadowvault.client_address import client_address
-from streaming.request_numbers import parse_bounded_int
+from shadowvault.request_numbers import parse_bounded_int
 
 
 class LinkCheck(enum.Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from streaming.storage.base import Progress
+from stored_media.storage.base import Progress
 
 HASH_CHUNK = 4 * 1024 * 1024
 

@@ -9,8 +9,8 @@ from typing import Any
 from telethon import TelegramClient
 from telethon.sessions import StringSession
 
-from streaming.storage.base import StorageError
-from streaming.storage.telegram_pool import Credential, TelegramCalls
+from stored_media.storage.base import StorageError
+from stored_media.storage.telegram_pool import Credential, TelegramCalls
 
 
 class TelethonConnector:

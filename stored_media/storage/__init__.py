@@ -7,7 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from streaming.storage.base import StorageBackend, StorageError
+from stored_media.storage.base import StorageBackend, StorageError
 
 
 @cache
@@ -15,11 +15,11 @@ def get_backend(name: str) -> StorageBackend:
     # Backends are imported on first use: boto3 and Telethon are slow to import and an
     # install normally uses one backend.
     if name == "local":
-        from streaming.storage.local import LocalBackend
+        from stored_media.storage.local import LocalBackend
 
         return LocalBackend(settings.MEDIA_ROOT)
     if name == "s3":
-        from streaming.storage.s3 import S3Backend
+        from stored_media.storage.s3 import S3Backend
 
         return S3Backend(
             bucket=settings.S3_BUCKET,
@@ -29,7 +29,7 @@ def get_backend(name: str) -> StorageBackend:
             region=settings.S3_REGION,
         )
     if name == "telegram":
-        from streaming.storage.telegram import telegram_backend_from_settings
+        from stored_media.storage.telegram import telegram_backend_from_settings
 
         return telegram_backend_from_settings(settings)
     raise StorageError(f"unknown storage backend {name!r}")

@@ -39,7 +39,7 @@ from telethon.errors import (
 )
 from telethon.tl import functions, types
 
-from streaming.storage.base import (
+from stored_media.storage.base import (
     BackendUnavailable,
     InvalidKey,
     ObjectMissing,
@@ -49,16 +49,16 @@ from streaming.storage.base import (
     StorageBackend,
     StorageError,
 )
-from streaming.storage.telegram_connect import TelethonConnector, call_on_dc
-from streaming.storage.telegram_documents import (
+from stored_media.storage.telegram_connect import TelethonConnector, call_on_dc
+from stored_media.storage.telegram_documents import (
     Location,
     PartReader,
     StoredDocument,
     part_name,
     ref_for,
 )
-from streaming.storage.telegram_plan import FileRequest, plan_get_file
-from streaming.storage.telegram_pool import (
+from stored_media.storage.telegram_plan import FileRequest, plan_get_file
+from stored_media.storage.telegram_pool import (
     DEFAULT_STREAMS_PER_SESSION,
     ClientFactory,
     Credential,

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from streaming.gateway import GatewayOptions, render, write
+from stored_media.gateway import GatewayOptions, render, write
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from telethon.errors import FloodWaitError
 
-from streaming.storage.base import BackendUnavailable, StorageError
+from stored_media.storage.base import BackendUnavailable, StorageError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

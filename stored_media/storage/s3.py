@@ -14,7 +14,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from streaming.storage.base import (
+from stored_media.storage.base import (
     BackendUnavailable,
     ObjectMissing,
     Part,
@@ -23,8 +23,8 @@ from streaming.storage.base import (
     StorageBackend,
     StorageError,
 )
-from streaming.storage.hashing import file_sha256
-from streaming.storage.local import checked_key
+from stored_media.storage.hashing import file_sha256
+from stored_media.storage.local import checked_key
 
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
 MULTIPART_CHUNK = 64 * 1024 * 1024
