@@ -1,7 +1,7 @@
 """The client's address: one rule for everything that judges a request by where it came from.
 
 The nginx gateway (deploy/nginx) opens its own connection to the app and names the client in
-`X-Real-IP: $remote_addr` (streaming/gateway.PROXY_HEADERS). That header is believed only
+`X-Real-IP: $remote_addr` (stored_media.gateway.PROXY_HEADERS). That header is believed only
 when the connecting peer is one of settings.TRUSTED_PROXIES; from anyone else it is a claim
 the client wrote itself, and ignored. Login throttling (django-axes, through
 AXES_CLIENT_IP_CALLABLE), media links bound to an address, /readyz's "from this machine" and

@@ -1,25 +1,18 @@
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
-from shadowvault import health, public_uploads, views, web_app
-from stored_media.delivery import not_a_media_link, stream_media
-from streaming.search.views import title_typeahead
+from shadowvault import health, public_uploads, web_app
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("", include("streaming.site_urls")),
+    path("", include("streaming.site.urls")),
     path("account/", include("tenants.urls")),
-    path("account/", include("streaming.site.account_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("streaming.api.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
-    path("media/<int:object_id>/<str:name>", stream_media, name="stream-media"),
-    # Any other path on the media route (`/media//1/x`, `//media/…`, `/media/./1/x`): 404.
-    re_path(r"^[/.]*media/", not_a_media_link),
-    path("search/typeahead", title_typeahead, name="search-typeahead"),
+    path("", include("stored_media.urls")),
     # The installable web app (shadowvault/web_app.py). The worker is served from the root:
     # its scope cannot reach above the folder its script lives in.
     path("manifest.webmanifest", web_app.manifest, name="web-manifest"),

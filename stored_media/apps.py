@@ -11,7 +11,10 @@ class StoredMediaConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.core.signals import setting_changed
 
         from stored_media.admin import register
+        from stored_media.storage import forget_backends_on_change
 
         register(admin.site)
+        setting_changed.connect(forget_backends_on_change, dispatch_uid="stored_media.storage")

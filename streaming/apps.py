@@ -1,24 +1,33 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib import admin
 from django.db.models.signals import post_save
 
 
 class StreamingConfig(AppConfig):
-    """Films and series: catalogue, storage, signed range streaming, search, the site."""
+    """StreamVault, films and series: catalogue, ingest, metadata, search, the site, the API.
+    Its media is stored and delivered through the media core (stored_media)."""
 
     name = "streaming"
     verbose_name = "StreamVault"
 
     def ready(self) -> None:
-        import streaming.search  # noqa: F401  connects the search index receivers
+        # Everything this app wires into Django is connected here, in one place, and not as a
+        # side effect of importing a module.
         from stored_media.owners import register_owner
+        from streaming.api.token_store import revoke_on_new_password
+        from streaming.catalogue import admin as catalogue_admin
+        from streaming.ingest import admin as ingest_admin
         from streaming.models.catalogue import servable_objects_rule
+        from streaming.search import signals as search_signals
+        from streaming.viewer import admin as viewer_admin
 
         register_owner(self.label, servable_objects_rule)
-        from streaming.api_tokens import revoke_on_new_password
-
+        search_signals.connect()
         post_save.connect(
             revoke_on_new_password,
             sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="streaming.api_tokens.revoke_on_new_password",
+            dispatch_uid="streaming.api.token_store.revoke_on_new_password",
         )
+        for module in (catalogue_admin, ingest_admin, viewer_admin):
+            module.register(admin.site)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 
-from streaming.api_tokens import issue_token
+from streaming.api.token_store import issue_token
 from streaming.models import (
     Comment,
     Episode,

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from stored_media.storage import get_backend
+from streaming.catalogue.sample_media import SAMPLE_NAME
 from streaming.models import IngestJob, Title
-from streaming.sample_media import SAMPLE_NAME
 from tenants.models import Domain, Tenant
 from tests.services import need_binary
 

@@ -21,7 +21,7 @@ import json
 from django.conf import settings
 from streaming.models import MediaFile, Subtitle, Title
 from stored_media.models import StoredObject
-from streaming.sample_media import make_sample_video
+from streaming.catalogue.sample_media import make_sample_video
 from stored_media.objects import store_file
 
 broken = Title.objects.create(title="Broken Reel", year=2024, status="published")

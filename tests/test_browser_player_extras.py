@@ -18,7 +18,7 @@ SERIES = """
 import json
 from django.conf import settings
 from streaming.models import Episode, MediaFile, Season, Title
-from streaming.sample_media import make_sample_video
+from streaming.catalogue.sample_media import make_sample_video
 from stored_media.objects import store_file
 
 show = Title.objects.create(title="Night Shift", kind="series", year=2025, status="published")

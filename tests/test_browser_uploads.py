@@ -10,7 +10,7 @@ import http.client
 
 import pytest
 
-from streaming.sample_media import make_sample_video
+from streaming.catalogue.sample_media import make_sample_video
 from tests.browser import sign_in
 from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 

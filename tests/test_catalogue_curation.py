@@ -7,8 +7,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from streaming.catalogue_merge import MergeRefused, merge_titles
-from streaming.comments import post_comment
+from streaming.catalogue.merge import MergeRefused, merge_titles
 from streaming.metadata.refresh import refresh_title
 from streaming.models import (
     Collection,
@@ -21,7 +20,8 @@ from streaming.models import (
     TitleHiding,
     WatchlistEntry,
 )
-from streaming.viewer_data import record_progress, resume_position
+from streaming.viewer.activity import record_progress, resume_position
+from streaming.viewer.comments import post_comment
 
 
 def media(title: Title | None = None, episode: Episode | None = None) -> MediaFile:

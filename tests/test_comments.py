@@ -4,14 +4,14 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from streaming.comments import (
+from streaming.models import Comment, Episode, Season, Title
+from streaming.viewer.comments import (
     AUTO_HIDE_REPORTS,
     RATE_LIMIT,
     CommentRejected,
     post_comment,
     report_comment,
 )
-from streaming.models import Comment, Episode, Season, Title
 from tests.conftest import make_member
 
 

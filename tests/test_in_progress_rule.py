@@ -13,8 +13,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from stored_media.models import StoredObject
-from streaming import viewer_data
 from streaming.models import MediaFile, Title, WatchProgress
+from streaming.viewer import activity
 
 pytestmark = pytest.mark.django_db
 
@@ -52,22 +52,22 @@ def test_the_rule_in_the_database_and_in_python_agree(alpha, alice, duration, po
         tenant=alpha, user=alice, media_file=media, position_seconds=position
     )
 
-    in_sql = WatchProgress.objects.filter(viewer_data.in_progress_rule()).exists()
+    in_sql = WatchProgress.objects.filter(activity.in_progress_rule()).exists()
 
-    assert (in_sql, viewer_data.is_in_progress(progress)) == (expected, expected)
+    assert (in_sql, activity.is_in_progress(progress)) == (expected, expected)
 
 
 def test_the_player_reports_the_duration_when_the_file_has_none(alpha, alice):
     media = film_file("Clip", None)
-    viewer_data.record_progress(alpha, alice, media, 4, duration=10)
+    activity.record_progress(alpha, alice, media, 4, duration=10)
 
-    assert [r.media_file for r in viewer_data.continue_watching(alpha, alice)] == [media]
-    assert viewer_data.resume_position(alpha, alice, media) == 4
+    assert [r.media_file for r in activity.continue_watching(alpha, alice)] == [media]
+    assert activity.resume_position(alpha, alice, media) == 4
 
 
 def test_a_short_film_stopped_part_way_is_in_progress_everywhere(alpha, alice):
     clip = film_file("Ten Seconds", 10)
-    viewer_data.record_progress(alpha, alice, clip, 4)
+    activity.record_progress(alpha, alice, clip, 4)
     client = member_client(alice)
 
     account = client.get("/account/").content.decode()
@@ -82,29 +82,29 @@ def test_a_short_film_stopped_part_way_is_in_progress_everywhere(alpha, alice):
     assert f'href="/watch/{clip.pk}/"' in home
     assert [row["media_file"] for row in continuing] == [clip.pk]
     assert [row["in_progress"] for row in continuing + history] == [True, True]
-    assert viewer_data.resume_position(alpha, alice, clip) == 4
+    assert activity.resume_position(alpha, alice, clip) == 4
 
 
 def test_barely_started_and_finished_are_history_only(alpha, alice):
     feature = film_file("Feature", 7200)
     clip = film_file("Clip", 10)
-    viewer_data.record_progress(alpha, alice, feature, 20)
-    viewer_data.record_progress(alpha, alice, clip, 9.8)
+    activity.record_progress(alpha, alice, feature, 20)
+    activity.record_progress(alpha, alice, clip, 9.8)
     api = APIClient(HTTP_HOST="a.test")
     api.force_authenticate(alice)
 
     history = api.get("/api/progress/history/").json()["results"]
     account = member_client(alice).get("/account/").content.decode()
 
-    assert viewer_data.continue_watching(alpha, alice) == []
+    assert activity.continue_watching(alpha, alice) == []
     assert api.get("/api/progress/continue/").json() == []
     assert [row["in_progress"] for row in history] == [False, False]
     assert "Nothing to pick up again" in account
-    assert viewer_data.resume_position(alpha, alice, feature) == 0
+    assert activity.resume_position(alpha, alice, feature) == 0
 
 
 def test_the_pages_say_what_counts_as_in_progress(alpha, alice):
-    viewer_data.record_progress(alpha, alice, film_file("Clip", 10), 4)
+    activity.record_progress(alpha, alice, film_file("Clip", 10), 4)
     client = member_client(alice)
 
     for path in ("/account/", "/"):
@@ -115,4 +115,4 @@ def test_the_pages_say_what_counts_as_in_progress(alpha, alice):
 
 
 def test_the_explanation_follows_the_numbers():
-    assert str(viewer_data.STARTED_SECONDS) in viewer_data.IN_PROGRESS_EXPLAINED
+    assert str(activity.STARTED_SECONDS) in activity.IN_PROGRESS_EXPLAINED

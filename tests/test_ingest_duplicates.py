@@ -171,7 +171,7 @@ def test_the_admin_shows_the_outcome_and_offers_a_second_copy(alpha, olivia, fil
 def test_the_api_takes_keep_copy_and_shows_the_note(alpha, olivia, settings, monkeypatch):
     from rest_framework.test import APIClient
 
-    from streaming.api_tokens import issue_token
+    from streaming.api.token_store import issue_token
     from streaming.ingest import queueing
 
     monkeypatch.setattr(queueing, "queue_step", lambda *args, **kwargs: None)

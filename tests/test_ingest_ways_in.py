@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.test import APIClient
 
-from streaming.api_tokens import issue_token
+from streaming.api.token_store import issue_token
 from streaming.ingest import queueing
 from streaming.models import IngestJob
 from tenants.models import Domain

@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from streaming.api_tokens import LAST_USE_EVERY, issue_token
+from streaming.api.token_store import LAST_USE_EVERY, issue_token
 from streaming.models import ApiToken
 from tenants.models import Membership
 from tests.conftest import PASSWORD, make_member

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from streaming import viewer_data
 from streaming.models import (
     Collection,
     CollectionEntry,
@@ -28,6 +27,7 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
+from streaming.viewer import activity
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_an_empty_catalogue_gets_a_helpful_empty_state(on_alpha, alpha_admin):
 
 
 def test_continue_watching_shows_what_the_viewer_started(member, alpha, alice, heat):
-    viewer_data.record_progress(alpha, alice, media_of(heat), 1800, 3600)
+    activity.record_progress(alpha, alice, media_of(heat), 1800, 3600)
 
     page = member.get("/").content.decode()
 
@@ -235,7 +235,7 @@ def test_the_player_page_carries_a_signed_link_subtitles_and_a_noscript(member, 
 
 def test_the_player_resumes_at_the_saved_position(member, alpha, alice, heat):
     media = media_of(heat)
-    viewer_data.record_progress(alpha, alice, media, 754.0, 6000)
+    activity.record_progress(alpha, alice, media, 754.0, 6000)
 
     config = player_config(member.get(f"/watch/{media.pk}/"))
 
@@ -504,12 +504,12 @@ def test_list_pages_run_as_many_queries_for_30_titles_as_for_3(
     collection = Collection.objects.create(name="Picks", slug="picks")
     grow_catalogue(3, genres, collection)
     for media in MediaFile.objects.all():
-        viewer_data.record_progress(alpha, alice, media, 100, 6000)
+        activity.record_progress(alpha, alice, media, 100, 6000)
     small = queries_for(member, path)
 
     grow_catalogue(BIG - 3, genres, collection)
     for media in MediaFile.objects.all():
-        viewer_data.record_progress(alpha, alice, media, 100, 6000)
+        activity.record_progress(alpha, alice, media, 100, 6000)
     with django_assert_max_num_queries(most):
         big = queries_for(member, path)
 
@@ -551,7 +551,7 @@ def test_the_player_page_runs_a_fixed_number_of_queries(
         Subtitle.objects.create(
             media_file=media, stored=stored(f"heat.{n}.vtt", "text/vtt"), language=f"l{n}"
         )
-    viewer_data.record_progress(alpha, alice, media, 300, 6000)
+    activity.record_progress(alpha, alice, media, 300, 6000)
 
     with django_assert_max_num_queries(10):
         assert member.get(f"/watch/{media.pk}/").status_code == 200

@@ -4,7 +4,7 @@ import pytest
 
 from stored_media.models import StoredObject
 from streaming.models import MediaFile, Title, TitleHiding, WatchlistEntry
-from streaming.viewer_data import (
+from streaming.viewer.activity import (
     ProgressRejected,
     continue_watching,
     record_progress,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
-from django.core.signals import setting_changed
 
 from stored_media.storage.base import StorageBackend, StorageError
 
@@ -40,9 +39,6 @@ def default_backend() -> StorageBackend:
     return get_backend(settings.MEDIA_STORAGE)
 
 
-def _forget_backends(setting: str, **_kwargs) -> None:
+def forget_backends_on_change(setting: str, **_kwargs) -> None:
     if setting.startswith(("MEDIA_", "S3_", "TELEGRAM_")):
         get_backend.cache_clear()
-
-
-setting_changed.connect(_forget_backends)

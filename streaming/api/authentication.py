@@ -12,7 +12,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from streaming.api_tokens import find_token, note_use
+from streaming.api.token_store import find_token, note_use
 
 KEYWORD = b"token"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from streaming import viewer_data
 from streaming.models import (
     Comment,
     Credit,
@@ -16,6 +15,7 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
+from streaming.viewer import activity
 from tenants.access import is_member
 
 
@@ -125,7 +125,7 @@ class ProgressInSerializer(serializers.Serializer):
 
 class ProgressSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField()
-    # The site's rule (viewer_data.in_progress_rule): what /progress/continue/ lists.
+    # The site's rule (activity.in_progress_rule): what /progress/continue/ lists.
     in_progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -145,7 +145,7 @@ class ProgressSerializer(serializers.ModelSerializer):
         return str(media.title or media.episode)
 
     def get_in_progress(self, progress: WatchProgress) -> bool:
-        return viewer_data.is_in_progress(progress)
+        return activity.is_in_progress(progress)
 
 
 class WatchlistSerializer(serializers.ModelSerializer):
@@ -177,7 +177,7 @@ class CommentSerializer(ReplySerializer):
 
 
 class ReportInSerializer(serializers.Serializer):
-    # Longer reasons are cut (streaming.comments keeps 200 characters), not refused.
+    # Longer reasons are cut (streaming.viewer.comments keeps 200 characters), not refused.
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

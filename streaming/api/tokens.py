@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from streaming.api_tokens import TokenRefused, issue_token
+from streaming.api.token_store import TokenRefused, issue_token
 from tenants.access import may_sign_in
 
 

@@ -14,11 +14,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from shadowvault.request_numbers import parse_bounded_int
-from streaming import comments, viewer_data
 from streaming.api import serializers as s
 from streaming.api.permissions import SiteMember
 from streaming.models import Comment, Credit, Episode, MediaFile, Season, Title, WatchlistEntry
 from streaming.search import search_titles
+from streaming.viewer import activity, comments
 
 MAX_QUERY_LENGTH = 200
 MAX_ID = 2**63 - 1  # a 64-bit key: larger numbers overflow the database's integer
@@ -194,25 +194,25 @@ class ProgressViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         media = get_object_or_404(visible_media(request), pk=data.validated_data["media_file"])
         try:
-            progress = viewer_data.record_progress(
+            progress = activity.record_progress(
                 request.tenant,
                 request.user,
                 media,
                 data.validated_data["position"],
                 data.validated_data.get("duration"),
             )
-        except viewer_data.ProgressRejected as exc:
+        except activity.ProgressRejected as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(s.ProgressSerializer(progress).data, status=status.HTTP_200_OK)
 
     @action(detail=False, url_path="continue")
     def continue_watching(self, request: Request) -> Response:
-        rows = viewer_data.continue_watching(request.tenant, request.user)
+        rows = activity.continue_watching(request.tenant, request.user)
         return Response(s.ProgressSerializer(rows, many=True).data)
 
     @action(detail=False)
     def history(self, request: Request) -> Response:
-        rows = viewer_data.history(request.tenant, request.user)
+        rows = activity.history(request.tenant, request.user)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ProgressSerializer(page, many=True).data)
 
@@ -238,9 +238,9 @@ class WatchlistViewSet(
         data = s.WatchlistSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         title = get_object_or_404(visible_titles(request), pk=data.validated_data["title_id"])
-        viewer_data.set_on_watchlist(request.tenant, request.user, title, True)
+        activity.set_on_watchlist(request.tenant, request.user, title, True)
         entry = self.get_queryset().get(title=title)
         return Response(s.WatchlistSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: WatchlistEntry) -> None:
-        viewer_data.set_on_watchlist(self.request.tenant, self.request.user, instance.title, False)
+        activity.set_on_watchlist(self.request.tenant, self.request.user, instance.title, False)

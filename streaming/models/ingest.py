@@ -1,9 +1,9 @@
 """Ingest jobs: one URL or file on its way to a playable, stored, catalogued video.
 
 A job belongs to the site it was submitted on (its operator sees it in the admin) and is
-moved through its states by `streaming.ingest.pipeline` only. Every write names its fields
-(`update_fields`), because the worker, the heartbeat thread and the admin's cancel button
-write to the same row at once.
+moved through its states by `streaming.ingest.runner` (its steps) and the ingest service.
+Every write names its fields (`update_fields`), because the worker, the heartbeat thread and
+the admin's cancel button write to the same row at once.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ FINISHED_FRACTION = 0.92
 
 class WatchProgressQuerySet(TenantQuerySet):
     # What counts as in progress (continue watching, resuming) is one rule in
-    # streaming/viewer_data.py: in_progress_rule.
+    # streaming/viewer/activity.py: in_progress_rule.
 
     def history(self) -> WatchProgressQuerySet:
         return self.order_by("-updated_at")

@@ -2,11 +2,10 @@
 
 PostgreSQL: weighted tsvector + GIN, spelling fixes from a trigram-indexed vocabulary
 (streaming.search.postgres). SQLite: FTS5 with bm25, best-effort spelling fixes
-(streaming.search.sqlite). Importing this package connects the receivers that keep the
+(streaming.search.sqlite). StreamingConfig.ready() connects the receivers that keep the
 search structures in step (streaming.search.signals).
 """
 
-from streaming.search import signals
 from streaming.search.titles import (
     MAX_RESULTS,
     SearchResult,
@@ -14,7 +13,5 @@ from streaming.search.titles import (
     search_titles,
     typeahead,
 )
-
-signals.connect()
 
 __all__ = ["MAX_RESULTS", "SearchResult", "refresh_vocabulary", "search_titles", "typeahead"]

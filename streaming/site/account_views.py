@@ -1,8 +1,8 @@
 """The viewer's own pages on a site: an overview, the watchlist and the history.
 
 Members of the request's site only; everything shown is this site's and only titles the site
-shows (viewer_data filters both). Each page costs the same number of queries however long
-the lists are: one query per list, the titles joined in.
+shows (streaming.viewer.activity filters both). Each page costs the same number of queries
+however long the lists are: one query per list, the titles joined in.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shadowvault.request_numbers import parse_bounded_int
-from streaming import viewer_data
 from streaming.models import WatchProgress
 from streaming.site.home_rows import ResumeCard, Row, resume_card
+from streaming.viewer import activity
 from tenants.access import is_member
 from tenants.middleware import membership_for
 
@@ -72,13 +72,13 @@ def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @members_only
 def overview(request: HttpRequest) -> HttpResponse:
     tenant, user = request.tenant, request.user
-    resuming = viewer_data.continue_watching(tenant, user, ROW_LENGTH)
-    on_list = viewer_data.watchlist(tenant, user)[:ROW_LENGTH]
-    watched = viewer_data.history(tenant, user)[:ROW_LENGTH]
+    resuming = activity.continue_watching(tenant, user, ROW_LENGTH)
+    on_list = activity.watchlist(tenant, user)[:ROW_LENGTH]
+    watched = activity.history(tenant, user)[:ROW_LENGTH]
     context = {
         "membership": membership_for(request, user),
         "continue_watching": [resume_card(progress) for progress in resuming],
-        "in_progress_explained": viewer_data.IN_PROGRESS_EXPLAINED,
+        "in_progress_explained": activity.IN_PROGRESS_EXPLAINED,
         "watchlist": Row(
             "watchlist",
             "Your watchlist",
@@ -94,7 +94,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 @members_only
 def watchlist(request: HttpRequest) -> HttpResponse:
-    entries = viewer_data.watchlist(request.tenant, request.user)
+    entries = activity.watchlist(request.tenant, request.user)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "account/watchlist.html", {"page": page})
 
@@ -105,7 +105,7 @@ def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
     title_id = _posted_id(request, "title")
     title = None
     if title_id is not None:
-        title = viewer_data.remove_from_watchlist(request.tenant, request.user, title_id)
+        title = activity.remove_from_watchlist(request.tenant, request.user, title_id)
     if title is None:
         messages.warning(request, "That title is not on your watchlist.")
     else:
@@ -117,7 +117,7 @@ def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
 @require_GET
 @members_only
 def history(request: HttpRequest) -> HttpResponse:
-    rows = viewer_data.history(request.tenant, request.user)
+    rows = activity.history(request.tenant, request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_history_card(progress) for progress in page]
     return render(request, "account/history.html", {"page": page, "cards": cards})
@@ -129,7 +129,7 @@ def forget_history_entry(request: HttpRequest) -> HttpResponse:
     entry_id = _posted_id(request, "entry")
     entry = None
     if entry_id is not None:
-        entry = viewer_data.forget_progress(request.tenant, request.user, entry_id)
+        entry = activity.forget_progress(request.tenant, request.user, entry_id)
     if entry is None:
         messages.warning(request, "That is not in your history.")
     else:
@@ -145,9 +145,9 @@ def forget_history_entry(request: HttpRequest) -> HttpResponse:
 def clear_history(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation (a form that works without JavaScript); POST clears."""
     if request.method == "GET":
-        entries = viewer_data.history(request.tenant, request.user).count()
+        entries = activity.history(request.tenant, request.user).count()
         return render(request, "account/history_clear.html", {"entries": entries})
-    cleared = viewer_data.clear_history(request.tenant, request.user)
+    cleared = activity.clear_history(request.tenant, request.user)
     if cleared:
         messages.success(request, f"Your history on {request.tenant.name} is cleared.")
     else:

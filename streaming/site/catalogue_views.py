@@ -16,12 +16,17 @@ from streaming.site.access import get_title_for
 from streaming.site.bounded_paginator import BoundedPaginator
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
+from streaming.site.home_rows import home_rows
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
 
 PAGE_SIZE = 24
 COUNT_AT_LEAST = 1000  # browse says "1000+ titles" beyond; see BoundedPaginator
 MAX_QUERY_LENGTH = 200
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"home": home_rows(request.tenant, request.user)})
 
 
 @require_GET

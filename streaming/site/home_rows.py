@@ -15,10 +15,10 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
-from streaming import viewer_data
 from streaming.models import Collection, CollectionEntry, Genre, Title, WatchProgress
 from streaming.models.catalogue import visible_rule
 from streaming.site.access import owner_title
+from streaming.viewer import activity
 
 ROW_LENGTH = 12
 GENRE_ROWS = 3
@@ -56,7 +56,7 @@ class HomeRows:
 
     @property
     def in_progress_explained(self) -> str:
-        return viewer_data.IN_PROGRESS_EXPLAINED
+        return activity.IN_PROGRESS_EXPLAINED
 
 
 def home_rows(tenant, user) -> HomeRows:
@@ -67,7 +67,7 @@ def home_rows(tenant, user) -> HomeRows:
     home = HomeRows(featured=_featured(newest))
     if user.is_authenticated:
         home.continue_watching = [
-            resume_card(row) for row in viewer_data.continue_watching(tenant, user, ROW_LENGTH)
+            resume_card(row) for row in activity.continue_watching(tenant, user, ROW_LENGTH)
         ]
     home.rows.append(Row("new", "New on the site", newest, reverse("browse") + "?sort=newest"))
     home.rows.extend(_genre_rows(tenant, visible))

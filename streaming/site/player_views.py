@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from streaming import viewer_data
 from streaming.models import MediaFile
 from streaming.site.access import get_media_for, owner_title
 from streaming.site.next_episode import next_episode_for
+from streaming.viewer import activity
 from tenants.access import is_member
 
 MEMBERS_ONLY = "Sign in as a member of this site to watch."
@@ -61,7 +61,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
     following = next_episode_for(request.tenant, media)
     config = {
         "mediaId": media.pk,
-        "resumeAt": viewer_data.resume_position(request.tenant, request.user, media),
+        "resumeAt": activity.resume_position(request.tenant, request.user, media),
         "duration": media.duration_seconds,
         "linkUrl": reverse("watch-link", args=[media.pk]),
         "progressUrl": reverse("watch-progress", args=[media.pk]),
@@ -102,10 +102,10 @@ def save_progress(request: HttpRequest, media_id: int) -> HttpResponse:
     if position is None:
         return JsonResponse({"detail": "Send the position in seconds."}, status=400)
     try:
-        viewer_data.record_progress(
+        activity.record_progress(
             request.tenant, request.user, media, position, _seconds(request.POST.get("duration"))
         )
-    except viewer_data.ProgressRejected as exc:
+    except activity.ProgressRejected as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     return HttpResponse(status=204)
 

@@ -1,5 +1,5 @@
 """The viewer's API tokens on this site (/account/tokens/): list, create (key shown once),
-revoke. The work is streaming.api_tokens; these views parse, call and render."""
+revoke. The work is streaming.api.token_store; these views parse, call and render."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from shadowvault.request_numbers import parse_bounded_int
-from streaming.api_tokens import TokenRefused, issue_token, revoke_token, tokens_of
+from streaming.api.token_store import TokenRefused, issue_token, revoke_token, tokens_of
 from streaming.site.account_views import MAX_ID, members_only
 from streaming.site.forms import ApiTokenForm
 

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from streaming import comments, viewer_data
 from streaming.models import Comment
 from streaming.site.access import get_title_for
 from streaming.site.catalogue_views import render_title_page
 from streaming.site.forms import CommentForm
+from streaming.viewer import activity, comments
 from tenants.access import is_member
 
 
@@ -24,7 +24,7 @@ def toggle_watchlist(request: HttpRequest, slug: str) -> HttpResponse:
     if not is_member(request):
         return redirect_to_login(title_url)
     wanted = request.POST.get("wanted") == "1"
-    viewer_data.set_on_watchlist(request.tenant, request.user, title, wanted)
+    activity.set_on_watchlist(request.tenant, request.user, title, wanted)
     if wanted:
         messages.success(request, f"“{title.title}” is on your watchlist.")
     else:

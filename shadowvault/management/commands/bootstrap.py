@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from shadowvault.broker import ensure_broker_folders
-from streaming.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
+from streaming.catalogue.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
 from tenants.models import Domain, Tenant
 
 DEV_HOSTNAMES = ["localhost", "127.0.0.1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -63,7 +64,6 @@ class SubmitForm(forms.Form):
         return data
 
 
-@admin.register(IngestJob)
 class IngestJobAdmin(OperatorOnlyAdmin):
     list_display = ("id", "source_label", "state_label", "progress", "speed", "eta", "attempts")
     list_filter = ("state", "source_kind", "tenant")
@@ -267,3 +267,8 @@ def _live(job: IngestJob) -> dict:
         "log": job.log_tail(),
         "finished": job.is_finished,
     }
+
+
+def register(site: AdminSite) -> None:
+    """Called from StreamingConfig.ready()."""
+    site.register(IngestJob, IngestJobAdmin)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
 from django.contrib.admin.helpers import ActionForm
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -12,15 +13,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from shadowvault.request_numbers import parse_bounded_int
-from streaming import admin_ingest, tasks  # noqa: F401  admin_ingest registers itself
-from streaming.catalogue_merge import MergeRefused, merge_titles
-from streaming.comments import set_hidden
+from streaming import tasks
+from streaming.catalogue.merge import MergeRefused, merge_titles
 from streaming.metadata.base import MetadataError
 from streaming.metadata.refresh import candidates_for, match_title
 from streaming.models import (
     Collection,
     CollectionEntry,
-    Comment,
     Credit,
     Episode,
     Genre,
@@ -71,7 +70,6 @@ class CreditInline(admin.TabularInline):
     raw_id_fields = ["person"]
 
 
-@admin.register(Title)
 class TitleAdmin(OperatorOnlyAdmin):
     list_display = ["poster_thumb", "title", "kind", "year", "status", "is_skeleton", "files"]
     list_display_links = ["poster_thumb", "title"]
@@ -205,7 +203,6 @@ class TitleAdmin(OperatorOnlyAdmin):
         self.message_user(request, f"Added to {collection}.", messages.SUCCESS)
 
 
-@admin.register(Season)
 class SeasonAdmin(OperatorOnlyAdmin):
     list_display = ["__str__", "title", "number"]
     list_select_related = ["title"]
@@ -221,7 +218,6 @@ class SeasonAdmin(OperatorOnlyAdmin):
     inlines = [EpisodeInline]
 
 
-@admin.register(Episode)
 class EpisodeAdmin(OperatorOnlyAdmin):
     list_display = ["__str__", "series", "air_date"]
     list_select_related = ["season__title"]
@@ -240,7 +236,6 @@ class SubtitleInline(admin.TabularInline):
     raw_id_fields = ["stored"]
 
 
-@admin.register(MediaFile)
 class MediaFileAdmin(OperatorOnlyAdmin):
     list_display = ["__str__", "quality_label", "video_codec", "audio_codec", "duration_seconds"]
     list_select_related = ["title", "episode__season"]
@@ -249,7 +244,6 @@ class MediaFileAdmin(OperatorOnlyAdmin):
     inlines = [SubtitleInline]
 
 
-@admin.register(Genre)
 class GenreAdmin(OperatorOnlyAdmin):
     list_display = ["name", "slug", "title_count"]
     prepopulated_fields = {"slug": ["name"]}
@@ -263,7 +257,6 @@ class GenreAdmin(OperatorOnlyAdmin):
         return genre.title_count
 
 
-@admin.register(Collection)
 class CollectionAdmin(OperatorOnlyAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -277,13 +270,11 @@ class CollectionAdmin(OperatorOnlyAdmin):
     inlines = [EntryInline]
 
 
-@admin.register(Person)
 class PersonAdmin(OperatorOnlyAdmin):
     list_display = ["name", "tmdb_id"]
     search_fields = ["name"]
 
 
-@admin.register(TitleHiding)
 class TitleHidingAdmin(TenantScopedAdmin):
     """A site admin hides titles of the shared catalogue from their own site."""
 
@@ -299,42 +290,13 @@ class TitleHidingAdmin(TenantScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-@admin.register(Comment)
-class CommentAdmin(TenantScopedAdmin):
-    """Moderation: a site admin sees their own site's comments, most reported first."""
-
-    list_display = ["short_body", "user", "on", "report_count", "is_hidden", "created_at"]
-    list_filter = ["is_hidden", "created_at"]
-    search_fields = ["body", "user__username"]
-    list_select_related = ["user", "title", "episode__season__title", "tenant"]
-    readonly_fields = ["user", "title", "episode", "parent", "body", "created_at"]
-    actions = ["hide", "unhide"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request).annotate(report_count=Count("reports"))
-        return queryset.order_by("-report_count", "-created_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # viewers write comments on the site
-
-    @admin.display(description="Comment")
-    def short_body(self, comment: Comment) -> str:
-        return comment.body[:80]
-
-    @admin.display(description="On")
-    def on(self, comment: Comment) -> str:
-        return str(comment.title or comment.episode)
-
-    @admin.display(description="Reports", ordering="report_count")
-    def report_count(self, comment: Comment) -> int:
-        return comment.report_count
-
-    @admin.action(description="Hide the selected comments")
-    def hide(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = set_hidden(queryset, hidden=True)
-        self.message_user(request, f"Hid {count} comment(s).", messages.SUCCESS)
-
-    @admin.action(description="Show the selected comments again")
-    def unhide(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = set_hidden(queryset, hidden=False)
-        self.message_user(request, f"Showing {count} comment(s) again.", messages.SUCCESS)
+def register(site: AdminSite) -> None:
+    """Called from StreamingConfig.ready()."""
+    site.register(Title, TitleAdmin)
+    site.register(Season, SeasonAdmin)
+    site.register(Episode, EpisodeAdmin)
+    site.register(MediaFile, MediaFileAdmin)
+    site.register(Genre, GenreAdmin)
+    site.register(Collection, CollectionAdmin)
+    site.register(Person, PersonAdmin)
+    site.register(TitleHiding, TitleHidingAdmin)

@@ -1,0 +1,41 @@
+"""Every route of StreamVault's viewer-facing site: pages, player, account (sign-in, sign-up
+and passwords are tenants.urls; the media links are stored_media's)."""
+
+from django.urls import include, path
+
+from streaming.search.views import title_typeahead
+from streaming.site import (
+    account_views,
+    catalogue_views,
+    player_views,
+    token_views,
+    viewer_views,
+)
+
+account_patterns = [
+    path("", account_views.overview, name="overview"),
+    path("watchlist/", account_views.watchlist, name="watchlist"),
+    path("watchlist/remove/", account_views.remove_from_watchlist, name="watchlist-remove"),
+    path("history/", account_views.history, name="history"),
+    path("history/remove/", account_views.forget_history_entry, name="history-remove"),
+    path("history/clear/", account_views.clear_history, name="history-clear"),
+    path("tokens/", token_views.api_tokens, name="tokens"),
+    path("tokens/new/", token_views.create_api_token, name="tokens-create"),
+    path("tokens/revoke/", token_views.revoke_api_token, name="tokens-revoke"),
+]
+
+urlpatterns = [
+    path("", catalogue_views.home, name="home"),
+    path("browse/", catalogue_views.browse, name="browse"),
+    path("search/", catalogue_views.search, name="search"),
+    path("search/typeahead", title_typeahead, name="search-typeahead"),
+    path("title/<slug:slug>/", catalogue_views.title_detail, name="title-page"),
+    path(
+        "title/<slug:slug>/watchlist/", viewer_views.toggle_watchlist, name="title-page-watchlist"
+    ),
+    path("title/<slug:slug>/comments/", viewer_views.post_comment, name="title-page-comment"),
+    path("watch/<int:media_id>/", player_views.watch, name="watch"),
+    path("watch/<int:media_id>/link/", player_views.fresh_link, name="watch-link"),
+    path("watch/<int:media_id>/progress/", player_views.save_progress, name="watch-progress"),
+    path("account/", include((account_patterns, "account"))),
+]
