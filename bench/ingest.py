@@ -246,7 +246,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from tests.media_factory import make_large_h264_mkv
+    from tests.support.media_factory import make_large_h264_mkv
 
     try:
         call_command("migrate", verbosity=0)

@@ -6,8 +6,8 @@
 For each of two catalogues, the smallest that fills every page (32 titles) and --titles, it
 makes a scratch database (an SQLite file in a temp folder by default; a new PostgreSQL database
 on the --database-url server when given), migrates it, makes a site and a member, builds the
-catalogue with tests/catalogue_at_scale.py (the one the query-count tests use), and times each
-page: warm-up requests first, then --requests timed ones, through Django's test Client in the
+catalogue with tests/support/catalogue_at_scale.py (the one the query-count tests use), and times
+each page: warm-up requests first, then --requests timed ones, through Django's test Client in the
 same process as the catalogue, signed in as the member. That is server time: URL routing,
 middleware, the view, its queries and the template; no HTTP server and no network. It prints
 p50 and p95 per page at both sizes, the queries each page ran at each size, and the ratio of
@@ -57,7 +57,7 @@ def run_child(args: argparse.Namespace) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from tenants.models import Domain, Membership, Tenant
-    from tests.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
+    from tests.support.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
 
     call_command("migrate", verbosity=0)
     titles = args.titles or SMALL
@@ -188,5 +188,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))  # tests.catalogue_at_scale, whatever the working folder
+    sys.path.insert(0, str(REPO))  # tests.support.catalogue_at_scale, whatever the working folder
     sys.exit(main())

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tenants.models import Tenant
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantOwnedQuerySet(models.QuerySet):
     def for_tenant(self, tenant: Tenant | None) -> Self:
         """Rows of this tenant only; no tenant (an unresolved request) sees nothing."""
         if tenant is None:
@@ -27,7 +27,7 @@ class TenantOwned(models.Model):
         "tenants.Tenant", on_delete=models.CASCADE, related_name="%(class)ss"
     )
 
-    objects = TenantQuerySet.as_manager()
+    objects = TenantOwnedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -18,11 +18,11 @@ from shadowvault import stored_settings
 from stored_media.models import StoredObject
 from streaming.models import MediaFile, Title
 from tenants.models import Domain, Membership, Tenant
-from tests.browser import chromium
-from tests.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
-from tests.media_factory import test_media  # noqa: F401
-from tests.services import need, port_open
-from tests.tmdb_double import API_KEY, TMDBDouble
+from tests.support.browser import chromium
+from tests.support.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
+from tests.support.media_factory import test_media  # noqa: F401
+from tests.support.services import need, port_open
+from tests.support.tmdb_double import API_KEY, TMDBDouble
 
 PASSWORD = "correct horse battery staple"
 
@@ -130,7 +130,7 @@ def on_beta(beta) -> Client:
 
 @pytest.fixture
 def tmdb(settings):
-    """A local double of TMDB v3 (tests/tmdb_double.py), with the settings pointing at it."""
+    """A local double of TMDB v3 (tests/support/tmdb_double.py), the settings pointing at it."""
     # A private cache per test: a cached answer must never hide what the server was asked.
     settings.CACHES = {
         "default": {
@@ -147,7 +147,7 @@ def tmdb(settings):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium through Playwright, one per test module (tests/browser.py)."""
+    """Debian's Chromium through Playwright, one per test module (tests/support/browser.py)."""
     with chromium() as browser:
         yield browser
 

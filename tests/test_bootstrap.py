@@ -11,7 +11,7 @@ from stored_media.storage import get_backend
 from streaming.catalogue.sample_media import SAMPLE_NAME
 from streaming.models import IngestJob, Title
 from tenants.models import Domain, Tenant
-from tests.services import need_binary
+from tests.support.services import need_binary
 
 
 @pytest.fixture

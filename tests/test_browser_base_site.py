@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.browser import PHONE, WatchedPage
-from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.browser import PHONE, WatchedPage
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 

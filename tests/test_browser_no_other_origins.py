@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from shadowvault.content_security import SITE_POLICY
-from tests.browser import DESKTOP, sign_in
-from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.browser import DESKTOP, sign_in
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 

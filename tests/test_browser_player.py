@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE, WatchedPage, sign_in
-from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.browser import DESKTOP, PHONE, WatchedPage, sign_in
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 

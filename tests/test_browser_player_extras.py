@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE
-from tests.live_site import live_site
+from tests.support.browser import DESKTOP, PHONE
+from tests.support.live_site import live_site
 from tests.test_browser_player import OVERFLOWING, play, signed_in, wait_for_metadata
 
 pytestmark = pytest.mark.browser

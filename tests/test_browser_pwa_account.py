@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE, WatchedPage, sign_in
-from tests.live_site import live_site
+from tests.support.browser import DESKTOP, PHONE, WatchedPage, sign_in
+from tests.support.live_site import live_site
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE
 from tests.test_browser_player import play, signed_in, site, wait_for_metadata  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ import http.client
 import pytest
 
 from streaming.catalogue.sample_media import make_sample_video
-from tests.browser import sign_in
-from tests.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.browser import sign_in
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
 
 pytestmark = pytest.mark.browser
 

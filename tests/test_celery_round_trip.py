@@ -18,7 +18,7 @@ from celery import Celery
 from django.conf import settings
 
 from shadowvault.celery import app as project_app
-from tests.services import REPO, stop
+from tests.support.services import REPO, stop
 
 
 def filesystem_options(data_dir: Path) -> dict:

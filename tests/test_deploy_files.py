@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from stored_media.gateway import GatewayOptions, render
-from tests.services import REPO, free_port, need_binary
-from tests.serving import nginx_running
+from tests.support.services import REPO, free_port, need_binary
+from tests.support.serving import nginx_running
 
 COMPOSE = REPO / "docker-compose.yml"
 DEPLOY_README = REPO / "deploy" / "README.md"

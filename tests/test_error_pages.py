@@ -12,7 +12,7 @@ def test_a_missing_page_is_a_branded_404(on_alpha):
     assert b"Alpha" in response.content
 
 
-@pytest.mark.urls("tests.urls_failing")
+@pytest.mark.urls("tests.support.urls_failing")
 def test_a_server_error_shows_a_calm_page_without_details(alpha):
     client = Client(HTTP_HOST="a.test", raise_request_exception=False)
 

@@ -17,8 +17,8 @@ from stored_media import signing
 from stored_media.objects import store_file
 from tenants.models import Domain
 from tests.conftest import publish_film
-from tests.http_probe import fetch
-from tests.serving import nginx_gateway, uvicorn_in_thread
+from tests.support.http_probe import fetch
+from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

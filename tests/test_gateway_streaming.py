@@ -18,9 +18,9 @@ from stored_media.storage import get_backend
 from stored_media.storage.telegram import TelegramBackend
 from streaming.models import TitleHiding
 from tests.conftest import publish_film
-from tests.http_probe import fetch
-from tests.serving import moto_s3, nginx_gateway, uvicorn_in_thread
-from tests.telegram_double import FakeTelegram
+from tests.support.http_probe import fetch
+from tests.support.serving import moto_s3, nginx_gateway, uvicorn_in_thread
+from tests.support.telegram_double import FakeTelegram
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def body() -> bytes:
 
 def use_telegram_double(monkeypatch) -> FakeTelegram:
     """Telegram cannot be reached here: the backend talks to a double that enforces getFile's
-    rules (tests/telegram_double.py). Parts of 2 MiB + 1000 bytes make slices span parts."""
+    rules (tests/support/telegram_double.py). Parts of 2 MiB + 1000 bytes make slices span parts."""
     server = FakeTelegram()
     telegram = TelegramBackend(
         channel=server.channel,

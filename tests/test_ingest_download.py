@@ -31,7 +31,7 @@ from streaming.ingest.http_response import (
     parse_content_range,
     safe_filename,
 )
-from tests.http_sources import (
+from tests.support.http_sources import (
     HLS_PLAYLIST,
     LAST_MODIFIED,
     MediaFile,
@@ -42,7 +42,7 @@ from tests.http_sources import (
     source_server,
     tls_server_context,
 )
-from tests.services import free_port, need_binary
+from tests.support.services import free_port, need_binary
 
 MiB = 1024 * 1024
 FILM = os.urandom(3 * MiB + 123)  # bigger than one read, so a drop lands mid-file

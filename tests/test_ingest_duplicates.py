@@ -13,9 +13,9 @@ from stored_media.models import StoredObject
 from streaming.ingest import service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile, Title
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import source_server
-from tests.ingest_helpers import ingest_file, leftovers, not_queued
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import source_server
+from tests.support.ingest_helpers import ingest_file, leftovers, not_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DONE, DUPLICATE = IngestJob.State.DONE, IngestJob.State.DUPLICATE

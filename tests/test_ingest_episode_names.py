@@ -9,7 +9,7 @@ import pytest
 
 from streaming.ingest.catalogue_link import _owner
 from streaming.models import Episode, IngestJob
-from tests.ingest_helpers import ingest_file
+from tests.support.ingest_helpers import ingest_file
 
 pytestmark = pytest.mark.django_db
 

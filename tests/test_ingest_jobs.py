@@ -14,7 +14,7 @@ from streaming.ingest.errors import SourceRefused
 from streaming.ingest.runner import FETCH, PROCESS, run_step
 from streaming.models import IngestJob
 from streaming.models.ingest import this_worker
-from tests.ingest_helpers import not_queued
+from tests.support.ingest_helpers import not_queued
 
 pytestmark = pytest.mark.django_db
 

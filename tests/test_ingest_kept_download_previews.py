@@ -10,9 +10,9 @@ from stored_media.storage import get_backend
 from streaming.ingest import service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import source_server
-from tests.ingest_helpers import leftovers, not_queued
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import source_server
+from tests.support.ingest_helpers import leftovers, not_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,9 +19,9 @@ from streaming.ingest.faststart import is_faststart
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile, Title
-from tests.http_probe import fetch
-from tests.ingest_helpers import ingest_file, leftovers
-from tests.serving import nginx_gateway, uvicorn_in_thread
+from tests.support.http_probe import fetch
+from tests.support.ingest_helpers import ingest_file, leftovers
+from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DONE, FAILED = IngestJob.State.DONE, IngestJob.State.FAILED

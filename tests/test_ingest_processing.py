@@ -29,7 +29,7 @@ from streaming.ingest.ffmpeg_run import failure_reason, run_ffmpeg
 from streaming.ingest.media_plan import plan_for
 from streaming.ingest.playable import ffmpeg_command_for, make_playable
 from streaming.ingest.probe import SubtitleStream, probe
-from tests.media_factory import AAC, _sources, ffmpeg
+from tests.support.media_factory import AAC, _sources, ffmpeg
 
 # WebVTT timestamps: hours are optional ("00:01.521" from ffmpeg, "00:00:01.000").
 CUE = re.compile(r"^([\d:.]+) --> ([\d:.]+)$", re.MULTILINE)

@@ -18,13 +18,13 @@ from streaming.ingest import ssrf
 from streaming.ingest.errors import DownloadFailed, SourceRefused
 from streaming.ingest.guard_proxy import guarded_proxy
 from streaming.ingest.ssrf import check_host, check_url, guarded_connection
-from tests.http_sources import (
+from tests.support.http_sources import (
     MediaFile,
     self_signed_certificate,
     source_server,
     tls_server_context,
 )
-from tests.services import need_binary
+from tests.support.services import need_binary
 
 PUBLIC = "93.184.215.14"
 

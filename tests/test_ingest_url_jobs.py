@@ -12,9 +12,9 @@ from stored_media.models import StoredObject
 from streaming.ingest import http_download, service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import Page, Redirect, Status, source_server
-from tests.ingest_helpers import leftovers, not_queued
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import Page, Redirect, Status, source_server
+from tests.support.ingest_helpers import leftovers, not_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,9 +18,9 @@ from django.db import connection
 from stored_media.models import StoredObject
 from streaming.ingest import service
 from streaming.models import IngestJob, MediaFile, Title
-from tests.http_sources import serve_file
-from tests.media_factory import ffmpeg
-from tests.services import REPO, stop
+from tests.support.http_sources import serve_file
+from tests.support.media_factory import ffmpeg
+from tests.support.services import REPO, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

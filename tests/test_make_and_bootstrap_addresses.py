@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from django.core.management import call_command
 
-from tests.services import REPO, need_binary
+from tests.support.services import REPO, need_binary
 
 
 def make(*args: str) -> str:

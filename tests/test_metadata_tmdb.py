@@ -20,7 +20,7 @@ from streaming.metadata.base import (
 )
 from streaming.metadata.tmdb import TMDBProvider
 from streaming.models import Credit, Genre, Person, Season, Title
-from tests.tmdb_double import READ_TOKEN, TMDBDouble
+from tests.support.tmdb_double import READ_TOKEN, TMDBDouble
 
 
 @pytest.fixture

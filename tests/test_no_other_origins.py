@@ -3,7 +3,7 @@ account, admin, API docs) as a visitor, a member and the operator, and every CSS
 served from static. The README promises local docs and a self-hosted product; a CDN font
 or script would also tell a third party who reads which page.
 
-Plain <a href> links to other sites are allowed (see tests/origin_scan.py)."""
+Plain <a href> links to other sites are allowed (see tests/support/origin_scan.py)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from streaming.models import (
     StoredObject,
     Title,
 )
-from tests.origin_scan import foreign, foreign_in_css, foreign_in_html
-from tests.sweep_support import build_path, discover_routes, path_values
+from tests.support.origin_scan import foreign, foreign_in_css, foreign_in_html
+from tests.support.sweep_support import build_path, discover_routes, path_values
 
 HOST = "a.test"
 

@@ -17,8 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from streaming.models import Title
-from tests.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
 from tests.conftest import make_member, make_site
+from tests.support.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
 
 pytestmark = pytest.mark.django_db
 LARGE = 50_000

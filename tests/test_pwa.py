@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
-from tests.services import REPO
+from tests.support.services import REPO
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from tests.services import free_port, need_binary, port_open, stop, wait_until
+from tests.support.services import free_port, need_binary, port_open, stop, wait_until
 
 
 def test_liveness_needs_nothing_but_the_process(client):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from tests.live_site import live_site
-from tests.services import http_ok, wait_until
+from tests.support.live_site import live_site
+from tests.support.services import http_ok, wait_until
 
 pytestmark = pytest.mark.services
 

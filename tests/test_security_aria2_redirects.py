@@ -17,7 +17,7 @@ import pytest
 from streaming.ingest import aria2, ssrf
 from streaming.ingest.errors import SourceRefused
 from streaming.ingest.http_download import download
-from tests.http_sources import MediaFile, Redirect, source_server
+from tests.support.http_sources import MediaFile, Redirect, source_server
 from tests.test_ingest_download import BIG, aria2c, file_sha256, folder, sha256, source, waits
 
 __all__ = ["aria2c", "folder", "source", "waits"]  # fixtures shared with the download tests

@@ -18,8 +18,8 @@ from django.http import HttpResponse
 from shadowvault import client_address as rule
 from stored_media.signing import viewer_address
 from tests.conftest import PASSWORD
-from tests.live_site import LiveSite, live_site
-from tests.services import need_binary
+from tests.support.live_site import LiveSite, live_site
+from tests.support.services import need_binary
 from tests.test_settings_refuse_bad_values import start_django
 
 LOOPBACK = [ip_network("127.0.0.1/32"), ip_network("::1/128")]

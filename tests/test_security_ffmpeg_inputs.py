@@ -25,9 +25,9 @@ from streaming.ingest.page_download import download_page_guarded
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile, Title
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import Page, source_server
-from tests.ingest_helpers import ingest_file, leftovers, not_queued
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import Page, source_server
+from tests.support.ingest_helpers import ingest_file, leftovers, not_queued
 
 DONE, FAILED = IngestJob.State.DONE, IngestJob.State.FAILED
 

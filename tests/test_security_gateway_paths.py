@@ -20,8 +20,8 @@ from stored_media.models import StoredObject
 from stored_media.objects import store_file
 from streaming.models import TitleHiding
 from tests.conftest import publish_film
-from tests.http_probe import fetch
-from tests.serving import nginx_gateway, uvicorn_in_thread
+from tests.support.http_probe import fetch
+from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from streaming.ingest.probe import LANGUAGE_MAX, normalise_language, probe
 from streaming.models import IngestJob, Subtitle
-from tests.ingest_helpers import ingest_file
+from tests.support.ingest_helpers import ingest_file
 
 BCP47_SHORT = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?")
 LONG_TAG = "zh-Hant-TW-x-private-usage"  # 26 characters, as the review's file had

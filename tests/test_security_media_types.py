@@ -20,12 +20,12 @@ from stored_media.objects import store_file
 from stored_media.storage.local import LocalBackend
 from streaming.models import IngestJob
 from tests.conftest import publish_film
-from tests.http_probe import Answer, fetch
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import source_server
-from tests.ingest_helpers import not_queued
-from tests.media_factory import AAC, H264, _sources, ffmpeg
-from tests.serving import nginx_gateway, uvicorn_in_thread
+from tests.support.http_probe import Answer, fetch
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import source_server
+from tests.support.ingest_helpers import not_queued
+from tests.support.media_factory import AAC, H264, _sources, ffmpeg
+from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

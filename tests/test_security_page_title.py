@@ -12,9 +12,9 @@ import pytest
 from streaming.ingest import http_download, service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob
-from tests.http_sources import MediaFile as Served
-from tests.http_sources import Page, source_server
-from tests.ingest_helpers import not_queued
+from tests.support.http_sources import MediaFile as Served
+from tests.support.http_sources import Page, source_server
+from tests.support.ingest_helpers import not_queued
 
 PAGE = (
     b"<!DOCTYPE html><html><head><title>Night\x00Film\x07 \x1b[31m2019\t</title></head>"

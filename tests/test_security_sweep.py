@@ -2,7 +2,7 @@
 path parameter, query parameter, header and form body, as four people on Alpha's host:
 no answer may be a server error, and none may show a row of another site.
 
-Routes are discovered from the URL resolver (tests/sweep_support.py), so ReadVault, OPDS,
+Routes are discovered from the URL resolver (tests/support/sweep_support.py), so ReadVault, OPDS,
 Stremio, ads and watch-party routes are walked as soon as they are included. Beta's rows
 carry a marker string; a Beta object's id or slug is among the path values, which is how
 isolation is probed. Each test collects every finding before it fails, so one run shows
@@ -51,7 +51,7 @@ from streaming.models import (
 )
 from tenants.models import Domain
 from tests.conftest import PASSWORD, make_member
-from tests.sweep_support import (
+from tests.support.sweep_support import (
     BETA_MARKER,
     HIDDEN_MARKER,
     HOSTILE,

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from shadowvault import config
-from tests.services import REPO
+from tests.support.services import REPO
 
 GOOD = {
     "SECRET_KEY": "k" * 40,

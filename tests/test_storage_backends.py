@@ -19,8 +19,8 @@ from stored_media.storage.base import (
 from stored_media.storage.hashing import file_sha256
 from stored_media.storage.local import LocalBackend
 from stored_media.storage.s3 import S3Backend
-from tests.services import free_port
-from tests.serving import moto_s3
+from tests.support.services import free_port
+from tests.support.serving import moto_s3
 
 SIZE = 2 * 1024 * 1024 + 99
 

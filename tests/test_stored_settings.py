@@ -13,7 +13,7 @@ from streaming.ingest.errors import SourceRefused
 from streaming.ingest.ssrf import check_url
 from streaming.metadata.base import MetadataError
 from streaming.metadata.tmdb import TMDBProvider
-from tests.tmdb_double import API_KEY
+from tests.support.tmdb_double import API_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from stored_media.storage.base import BackendUnavailable, StorageBackend
 from stored_media.storage.local import LocalBackend
 from streaming.models import TitleHiding
 from tests.conftest import publish_film
-from tests.http_probe import fetch
-from tests.serving import uvicorn_in_thread
+from tests.support.http_probe import fetch
+from tests.support.serving import uvicorn_in_thread
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

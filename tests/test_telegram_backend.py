@@ -1,4 +1,4 @@
-"""The Telegram backend against a double of Telegram's servers (tests/telegram_double.py).
+"""The Telegram backend against a double of Telegram's servers (tests/support/telegram_double.py).
 
 The double refuses every getFile request Telegram would refuse, so every read here also
 shows that the backend only sends legal requests.
@@ -20,7 +20,7 @@ from stored_media.storage.base import BackendUnavailable, ObjectMissing, Part, S
 from stored_media.storage.telegram import TelegramBackend, telegram_backend_from_settings
 from stored_media.storage.telegram_plan import is_legal
 from stored_media.storage.telegram_pool import Credential, SessionPool
-from tests.telegram_double import FakeTelegram
+from tests.support.telegram_double import FakeTelegram
 
 MIB = 1024 * 1024
 PART_SIZE = 3 * MIB + 5  # need not be a multiple of anything

@@ -1,5 +1,5 @@
 """The Telegram bot's /leech command, driven with a double of Telethon's message event
-(tests/telethon_event_double.py) against the real submit service and database."""
+(tests/support/telethon_event_double.py) against the real submit service and database."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from streaming.ingest.telegram_leech import (
 from streaming.management.commands.telegram_bot import LEECH_PATTERN
 from streaming.models import IngestJob, Title
 from tests.conftest import make_site
-from tests.telethon_event_double import FakeEvent, FakeMessage
+from tests.support.telethon_event_double import FakeEvent, FakeMessage
 
 OPERATOR = 42
 STRANGER = 666

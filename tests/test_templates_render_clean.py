@@ -35,7 +35,7 @@ from streaming.models import (
     WatchProgress,
 )
 from tests.conftest import make_site
-from tests.sweep_support import build_path, discover_routes, real_values, signed_in_client
+from tests.support.sweep_support import build_path, discover_routes, real_values, signed_in_client
 
 pytestmark = pytest.mark.django_db
 

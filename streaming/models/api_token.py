@@ -13,14 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tenants.scoping import TenantOwned, TenantQuerySet
+from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
 
 def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(TenantQuerySet):
+class ApiTokenQuerySet(TenantOwnedQuerySet):
     def live(self) -> ApiTokenQuerySet:
         """Not revoked and not expired: the tokens that still open the API."""
         now = timezone.now()

@@ -10,7 +10,7 @@ The catalogue is shared by the operator's sites; a site may hide titles from its
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import slugify
 
 from stored_media.models import StoredObject
@@ -55,12 +55,15 @@ class TitleQuerySet(models.QuerySet):
             return self.none()
         return self.filter(visible_rule(tenant))
 
-    def in_genre(self, genre: Genre) -> TitleQuerySet:
-        """Titles with the genre, as EXISTS per title rather than a join: listed newest (or
-        A to Z) first, the titles are read off their index and each checked for the genre
-        until the page is full. With a join SQLite starts from the genre's side instead and
-        sorts all of its titles, 20 ms for a big genre at 50,000 titles (bench/pages.py)."""
-        tagged = Title.genres.through.objects.filter(title=OuterRef("pk"), genre=genre)
+    def in_genre(self, genre: Genre | str) -> TitleQuerySet:
+        """Titles with the genre (a Genre, or its slug as a client sent it: an unknown slug
+        matches nothing), as EXISTS per title rather than a join. A join lists a title once
+        per matching genre row, and listed newest (or A to Z) first, the titles are read off
+        their index and each checked for the genre until the page is full. With a join
+        SQLite starts from the genre's side instead and sorts all of its titles, 20 ms for a
+        big genre at 50,000 titles (bench/pages.py)."""
+        which = Q(genre=genre) if isinstance(genre, Genre) else Q(genre__slug=genre)
+        tagged = Title.genres.through.objects.filter(which, title=OuterRef("pk"))
         return self.filter(Exists(tagged))
 
     def films(self) -> TitleQuerySet:
@@ -204,11 +207,23 @@ def media_visible_rule(tenant, media_file: str = "") -> Q:
     )
 
 
+# Which version of a film or an episode plays first, and the order versions are offered in:
+# the tallest picture, then the oldest file (a second copy kept at ingest comes after the
+# first), the id settling files made in the same instant. NULLS LAST on both databases: a
+# file whose height ffprobe did not find is nobody's best (PostgreSQL's plain DESC puts NULLs
+# first, SQLite's last). Every chooser orders by this, through `best_first()`.
+BEST_FIRST = (F("height").desc(nulls_last=True), "created_at", "pk")
+
+
 class MediaFileQuerySet(models.QuerySet):
     def visible_on(self, tenant) -> MediaFileQuerySet:
         if tenant is None or not tenant.is_active:
             return self.none()
         return self.filter(media_visible_rule(tenant))
+
+    def best_first(self) -> MediaFileQuerySet:
+        """The versions in BEST_FIRST order: the first one is what Play starts."""
+        return self.order_by(*BEST_FIRST)
 
 
 def servable_objects_rule(tenant) -> Q:
@@ -262,6 +277,7 @@ class MediaFile(models.Model):
     objects = MediaFileQuerySet.as_manager()
 
     class Meta:
+        # Only a default for listings (the admin's); what plays first is `best_first()`.
         ordering = ["-height", "created_at"]
         constraints = [
             models.CheckConstraint(

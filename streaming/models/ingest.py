@@ -18,12 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from streaming.models.catalogue import MediaFile, Title
-from tenants.scoping import TenantOwned, TenantQuerySet
+from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
 LOG_LIMIT = 20_000  # characters of log kept per job: the tail is what an operator reads
 
 
-class IngestJobQuerySet(TenantQuerySet):
+class IngestJobQuerySet(TenantOwnedQuerySet):
     def unfinished(self) -> IngestJobQuerySet:
         return self.exclude(state__in=IngestJob.FINISHED)
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from streaming.models.ingest import IngestJob
-from tenants.scoping import TenantOwned, TenantQuerySet
+from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
 
 def expiry_from(now: datetime) -> datetime:
@@ -25,7 +25,7 @@ def expiry_from(now: datetime) -> datetime:
     return now + timedelta(hours=settings.INGEST_UPLOAD_EXPIRY_HOURS)
 
 
-class UploadQuerySet(TenantQuerySet):
+class UploadQuerySet(TenantOwnedQuerySet):
     def receiving(self) -> UploadQuerySet:
         return self.filter(state=Upload.State.RECEIVING)
 

@@ -8,13 +8,13 @@ from django.db import models
 from django.db.models import Q
 
 from streaming.models.catalogue import Episode, MediaFile, Title
-from tenants.scoping import TenantOwned, TenantQuerySet
+from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
 # A file counts as watched near its end: end credits are rarely watched to the last second.
 FINISHED_FRACTION = 0.92
 
 
-class WatchProgressQuerySet(TenantQuerySet):
+class WatchProgressQuerySet(TenantOwnedQuerySet):
     # What counts as in progress (continue watching, resuming) is one rule in
     # streaming/viewer/activity.py: in_progress_rule.
 
@@ -68,7 +68,7 @@ class WatchlistEntry(TenantOwned):
         return f"{self.title} on {self.user}'s watchlist"
 
 
-class CommentQuerySet(TenantQuerySet):
+class CommentQuerySet(TenantOwnedQuerySet):
     def shown(self) -> CommentQuerySet:
         return self.filter(is_hidden=False)
 

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Every row that belongs only to Beta carries this in a string a page could show. A title
 # hidden on Alpha carries HIDDEN_MARKER instead: Alpha's own admin legitimately lists it

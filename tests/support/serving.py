@@ -16,7 +16,7 @@ import uvicorn
 from django.core.asgi import get_asgi_application
 
 from stored_media.gateway import GatewayOptions, write
-from tests.services import free_port, need_binary, port_open, stop, wait_until
+from tests.support.services import free_port, need_binary, port_open, stop, wait_until
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Loaded with `-p tests.environment`, before pytest-django configures Django.
+"""Loaded with `-p tests.support.environment`, before pytest-django configures Django.
 
 Tests never read the developer's data/ folder or generated secrets: they get fixed test
 secrets and a private temporary data folder (laid out as `manage.py bootstrap` would) unless

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from django.conf import settings
 
-from tests.services import REPO, free_port, http_ok, need_binary, stop, wait_until
+from tests.support.services import REPO, free_port, http_ok, need_binary, stop, wait_until
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo password for the tests 7"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from tests.services import REPO, need_binary
+from tests.support.services import REPO, need_binary
 
 CHROMIUM_FLAGS = [
     "--headless",

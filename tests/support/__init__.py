@@ -1,0 +1,1 @@
+"""Helpers the tests share: servers, doubles, media makers and the test environment."""
