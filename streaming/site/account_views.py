@@ -1,8 +1,9 @@
 """The viewer's own pages on a site: an overview, the watchlist and the history.
 
 Members of the request's site only; everything shown is this site's and only titles the site
-shows (streaming.viewer.activity filters both). Each page costs the same number of queries
-however long the lists are: one query per list, the titles joined in.
+shows (the lists come from streaming.site.access; streaming.viewer.activity filters them).
+Each page costs the same number of queries however long the lists are: one query per list,
+the titles joined in.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import WatchProgress
+from streaming.site import access
 from streaming.site.home_rows import ResumeCard, Row, resume_card
 from streaming.viewer import activity
 from tenants.access import is_member
@@ -71,12 +73,11 @@ def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @require_GET
 @members_only
 def overview(request: HttpRequest) -> HttpResponse:
-    tenant, user = request.tenant, request.user
-    resuming = activity.continue_watching(tenant, user, ROW_LENGTH)
-    on_list = activity.watchlist(tenant, user)[:ROW_LENGTH]
-    watched = activity.history(tenant, user)[:ROW_LENGTH]
+    resuming = access.continue_watching_for(request, ROW_LENGTH)
+    on_list = access.watchlist_for(request)[:ROW_LENGTH]
+    watched = access.history_for(request)[:ROW_LENGTH]
     context = {
-        "membership": membership_for(request, user),
+        "membership": membership_for(request, request.user),
         "continue_watching": [resume_card(progress) for progress in resuming],
         "in_progress_explained": activity.IN_PROGRESS_EXPLAINED,
         "watchlist": Row(
@@ -94,7 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 @members_only
 def watchlist(request: HttpRequest) -> HttpResponse:
-    entries = activity.watchlist(request.tenant, request.user)
+    entries = access.watchlist_for(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "account/watchlist.html", {"page": page})
 
@@ -117,7 +118,7 @@ def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
 @require_GET
 @members_only
 def history(request: HttpRequest) -> HttpResponse:
-    rows = activity.history(request.tenant, request.user)
+    rows = access.history_for(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_history_card(progress) for progress in page]
     return render(request, "account/history.html", {"page": page, "cards": cards})
@@ -145,7 +146,7 @@ def forget_history_entry(request: HttpRequest) -> HttpResponse:
 def clear_history(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation (a form that works without JavaScript); POST clears."""
     if request.method == "GET":
-        entries = activity.history(request.tenant, request.user).count()
+        entries = access.history_for(request).count()
         return render(request, "account/history_clear.html", {"entries": entries})
     cleared = activity.clear_history(request.tenant, request.user)
     if cleared:

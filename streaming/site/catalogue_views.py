@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
-from streaming.search import MAX_RESULTS, search_titles
-from streaming.site.access import get_title_for
+from streaming.search import MAX_RESULTS, SearchResult
+from streaming.site import access
 from streaming.site.bounded_paginator import BoundedPaginator
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
@@ -34,8 +34,8 @@ def browse(request: HttpRequest) -> HttpResponse:
     genres = list(Genre.objects.all())
     filters = parse_browse_filters(request.GET, genres)
     for problem in filters.problems:
-        messages.warning(request, problem)
-    titles = filters.apply(Title.objects.visible_on(request.tenant))
+        messages.warning(request, problem.for_page)
+    titles = access.browse_titles(request, filters)
     page_number = request.GET.get("page")
     paginator = BoundedPaginator(titles, PAGE_SIZE, page_number, at_least=COUNT_AT_LEAST)
     page = paginator.get_page(page_number)
@@ -58,11 +58,11 @@ def search(request: HttpRequest) -> HttpResponse:
     page_number = _page_number(request.GET.get("page"))
     result, pages = None, 0
     if query:
-        result = _search_page(query, request.tenant, page_number)
+        result = _search_page(request, query, page_number)
         pages = math.ceil(min(result.total, MAX_RESULTS) / PAGE_SIZE)
         if pages and page_number > pages:  # an old link past the end shows the last page
             page_number = pages
-            result = _search_page(query, request.tenant, page_number)
+            result = _search_page(request, query, page_number)
     return render(
         request,
         "streaming/search.html",
@@ -77,8 +77,8 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _search_page(query: str, tenant, page_number: int):
-    return search_titles(query, tenant, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+def _search_page(request: HttpRequest, query: str, page_number: int) -> SearchResult:
+    return access.search_for(request, query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
 
 
 def _page_number(raw: str | None) -> int:
@@ -87,7 +87,7 @@ def _page_number(raw: str | None) -> int:
 
 @require_GET
 def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    title = get_title_for(request, slug)
+    title = access.get_title_for(request, slug)
     return render_title_page(request, title, CommentForm())
 
 

@@ -31,11 +31,11 @@ def next_episode_for(tenant, media: MediaFile) -> NextEpisode | None:
         return None
     episode = media.episode
     season = episode.season
-    # The version the title page's Play button would start: the tallest, then the oldest.
+    # The version the title page's Play button would start.
     best_file = (
         MediaFile.objects.visible_on(tenant)
         .filter(episode=OuterRef("pk"))
-        .order_by("-height", "pk")
+        .best_first()
         .values("pk")[:1]
     )
     following = (

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from streaming.models import MediaFile
-from streaming.site.access import get_media_for, owner_title
+from streaming.site.access import get_media_for, owner_title, versions_of
 from streaming.site.next_episode import next_episode_for
 from streaming.viewer import activity
 from tenants.access import is_member
@@ -57,7 +57,6 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
     media = get_media_for(request, media_id)
     title = owner_title(media)
     subtitles = list(media.subtitles.select_related("stored"))
-    siblings = MediaFile.objects.filter(title_id=media.title_id, episode_id=media.episode_id)
     following = next_episode_for(request.tenant, media)
     config = {
         "mediaId": media.pk,
@@ -76,7 +75,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
             "media": media,
             "title": title,
             "subtitles": [(sub, config["subtitles"][str(sub.pk)]) for sub in subtitles],
-            "versions": list(siblings.order_by("-height", "pk")),
+            "versions": list(versions_of(media)),
             "next_episode": config["nextEpisode"],
             "player_config": config,
         },

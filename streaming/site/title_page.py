@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from streaming.models import (
-    Comment,
-    Credit,
-    Episode,
-    Genre,
-    MediaFile,
-    Season,
-    Title,
-    WatchlistEntry,
-)
+from streaming.models import Comment, Credit, Genre, MediaFile, Season, Title, WatchlistEntry
+from streaming.site import access
+from streaming.viewer.comments import thread
 
 COMMENTS_SHOWN = 50  # the latest top-level comments; older ones wait for a "more" link
 CAST_SHOWN = 12
@@ -44,7 +35,8 @@ class TitlePage:
     @property
     def play_media(self) -> MediaFile | None:
         """What the big Play button starts: the best version of a film, or the first
-        episode with a file (specials, season 0, are not where a series starts)."""
+        episode with a file (specials, season 0, are not where a series starts); versions
+        come best first (MediaFile.objects.best_first)."""
         if self.versions:
             return self.versions[0]
         for season in self.seasons:
@@ -58,25 +50,12 @@ class TitlePage:
 
 def load_title_page(tenant, title: Title, member=None) -> TitlePage:
     """`member`: the signed-in member of `tenant`, or None for a visitor."""
-    episodes = Episode.objects.prefetch_related(
-        Prefetch("media_files", queryset=MediaFile.objects.order_by("-height", "pk"))
-    )
-    shown = Comment.objects.for_tenant(tenant).shown()
-    latest = (
-        shown.filter(title=title, parent=None)
-        .select_related("user")
-        .prefetch_related(Prefetch("replies", queryset=shown.select_related("user")))
-        .order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
-    )
+    latest = thread(tenant, title).order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
     watchlist = WatchlistEntry.objects.for_tenant(tenant).filter(user=member, title=title)
     return TitlePage(
         genres=list(title.genres.all()),
-        versions=list(MediaFile.objects.filter(title=title)),
-        seasons=list(
-            Season.objects.filter(title=title).prefetch_related(
-                Prefetch("episodes", queryset=episodes)
-            )
-        ),
+        versions=list(access.versions().filter(title=title)),
+        seasons=list(access.seasons_of(title)),
         cast=list(
             Credit.objects.filter(title=title, role=Credit.Role.CAST).select_related("person")[
                 :CAST_SHOWN

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from streaming.models import Comment
 from streaming.site.access import get_title_for
 from streaming.site.catalogue_views import render_title_page
 from streaming.site.forms import CommentForm
@@ -41,12 +40,13 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return render_title_page(request, title, form, status=400)
-    parent = None
-    if parent_id := form.cleaned_data.get("parent"):
-        parent = get_object_or_404(Comment.objects.for_tenant(request.tenant), pk=parent_id)
     try:
-        comment = comments.post_comment(
-            request.tenant, request.user, title, form.cleaned_data["body"], parent
+        comment = comments.submit_comment(
+            request.tenant,
+            request.user,
+            title,
+            form.cleaned_data["body"],
+            form.cleaned_data.get("parent"),
         )
     except comments.CommentRejected as exc:
         form.add_error("body", str(exc))  # the page keeps what was written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 
 from streaming.models import Comment, CommentReport, Episode, Title
 
@@ -14,8 +15,37 @@ RATE_WINDOW_SECONDS = 60
 AUTO_HIDE_REPORTS = 3
 
 
+MAX_ID = 2**63 - 1  # larger numbers are no comment's id and overflow the database's integer
+
+
 class CommentRejected(ValueError):
     """The comment cannot be posted; the message says why, for the viewer."""
+
+
+def thread(tenant, title: Title) -> QuerySet[Comment]:
+    """The title's top-level comments shown on this site, oldest first, each with its shown
+    replies prefetched: two queries however long the thread."""
+    shown = Comment.objects.for_tenant(tenant).shown()
+    return (
+        shown.filter(title=title, parent=None)
+        .select_related("user")
+        .prefetch_related(Prefetch("replies", queryset=shown.select_related("user")))
+        .order_by("created_at", "pk")
+    )
+
+
+def submit_comment(
+    tenant, user, target: Title | Episode, body: str, parent_id: int | None = None
+) -> Comment:
+    """What the site's comment form and the API send: the comment replied to by id, looked
+    for on this site only, then `post_comment`'s checks."""
+    parent = None
+    if parent_id is not None:
+        found = Comment.objects.for_tenant(tenant).filter(pk=parent_id)
+        parent = found.first() if 1 <= parent_id <= MAX_ID else None
+        if parent is None:
+            raise CommentRejected("The comment you replied to is not here any more.")
+    return post_comment(tenant, user, target, body, parent)
 
 
 def post_comment(
