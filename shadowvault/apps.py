@@ -9,6 +9,11 @@ class ShadowVaultConfig(AppConfig):
     name = "shadowvault"
     verbose_name = "ShadowVault"
 
+    def ready(self) -> None:
+        # Loaded here rather than in the package's __init__ (see there): once Django runs,
+        # shared_task binds to this app, so the web process queues on the configured broker.
+        from shadowvault import celery  # noqa: F401
+
 
 class ShadowVaultAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 import environ
@@ -103,8 +105,11 @@ def directory(name: str, default: Path) -> Path:
     return path
 
 
-def secret(name: str) -> str:
-    value = text(name)
+def secret(name: str, from_file: Mapping[str, str]) -> str:
+    """A secret from the environment, else from the generated secrets file's values."""
+    value = os.environ.get(name) or from_file.get(name, "")
+    if not value:
+        raise ConfigurationError(name, "is required but not set")
     if len(value) < MIN_SECRET_LENGTH:
         raise ConfigurationError(name, f"must be at least {MIN_SECRET_LENGTH} characters long")
     return value
@@ -148,7 +153,12 @@ def _sqlite_options(name: str, config: dict) -> dict:
     return config
 
 
+@overload
+def url(name: str, default: str, schemes: set[str]) -> str: ...
+@overload
+def url(name: str, default: None, schemes: set[str]) -> str | None: ...
 def url(name: str, default: str | None, schemes: set[str]) -> str | None:
+    """A URL with one of `schemes`; with a default there is always one."""
     raw = os.environ.get(name) or default
     if raw is None:
         return None
@@ -159,15 +169,18 @@ def url(name: str, default: str | None, schemes: set[str]) -> str | None:
     return raw
 
 
-def load_secrets_file(data_dir: Path) -> None:
-    """Put values from data/secrets.env into the environment where not already set."""
+def read_secrets_file(data_dir: Path) -> dict[str, str]:
+    """The values in data/secrets.env, if it exists. The environment is left alone: settings
+    pass these to `secret`, where a value from the environment wins."""
     path = data_dir / SECRETS_FILE_NAME
     if not path.exists():
-        return
+        return {}
+    values = {}
     for line in path.read_text().splitlines():
         key, sep, value = line.partition("=")
-        if sep and not line.startswith("#") and not os.environ.get(key.strip()):
-            os.environ[key.strip()] = value.strip()
+        if sep and not line.startswith("#"):
+            values[key.strip()] = value.strip()
+    return values
 
 
 def ensure_secrets_file(data_dir: Path) -> None:

@@ -7,16 +7,17 @@ with one line naming the setting (shadowvault.config).
 
 from pathlib import Path
 
-from shadowvault import config
+from shadowvault import config, task_queues
 
 BASE_DIR = config.BASE_DIR
 DATA_DIR = config.default_data_dir(BASE_DIR)
-config.load_secrets_file(DATA_DIR)
+# Read, not exported: importing settings changes nothing in os.environ.
+_generated_secrets = config.read_secrets_file(DATA_DIR)
 
 DEBUG = config.boolean("DEBUG", default=False)
-SECRET_KEY = config.secret("SECRET_KEY")
+SECRET_KEY = config.secret("SECRET_KEY", _generated_secrets)
 # Signs media links; shared with the nginx gateway's secure_link_md5 (see deploy/nginx).
-LINK_SECRET = config.secret("LINK_SECRET")
+LINK_SECRET = config.secret("LINK_SECRET", _generated_secrets)
 
 # Hosts are checked against the tenants' Domain table by tenants.middleware.TenantMiddleware,
 # which answers 404 for any hostname no tenant owns. ALLOWED_HOSTS may narrow it further.
@@ -268,13 +269,9 @@ CELERY_RESULT_BACKEND = config.url(
 )
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Queues by kind of work: short jobs never wait behind a long download or transcode.
-WORKER_QUEUES = ["default", "downloads", "cpu"]
-CELERY_TASK_ROUTES = {
-    "shadowvault.tasks.*": {"queue": "default"},
-    "streaming.tasks.ingest_fetch": {"queue": "downloads"},
-    "streaming.tasks.ingest_process": {"queue": "cpu"},
-}
+# Queues by kind of work, one table for Celery's routes and every caller that queues a task.
+WORKER_QUEUES = task_queues.WORKER_QUEUES
+CELERY_TASK_ROUTES = task_queues.celery_routes()
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

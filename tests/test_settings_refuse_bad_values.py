@@ -76,15 +76,6 @@ def test_first_run_generates_private_secrets_and_keeps_them(tmp_path):
     assert secrets_file.read_text() == generated
 
 
-def test_the_environment_wins_over_the_generated_file(tmp_path, monkeypatch):
-    (tmp_path / config.SECRETS_FILE_NAME).write_text("SECRET_KEY=from-file\n")
-    monkeypatch.setenv("SECRET_KEY", "from-environment")
-
-    config.load_secrets_file(tmp_path)
-
-    assert os.environ["SECRET_KEY"] == "from-environment"
-
-
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite3")
 
