@@ -131,7 +131,8 @@ def test_a_title_the_site_does_not_show_is_the_same_404_as_no_title(shelf, alice
         assert hidden.json() == missing.json() == {"detail": NO_SUCH_TITLE}
     assert on_list.status_code == commented.status_code == 404
     assert on_list.json() == commented.json() == {"detail": NO_SUCH_TITLE}
-    assert not WatchlistEntry.objects.exists() and not Comment.objects.exists()
+    assert not WatchlistEntry.objects.exists()
+    assert not Comment.objects.exists()
 
 
 # --- the watchlist --------------------------------------------------------------------------

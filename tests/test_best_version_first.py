@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def version(name: str, age_days: int, height: int | None = 1080, **owner) -> MediaFile:
     """A file made now but dated `age_days` back: created_at set after the insert, since
     auto_now_add ignores a value given to create()."""
-    stored = StoredObject.objects.create(
-        backend="local", key=name, filename=f"{name}.mp4", size=9
-    )
+    stored = StoredObject.objects.create(backend="local", key=name, filename=f"{name}.mp4", size=9)
     media = MediaFile.objects.create(stored=stored, height=height, **owner)
     created = timezone.now() - timedelta(days=age_days)
     MediaFile.objects.filter(pk=media.pk).update(created_at=created)
@@ -82,7 +80,7 @@ def test_the_title_page_plays_and_lists_the_oldest_of_the_tallest(member, heat):
 
 
 def test_the_player_offers_the_versions_in_the_same_order(member, heat):
-    title, best_first = heat
+    _, best_first = heat
 
     response = member.get(f"/watch/{best_first[-1].pk}/")
 
