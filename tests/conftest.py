@@ -15,41 +15,21 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from shadowvault import stored_settings
-from stored_media.models import StoredObject
-from streaming.models import MediaFile, Title
-from tenants.models import Domain, Membership, Tenant
+from tenants.models import Membership, Tenant
+from tests.factories import PASSWORD, make_member, make_site, publish_film
 from tests.support.browser import chromium
 from tests.support.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
 from tests.support.media_factory import test_media  # noqa: F401
 from tests.support.services import need, port_open
 from tests.support.tmdb_double import API_KEY, TMDBDouble
 
-PASSWORD = "correct horse battery staple"
+# Older modules import these from here; new code imports tests.factories.
+__all__ = ["PASSWORD", "make_member", "make_site", "publish_film"]
 
 # Hypothesis' default 200 ms deadline times each example: on two shared cores a busy moment
 # fails a correct parser. Speed is measured in bench/, not timed in tests.
 hypothesis_settings.register_profile("shadowvault", deadline=None)
 hypothesis_settings.load_profile("shadowvault")
-
-
-def make_site(name: str, hostname: str, **fields) -> Tenant:
-    tenant = Tenant.objects.create(name=name, slug=name.lower(), **fields)
-    Domain.objects.create(tenant=tenant, hostname=hostname, is_primary=True)
-    return tenant
-
-
-def make_member(username: str, tenant: Tenant, role: str = Membership.Role.VIEWER):
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD
-    )
-    Membership.objects.create(tenant=tenant, user=user, role=role)
-    return user
-
-
-def publish_film(stored: StoredObject, name: str = "A Film") -> MediaFile:
-    """Attach a stored object to a published film, so sites may serve it."""
-    film = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
-    return MediaFile.objects.create(title=film, stored=stored)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tenants.models import Domain, Membership
-from tests.conftest import PASSWORD, make_member
+from tests.factories import PASSWORD, make_member
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from stored_media.models import StoredObject
-from streaming.models import Collection, MediaFile, Title, TitleHiding
+from streaming.models import Collection, Title, TitleHiding
+from tests.factories import film_file
 
 
 def signed_in(user, host: str = "a.test") -> Client:
@@ -26,9 +26,7 @@ def test_an_operator_lists_titles_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(15) as first:
         client.get("/admin/streaming/title/")
     for n in range(30):
-        film = Title.objects.create(title=f"More {n}")
-        stored = StoredObject.objects.create(backend="local", key=f"k{n}", filename="f", size=1)
-        MediaFile.objects.create(title=film, stored=stored)
+        film_file(Title.objects.create(title=f"More {n}"))
 
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get("/admin/streaming/title/")

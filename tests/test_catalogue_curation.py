@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.test import Client
 
@@ -15,22 +13,19 @@ from streaming.models import (
     Episode,
     MediaFile,
     Season,
-    StoredObject,
     Title,
     TitleHiding,
     WatchlistEntry,
 )
 from streaming.viewer.activity import record_progress, resume_position
 from streaming.viewer.comments import post_comment
+from tests.factories import episode_file, film_file
 
 
 def media(title: Title | None = None, episode: Episode | None = None) -> MediaFile:
-    stored = StoredObject.objects.create(
-        backend="local", key=uuid.uuid4().hex, filename="f.mp4", size=1
-    )
-    return MediaFile.objects.create(
-        title=title, episode=episode, stored=stored, duration_seconds=6000
-    )
+    if episode is not None:
+        return episode_file(episode, duration_seconds=6000)
+    return film_file(title, duration_seconds=6000)
 
 
 def test_refresh_fills_a_skeleton_from_a_single_clear_match(db, tmdb):

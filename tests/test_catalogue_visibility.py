@@ -5,10 +5,7 @@ from django.db import IntegrityError, transaction
 
 from stored_media.models import StoredObject
 from streaming.models import Episode, MediaFile, Season, Title, TitleHiding
-
-
-def stored(key: str) -> StoredObject:
-    return StoredObject.objects.create(backend="local", key=key, filename=f"{key}.mp4", size=1)
+from tests.factories import episode_file, film_file, stored
 
 
 @pytest.fixture
@@ -20,9 +17,9 @@ def catalogue(db):
     )
     episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
     return {
-        "film": MediaFile.objects.create(title=film, stored=stored("film")),
-        "draft": MediaFile.objects.create(title=draft, stored=stored("draft")),
-        "episode": MediaFile.objects.create(episode=episode, stored=stored("episode")),
+        "film": film_file(film),
+        "draft": film_file(draft),
+        "episode": episode_file(episode),
     }
 
 
@@ -60,9 +57,9 @@ def test_a_media_file_belongs_to_exactly_one_film_or_episode(catalogue):
     episode = catalogue["episode"].episode
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        MediaFile.objects.create(title=film, episode=episode, stored=stored("both"))
+        MediaFile.objects.create(title=film, episode=episode, stored=stored("both.mp4"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        MediaFile.objects.create(stored=stored("neither"))
+        MediaFile.objects.create(stored=stored("neither.mp4"))
 
 
 def test_titles_get_unique_slugs(db):

@@ -14,9 +14,9 @@ import pytest
 from django.test import RequestFactory
 
 from stored_media import signing
-from stored_media.objects import store_file
 from tenants.models import Domain
-from tests.conftest import publish_film
+from tests import factories
+from tests.factories import publish_film
 from tests.support.http_probe import fetch
 from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
@@ -31,9 +31,7 @@ def gateway(settings, tmp_path, alpha):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     settings.STREAM_BEHIND_GATEWAY = True
-    source = tmp_path / "film.mp4"
-    source.write_bytes(b"\x00" * 4096)
-    stored = store_file(source, "Film.mp4", "local", kind="mp4")
+    stored = factories.stored("Film.mp4", b"\x00" * 4096)
     publish_film(stored)
     with (
         uvicorn_in_thread() as origin,

@@ -17,7 +17,7 @@ from stored_media.objects import store_file
 from stored_media.storage import get_backend
 from stored_media.storage.telegram import TelegramBackend
 from streaming.models import TitleHiding
-from tests.conftest import publish_film
+from tests.factories import publish_film
 from tests.support.http_probe import fetch
 from tests.support.serving import moto_s3, nginx_gateway, uvicorn_in_thread
 from tests.support.telegram_double import FakeTelegram

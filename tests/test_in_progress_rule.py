@@ -12,17 +12,15 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from stored_media.models import StoredObject
-from streaming.models import MediaFile, Title, WatchProgress
+from streaming.models import MediaFile, WatchProgress
 from streaming.viewer import activity
+from tests.factories import publish_film
 
 pytestmark = pytest.mark.django_db
 
 
 def film_file(name: str, duration: float | None) -> MediaFile:
-    title = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
-    stored = StoredObject.objects.create(backend="local", key=name, filename=name, size=1)
-    return MediaFile.objects.create(title=title, stored=stored, duration_seconds=duration)
+    return publish_film(name=name, duration_seconds=duration)
 
 
 def member_client(user) -> Client:

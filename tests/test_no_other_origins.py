@@ -21,21 +21,14 @@ from streaming.models import (
     Episode,
     Genre,
     IngestJob,
-    MediaFile,
     Season,
-    StoredObject,
     Title,
 )
+from tests.factories import film_file
 from tests.support.origin_scan import foreign, foreign_in_css, foreign_in_html
 from tests.support.sweep_support import build_path, discover_routes, path_values
 
 HOST = "a.test"
-
-
-def stored(name: str) -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type="video/mp4", size=1
-    )
 
 
 @pytest.fixture
@@ -43,7 +36,7 @@ def pool(alpha, alice, olivia) -> dict[str, list[str]]:
     """Path values that name real rows, so pages with parameters render too."""
     heat = Title.objects.create(title="Heat", slug="heat", year=1995, status=Title.Status.PUBLISHED)
     heat.genres.add(Genre.objects.create(name="Drama", slug="drama"))
-    media = MediaFile.objects.create(title=heat, stored=stored("heat.mp4"))
+    media = film_file(heat)
     show = Title.objects.create(
         title="Show", slug="show", kind=Title.Kind.SERIES, status=Title.Status.PUBLISHED
     )

@@ -11,34 +11,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from stored_media.models import StoredObject
-from streaming.models import Episode, MediaFile, Season, Title, TitleHiding
+from streaming.models import Episode, MediaFile, Title, TitleHiding
 from streaming.site.next_episode import next_episode_for
+from tests.factories import VTT_TEXT, episode_file, publish_film, series, stored
 
 pytestmark = pytest.mark.django_db
 
 
-def stored(name: str, content_type: str = "video/mp4") -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type=content_type, size=1
-    )
-
-
 def film(name: str = "Heat") -> MediaFile:
-    title = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
-    return MediaFile.objects.create(title=title, stored=stored(f"{title.slug}.mp4"))
-
-
-def series(name: str, seasons: dict[int, list[int]], status=Title.Status.PUBLISHED) -> Title:
-    """A series with a file for every episode: `{season number: [episode numbers]}`."""
-    show = Title.objects.create(title=name, kind=Title.Kind.SERIES, status=status)
-    for season_number, numbers in seasons.items():
-        season = Season.objects.create(title=show, number=season_number)
-        for number in numbers:
-            episode = Episode.objects.create(season=season, number=number, name=f"Part {number}")
-            MediaFile.objects.create(
-                episode=episode, stored=stored(f"{show.slug}-{season_number}-{number}.mp4")
-            )
-    return show
+    return publish_film(name=name)
 
 
 def media_of(show: Title, season: int, number: int) -> MediaFile:
@@ -62,8 +43,8 @@ def member(on_alpha, alice) -> Client:
 @pytest.fixture
 def with_previews() -> MediaFile:
     media = film()
-    media.sprite = stored("sprite.jpg", "image/jpeg")
-    media.thumbnails = stored("heat.thumbnails.vtt", "text/vtt")
+    media.sprite = stored("sprite.jpg", b"\xff\xd8\xff\xe0", kind="jpeg")
+    media.thumbnails = stored("heat.thumbnails.vtt", VTT_TEXT.encode(), kind="vtt")
     media.save(update_fields=["sprite", "thumbnails"])
     return media
 
@@ -150,7 +131,7 @@ def test_the_next_episode_starts_its_best_version(alpha):
     show = series("Dark", {1: [1, 2]})
     second = Episode.objects.get(season__title=show, number=2)
     MediaFile.objects.filter(episode=second).update(height=720)
-    best = MediaFile.objects.create(episode=second, stored=stored("dark-2-hd.mp4"), height=1080)
+    best = episode_file(second, height=1080)
 
     following = next_episode_for(alpha, media_of(show, 1, 1))
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stored_media.models import StoredObject
 from streaming.models import Episode, Genre, MediaFile, Season, Title, TitleHiding
 from streaming.search import MAX_RESULTS, search_titles, typeahead
 from streaming.search.terms import terms_of
 from streaming.search.views import title_typeahead
+from tests.factories import episode_file, film_file
 
 HOSTILE = [
     '"',
@@ -66,11 +66,9 @@ def titled(name: str, *, days_ago: int, status=Title.Status.PUBLISHED, **fields)
 
 
 def media(title: Title | None = None, episode: Episode | None = None, audio=()) -> MediaFile:
-    name = f"{title or episode}-{MediaFile.objects.count()}"
-    stored = StoredObject.objects.create(backend="local", key=name, filename=name, size=1)
-    return MediaFile.objects.create(
-        title=title, episode=episode, stored=stored, audio_languages=list(audio)
-    )
+    if episode is not None:
+        return episode_file(episode, audio_languages=list(audio))
+    return film_file(title, audio_languages=list(audio))
 
 
 @pytest.fixture

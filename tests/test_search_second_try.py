@@ -12,12 +12,13 @@ from django.test import Client
 
 from streaming.models import Title, TitleHiding
 from streaming.search import search_titles, typeahead
+from tests.factories import film
 
 pytestmark = pytest.mark.django_db
 
 
 def published(name: str, year: int | None = None, **fields) -> Title:
-    return Title.objects.create(title=name, year=year, status=Title.Status.PUBLISHED, **fields)
+    return film(name, year=year, **fields)
 
 
 @pytest.fixture

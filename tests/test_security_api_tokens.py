@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from streaming.api.token_store import LAST_USE_EVERY, issue_token
 from streaming.models import ApiToken
 from tenants.models import Membership
-from tests.conftest import PASSWORD, make_member
+from tests.factories import PASSWORD, make_member
 
 MINE = "/api/progress/continue/"  # members only: a refused token cannot read it
 

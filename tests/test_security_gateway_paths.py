@@ -17,9 +17,9 @@ import pytest
 
 from stored_media import signing
 from stored_media.models import StoredObject
-from stored_media.objects import store_file
 from streaming.models import TitleHiding
-from tests.conftest import publish_film
+from tests import factories
+from tests.factories import publish_film
 from tests.support.http_probe import fetch
 from tests.support.serving import nginx_gateway, uvicorn_in_thread
 
@@ -31,9 +31,7 @@ BODY = b"\x00\x00\x00\x20ftypisom" + bytes(range(256)) * 40
 @pytest.fixture
 def stored(settings, tmp_path, alpha, beta) -> StoredObject:
     settings.MEDIA_ROOT = tmp_path / "media"
-    source = tmp_path / "film.mp4"
-    source.write_bytes(BODY)
-    stored = store_file(source, "Film.mp4", "local", kind="mp4")
+    stored = factories.stored("Film.mp4", BODY)
     publish_film(stored)
     return stored
 

@@ -19,7 +19,7 @@ from stored_media.models import StoredObject
 from stored_media.objects import store_file
 from stored_media.storage.local import LocalBackend
 from streaming.models import IngestJob
-from tests.conftest import publish_film
+from tests.factories import publish_film
 from tests.support.http_probe import Answer, fetch
 from tests.support.http_sources import MediaFile as Served
 from tests.support.http_sources import source_server

@@ -43,14 +43,14 @@ from streaming.models import (
     IngestJob,
     MediaFile,
     Season,
-    StoredObject,
     Title,
     TitleHiding,
     WatchlistEntry,
     WatchProgress,
 )
 from tenants.models import Domain
-from tests.conftest import PASSWORD, make_member
+from tests import factories
+from tests.factories import PASSWORD, episode_file, film_file, make_member
 from tests.support.sweep_support import (
     BETA_MARKER,
     HIDDEN_MARKER,
@@ -85,15 +85,9 @@ def settle(sweep: Sweep) -> None:
 # --- the world: Alpha's and Beta's rows ----------------------------------------------------
 
 
-def stored(name: str) -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type="video/mp4", size=1
-    )
-
-
 def film(name: str, slug: str, status=Title.Status.PUBLISHED) -> tuple[Title, MediaFile]:
-    title = Title.objects.create(title=name, slug=slug, year=1999, status=status)
-    return title, MediaFile.objects.create(title=title, stored=stored(f"{slug}.mp4"))
+    title = factories.film(name, status, slug=slug, year=1999)
+    return title, film_file(title)
 
 
 @pytest.fixture
@@ -110,7 +104,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         title="Show", slug="show", kind=Title.Kind.SERIES, status=Title.Status.PUBLISHED
     )
     episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
-    episode_media = MediaFile.objects.create(episode=episode, stored=stored("show-1.mp4"))
+    episode_media = episode_file(episode)
 
     beta.tagline = f"{BETA_MARKER} tagline"
     beta.save(update_fields=["tagline"])

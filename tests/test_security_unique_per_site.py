@@ -7,13 +7,14 @@ import pytest
 from django.test import Client
 
 from streaming.models import Title, TitleHiding
+from tests import factories
 
 ADD = "/admin/streaming/titlehiding/add/"
 
 
 @pytest.fixture
 def film(db) -> Title:
-    return Title.objects.create(title="A Film", status=Title.Status.PUBLISHED)
+    return factories.film("A Film")
 
 
 def signed_in(user, host: str) -> Client:

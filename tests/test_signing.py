@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stored_media import signing
-from stored_media.models import StoredObject
 from stored_media.signing import LinkCheck
+from tests import factories
 
 uris = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=80).map(
     lambda s: "/media/1/" + s
@@ -88,7 +88,7 @@ def test_the_gateway_token_depends_on_the_secret(settings):
 
 @pytest.mark.django_db
 def test_a_page_gets_a_ready_link_bound_when_the_site_asks(rf, alpha, tmp_path, settings):
-    stored = StoredObject.objects.create(backend="local", key="k", filename="Film.mp4", size=1)
+    stored = factories.stored("Film.mp4")
     request = rf.get("/", REMOTE_ADDR="203.0.113.7")
     request.tenant = alpha
     template = Template("{% load media_links %}{% media_link obj %}")

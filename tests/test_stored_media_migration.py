@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from stored_media import signing
 from stored_media.models import StoredObject
 from streaming.models import MediaFile, Subtitle
-from tests.conftest import make_site
+from tests.factories import make_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

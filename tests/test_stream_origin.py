@@ -12,11 +12,11 @@ import time
 import pytest
 
 from stored_media import signing
-from stored_media.objects import store_file
 from stored_media.storage.base import BackendUnavailable, StorageBackend
 from stored_media.storage.local import LocalBackend
 from streaming.models import TitleHiding
-from tests.conftest import publish_film
+from tests import factories
+from tests.factories import publish_film
 from tests.support.http_probe import fetch
 from tests.support.serving import uvicorn_in_thread
 
@@ -34,9 +34,7 @@ def body() -> bytes:
 def media(settings, tmp_path, body, alpha):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STREAM_BEHIND_GATEWAY = False
-    source = tmp_path / "film.mp4"
-    source.write_bytes(body)
-    stored = store_file(source, "Film One (2020).mp4", "local", kind="mp4")
+    stored = factories.stored("Film One (2020).mp4", body)
     publish_film(stored)
     return stored
 

@@ -25,7 +25,7 @@ from streaming.ingest.telegram_leech import (
 )
 from streaming.management.commands.telegram_bot import LEECH_PATTERN
 from streaming.models import IngestJob, Title
-from tests.conftest import make_site
+from tests.factories import make_site
 from tests.support.telethon_event_double import FakeEvent, FakeMessage
 
 OPERATOR = 42

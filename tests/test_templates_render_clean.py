@@ -26,15 +26,12 @@ from streaming.models import (
     Comment,
     Episode,
     Genre,
-    MediaFile,
     Season,
-    StoredObject,
-    Subtitle,
     Title,
     WatchlistEntry,
     WatchProgress,
 )
-from tests.conftest import make_site
+from tests.factories import episode_file, film_file, make_site, subtitle
 from tests.support.sweep_support import build_path, discover_routes, real_values, signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +69,6 @@ NOT_WALKED = {
 }
 
 
-def stored(name: str) -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type="video/mp4", size=1
-    )
-
-
 @pytest.fixture
 def full_site(alpha, alice) -> dict[str, list[str]]:
     """A site with a second page of everything alice can list, and the path values to reach
@@ -89,23 +80,19 @@ def full_site(alpha, alice) -> dict[str, list[str]]:
             title=f"Film {number}", year=2000 + number, status=Title.Status.PUBLISHED
         )
         title.genres.add(drama)
-        media = MediaFile.objects.create(
-            title=title, stored=stored(f"f{number}.mp4"), duration_seconds=600
-        )
+        media = film_file(title, duration_seconds=600)
         WatchlistEntry.objects.create(tenant=alpha, user=alice, title=title)
         WatchProgress.objects.create(
             tenant=alpha, user=alice, media_file=media, position_seconds=240, duration_seconds=600
         )
         films.append((title, media))
     first, first_media = films[0]
-    Subtitle.objects.create(
-        media_file=first_media, stored=stored("f0.vtt"), language="en", label="English"
-    )
+    subtitle(first_media, "en", label="English")
     Comment.objects.create(tenant=alpha, user=alice, title=first, body="A comment.")
     show = Title.objects.create(title="Show", kind=Title.Kind.SERIES, status="published")
     season = Season.objects.create(title=show, number=1)
     episode = Episode.objects.create(season=season, number=1, name="Pilot")
-    episode_media = MediaFile.objects.create(episode=episode, stored=stored("show-1.mp4"))
+    episode_media = episode_file(episode)
     return {
         "slug": [first.slug, show.slug],
         "media_id": [str(first_media.pk), str(episode_media.pk)],

@@ -9,19 +9,17 @@ import re
 import pytest
 from django.test import Client
 
-from stored_media.models import StoredObject
-from streaming.models import Episode, MediaFile, Season, Title
+from streaming.models import Episode, Season, Title
 from streaming.templatetags.running_time import running_time
+from tests import factories
+from tests.factories import episode_file, film_file
 
 pytestmark = pytest.mark.django_db
 
 
 def film(name: str, seconds: float | None, runtime_minutes: int | None = None) -> Title:
-    title = Title.objects.create(
-        title=name, status=Title.Status.PUBLISHED, runtime_minutes=runtime_minutes
-    )
-    stored = StoredObject.objects.create(backend="local", key=name, filename=name, size=1)
-    MediaFile.objects.create(title=title, stored=stored, duration_seconds=seconds)
+    title = factories.film(name, runtime_minutes=runtime_minutes)
+    film_file(title, duration_seconds=seconds)
     return title
 
 
@@ -67,8 +65,7 @@ def test_episodes_show_their_files_length(alpha, alice):
     episode = Episode.objects.create(
         season=Season.objects.create(title=show, number=1), number=1, runtime_minutes=1
     )
-    stored = StoredObject.objects.create(backend="local", key="e1", filename="e1", size=1)
-    MediaFile.objects.create(episode=episode, stored=stored, duration_seconds=42)
+    episode_file(episode, duration_seconds=42)
 
     assert '<span class="muted"> · 42 s</span>' in page_of(show)
 

@@ -268,7 +268,9 @@ def signed_in_client(user, host: str) -> Client:
 def body_of(response) -> bytes:
     if getattr(response, "streaming", False):
         chunks = []
-        for chunk in response.streaming_content:
+        # Iterating the response, not its streaming_content: media answers stream from an
+        # async iterator, which the response itself knows how to drain.
+        for chunk in response:
             chunks.append(chunk)
             if sum(map(len, chunks)) > 1 << 20:
                 break
