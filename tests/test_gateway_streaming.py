@@ -14,7 +14,7 @@ import pytest
 
 from stored_media import signing
 from stored_media.objects import store_file
-from stored_media.storage import get_backend
+from stored_media.storage import override_backend
 from stored_media.storage.telegram import TelegramBackend
 from streaming.models import TitleHiding
 from tests.factories import publish_film
@@ -33,7 +33,7 @@ def body() -> bytes:
     return random.Random(11).randbytes(SIZE)
 
 
-def use_telegram_double(monkeypatch) -> FakeTelegram:
+def use_telegram_double(stack: ExitStack) -> FakeTelegram:
     """Telegram cannot be reached here: the backend talks to a double that enforces getFile's
     rules (tests/support/telegram_double.py). Parts of 2 MiB + 1000 bytes make slices span parts."""
     server = FakeTelegram()
@@ -43,17 +43,12 @@ def use_telegram_double(monkeypatch) -> FakeTelegram:
         client_factory=server.connect,
         part_size=2 * MIB + 1000,
     )
-
-    def backend_for(name: str):
-        return telegram if name == "telegram" else get_backend(name)
-
-    monkeypatch.setattr("stored_media.delivery.get_backend", backend_for)
-    monkeypatch.setattr("stored_media.objects.get_backend", backend_for)
+    stack.enter_context(override_backend("telegram", telegram))
     return server
 
 
 @pytest.fixture(params=["local", "s3", "telegram"])
-def backend(request, settings, tmp_path, monkeypatch):
+def backend(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     with ExitStack() as stack:
@@ -64,7 +59,7 @@ def backend(request, settings, tmp_path, monkeypatch):
             settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
             yield request.param, s3["process"]
         elif request.param == "telegram":
-            yield request.param, use_telegram_double(monkeypatch)
+            yield request.param, use_telegram_double(stack)
         else:
             yield request.param, None
 

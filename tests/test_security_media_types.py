@@ -17,6 +17,7 @@ from stored_media.media_types import MP4 as MP4_KIND
 from stored_media.media_types import UnknownMediaKind, name_with_suffix, served_type
 from stored_media.models import StoredObject
 from stored_media.objects import store_file
+from stored_media.storage import override_backend
 from stored_media.storage.local import LocalBackend
 from streaming.models import IngestJob
 from tests.factories import publish_film
@@ -156,12 +157,13 @@ class SlicedLocal(LocalBackend):
 
 
 @pytest.fixture(params=["sendfile", "slices"])
-def gateway(request, settings, tmp_path, monkeypatch, media_root):
-    if request.param == "slices":
-        monkeypatch.setattr(
-            "stored_media.delivery.get_backend", lambda name: SlicedLocal(media_root)
-        )
-    with uvicorn_in_thread() as origin, nginx_gateway(tmp_path, origin) as port:
+def gateway(request, settings, tmp_path, media_root):
+    local = SlicedLocal(media_root) if request.param == "slices" else LocalBackend(media_root)
+    with (
+        override_backend("local", local),
+        uvicorn_in_thread() as origin,
+        nginx_gateway(tmp_path, origin) as port,
+    ):
         yield port, "LOCAL" if request.param == "sendfile" else ("MISS", "HIT")
 
 

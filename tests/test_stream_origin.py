@@ -12,6 +12,7 @@ import time
 import pytest
 
 from stored_media import signing
+from stored_media.storage import override_backend
 from stored_media.storage.base import BackendUnavailable, StorageBackend
 from stored_media.storage.local import LocalBackend
 from streaming.models import TitleHiding
@@ -190,15 +191,11 @@ class BrokenBackend(LocalBackend):
 
 
 @pytest.mark.parametrize("backend_class", [StalledBackend, BrokenBackend])
-def test_a_backend_that_stalls_or_fails_is_a_504(
-    origin, media, settings, monkeypatch, backend_class
-):
+def test_a_backend_that_stalls_or_fails_is_a_504(origin, media, settings, backend_class):
     settings.STREAM_BACKEND_TIMEOUT = 1
-    monkeypatch.setattr(
-        "stored_media.delivery.get_backend", lambda name: backend_class(settings.MEDIA_ROOT)
-    )
 
-    answer = fetch(origin, link(media))
+    with override_backend("local", backend_class(settings.MEDIA_ROOT)):
+        answer = fetch(origin, link(media))
 
     assert answer.status == 504
     assert b"did not answer" in answer.body
@@ -223,11 +220,16 @@ class CountingBackend(StorageBackend):
             yield bytes(min(chunk_size, stop - offset))
 
 
-def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, monkeypatch, settings):
+@pytest.fixture
+def counting_backend():
+    with override_backend("local", CountingBackend()) as backend:
+        yield backend
+
+
+def test_a_viewer_who_leaves_stops_the_backend_read(origin, media, settings, counting_backend):
     media.size = 1024**3
     media.parts = [{"size": 1024**3, "ref": {}}]
     media.save(update_fields=["size", "parts"])
-    monkeypatch.setattr("stored_media.delivery.get_backend", lambda name: CountingBackend())
 
     with socket.create_connection(("127.0.0.1", origin)) as sock:
         sock.sendall(f"GET {link(media)} HTTP/1.1\r\nHost: a.test\r\n\r\n".encode())
