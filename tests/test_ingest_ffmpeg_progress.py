@@ -52,6 +52,7 @@ def test_a_remux_reports_rising_percent_time_done_and_a_speed(
             (j.percent, j.media_seconds_done, j.speed_ratio, j.eta_seconds, speed_text(j))
         ),
     )
+    reporter.enter(IngestJob.State.PROBING)  # a job reaches processing through probing
     reporter.enter(IngestJob.State.PROCESSING)
 
     make_playable(long_mkv, facts, plan, tmp_path, reporter.fraction, stats=reporter.ffmpeg_stats)

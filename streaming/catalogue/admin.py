@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from shadowvault.request_numbers import parse_bounded_int
-from streaming import tasks
+from shadowvault.task_queues import enqueue
 from streaming.catalogue.merge import MergeRefused, merge_titles
 from streaming.metadata.base import MetadataError
 from streaming.metadata.refresh import candidates_for, match_title
@@ -130,7 +130,7 @@ class TitleAdmin(OperatorOnlyAdmin):
     def refresh_metadata(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         for title_id in ids:
-            transaction.on_commit(lambda i=title_id: tasks.refresh_metadata.delay(i))
+            transaction.on_commit(lambda i=title_id: enqueue("streaming.tasks.refresh_metadata", i))
         self.message_user(
             request,
             f"Queued {len(ids)} title(s) for a metadata refresh; failures show on each title.",

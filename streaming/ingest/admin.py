@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from shadowvault.request_numbers import parse_id_list
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
+from streaming.ingest.lifecycle import MoveRefused
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title, Upload
 from streaming.uploads.views import UploadCollection, UploadResource
@@ -163,10 +164,17 @@ class IngestJobAdmin(OperatorOnlyAdmin):
 
     @admin.action(description="Cancel selected jobs")
     def cancel_jobs(self, request: HttpRequest, queryset: QuerySet) -> None:
-        jobs = [job for job in queryset if not job.is_finished]
-        for job in jobs:
-            service.cancel(job)
-        self.message_user(request, f"Cancel requested for {len(jobs)} jobs.")
+        """Each job the life cycle lets the operator cancel; a refusal (the job has ended) is
+        a warning naming the job."""
+        requested = 0
+        for job in queryset:
+            try:
+                service.cancel(job)
+                requested += 1
+            except MoveRefused as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+        if requested:
+            self.message_user(request, f"Cancel requested for {requested} jobs.")
 
     @admin.action(description="Retry selected jobs (as new jobs)")
     def retry_jobs(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from celery import current_app
 from django.db import transaction
 
 from shadowvault import stored_settings
+from shadowvault.task_queues import enqueue
 from stored_media.models import StoredObject
 from streaming.metadata.apply import apply_details
 from streaming.metadata.base import FILM, Details, EpisodeInfo
@@ -74,9 +74,7 @@ def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
             title.save(update_fields=["status", "updated_at"])
     if title.is_skeleton and stored_settings.tmdb_api_key():  # Admin → Settings or the env
         # By name: the tasks module imports the pipeline, which imports this module.
-        transaction.on_commit(
-            lambda: current_app.send_task("streaming.tasks.refresh_metadata", args=[title.pk])
-        )
+        transaction.on_commit(lambda: enqueue("streaming.tasks.refresh_metadata", title.pk))
     return media
 
 

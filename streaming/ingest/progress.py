@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from streaming.ingest import lifecycle
 from streaming.ingest.errors import IngestCancelled
 from streaming.ingest.ffmpeg_run import Stats
 from streaming.models import IngestJob
@@ -36,14 +37,11 @@ class Reporter:
 
     def enter(self, state: str) -> None:
         """Start a new state: progress, speed and ETA start again from nothing."""
-        job = self.job
-        job.state = state
-        job.step_progress = None
-        job.bytes_done, job.bytes_total = 0, None
-        job.speed_bps = job.eta_seconds = None
-        job.media_seconds_done = job.media_seconds_total = job.speed_ratio = None
+        lifecycle.start(self.job, state)
         self._speed = _Speed()
-        self._write(force=True)
+        self._last_write = time.monotonic()
+        if self.listener:
+            self.listener(self.job)
 
     def bytes(self, done: int, total: int | None) -> None:
         self.check_cancelled()
@@ -84,8 +82,8 @@ class Reporter:
             self.listener(self.job)
 
 
+# Never "state": only streaming.ingest.lifecycle moves a job.
 _PROGRESS_FIELDS = [
-    "state",
     "step_progress",
     "bytes_done",
     "bytes_total",

@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from streaming.ingest import lifecycle
 from streaming.ingest.errors import DownloadFailed, SourceRefused
 from streaming.ingest.fetch_step import source_folder
 from streaming.ingest.queueing import queue_job
@@ -207,25 +207,16 @@ def import_folders() -> list[str]:
 
 
 def cancel(job: IngestJob) -> None:
-    """A queued job ends now; a running one stops at its next progress report."""
-    if job.is_finished:
-        return
-    if job.state == IngestJob.State.QUEUED and not job.worker:
-        job.state = IngestJob.State.CANCELLED
-        job.finished_at = timezone.now()
-        job.cancel_requested = True
-        job.save(update_fields=["state", "finished_at", "cancel_requested", "updated_at"])
+    """A queued job ends now; a running one stops at its next progress report. A job that
+    has ended is refused (`lifecycle.MoveRefused`)."""
+    if lifecycle.cancel(job):
         shutil.rmtree(job.work_dir, ignore_errors=True)
-        job.add_log("cancelled by the operator before it started")
-        return
-    job.cancel_requested = True
-    job.save(update_fields=["cancel_requested", "updated_at"])
 
 
 def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
     """A failed or cancelled job as a new job with the same source (the old one stays as
     the record of what went wrong). Uploads cannot be retried: their file is gone."""
-    if job.state not in (IngestJob.State.FAILED, IngestJob.State.CANCELLED):
+    if job.state not in lifecycle.RETRY_FROM:
         raise SourceRefused("only failed or cancelled jobs can be retried")
     return _again(job, queue, keep_copy=job.keep_copy)
 
@@ -233,7 +224,7 @@ def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
 def keep_a_copy(job: IngestJob, queue: Queue | None = None) -> IngestJob:
     """A job that ended as already in the library, again as a new job that keeps a second
     copy all the same (the operator's "keep a second copy")."""
-    if job.state != IngestJob.State.DUPLICATE:
+    if job.state not in lifecycle.KEEP_COPY_FROM:
         raise SourceRefused("only jobs that found their video already in the library")
     return _again(job, queue, keep_copy=True)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from streaming.ingest import lifecycle
 from streaming.ingest.queueing import queue_step
-from streaming.ingest.runner import FETCH, PROCESS, first_step
 from streaming.models import IngestJob
 
 logger = logging.getLogger(__name__)
@@ -37,12 +37,11 @@ def remove_orphan_folders() -> list[Path]:
 
 
 def requeue_stale_jobs() -> list[int]:
+    """Queue the step of every job whose worker went silent again (its state says which);
+    a job that ended or spoke up since the sweep looked is left alone."""
     requeued = []
     for job in IngestJob.objects.stale():
-        step = FETCH if job.state == IngestJob.State.DOWNLOADING else PROCESS
-        if job.state == IngestJob.State.QUEUED:
-            step = first_step(job)
-        job.add_log(f"worker {job.worker} stopped reporting; queued again")
-        queue_step(job.pk, step)
-        requeued.append(job.pk)
+        if lifecycle.requeue_silent(job):
+            queue_step(job.pk, lifecycle.step_for(job))
+            requeued.append(job.pk)
     return requeued

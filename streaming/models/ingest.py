@@ -1,9 +1,9 @@
 """Ingest jobs: one URL or file on its way to a playable, stored, catalogued video.
 
-A job belongs to the site it was submitted on (its operator sees it in the admin) and is
-moved through its states by `streaming.ingest.runner` (its steps) and the ingest service.
-Every write names its fields (`update_fields`), because the worker, the heartbeat thread and
-the admin's cancel button write to the same row at once.
+A job belongs to the site it was submitted on (its operator sees it in the admin). Its state
+is written only by `streaming.ingest.lifecycle` (which moves are allowed, and who may make
+them). Every other write names its fields (`update_fields`), because the worker, the
+heartbeat thread and the admin's cancel button write to the same row at once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from streaming.ingest.lifecycle import FINISHED, State
 from streaming.models.catalogue import MediaFile, Title
 from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
@@ -34,25 +35,14 @@ class IngestJobQuerySet(TenantOwnedQuerySet):
 
 
 class IngestJob(TenantOwned):
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        DOWNLOADING = "downloading", "Downloading"
-        PROBING = "probing", "Probing"
-        PROCESSING = "processing", "Processing"
-        UPLOADING = "uploading", "Uploading"
-        DONE = "done", "Done"
-        # Not an error: the content was already a version in the catalogue, so nothing new
-        # was stored; `media_file` is that version and `note` says which it is.
-        DUPLICATE = "duplicate", "Already in the library"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+    State = State  # the life cycle's own (streaming/ingest/lifecycle.py)
 
     class SourceKind(models.TextChoices):
         URL = "url", "URL"
         FILE = "file", "File on this machine"
         UPLOAD = "upload", "Uploaded file"
 
-    FINISHED = (State.DONE, State.DUPLICATE, State.FAILED, State.CANCELLED)
+    FINISHED = FINISHED
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
