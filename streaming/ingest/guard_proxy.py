@@ -76,7 +76,7 @@ class GuardProxy:
             else:
                 upstream = self._open_forward(client, method, target, version, headers, rest)
                 if upstream is not None:
-                    _relay(client, upstream, b"")
+                    _relay(client, upstream, b"", closing=True)
         except BadRequest as exc:
             _reply(client, 400, "Bad Request", str(exc))
         except OSError:
@@ -183,17 +183,23 @@ def _check_url(url: str) -> tuple[str, int]:
     return checked.address, checked.port
 
 
-def _read_request(client: socket.socket) -> tuple[str, str, str, list[tuple[str, str]], bytes]:
-    """Method, target, version, header fields and whatever body bytes came with the head."""
+def _read_head(sock: socket.socket) -> tuple[bytes, bytes]:
+    """A message's head (without its blank line) and whatever bytes came after it."""
     data = bytearray()
     while b"\r\n\r\n" not in data:
         if len(data) > MAX_HEAD:
-            raise BadRequest("the request head is too long")
-        chunk = client.recv(65536)
+            raise BadRequest("the message head is too long")
+        chunk = sock.recv(65536)
         if not chunk:
-            raise OSError("the client closed before sending a request")
+            raise OSError("the peer closed before sending a whole head")
         data += chunk
     head, _, rest = bytes(data).partition(b"\r\n\r\n")
+    return head, rest
+
+
+def _read_request(client: socket.socket) -> tuple[str, str, str, list[tuple[str, str]], bytes]:
+    """Method, target, version, header fields and whatever body bytes came with the head."""
+    head, rest = _read_head(client)
     lines = head.decode("latin-1").split("\r\n")
     request_line = lines[0].split(" ")
     if len(request_line) != 3 or not request_line[2].startswith("HTTP/"):
@@ -224,15 +230,45 @@ def _reply(client: socket.socket, status: int, phrase: str, message: str) -> Non
         client.sendall(head.encode() + body)
 
 
-def _relay(client: socket.socket, upstream: socket.socket, early: bytes) -> None:
+def _relay(
+    client: socket.socket, upstream: socket.socket, early: bytes, closing: bool = False
+) -> None:
     """Copy bytes both ways until the server has finished sending.
 
     The exchange is over then (the caller closes both sockets, which also ends the
-    client-to-server direction if the client is still holding its side open).
+    client-to-server direction if the client is still holding its side open). With
+    `closing` (a forwarded request) the response's head says so to the client.
     """
     if early:
         upstream.sendall(early)
     threading.Thread(target=_pump, args=(client, upstream), daemon=True).start()
+    if closing:
+        _pump_closing_response(upstream, client)
+    else:
+        _pump(upstream, client)
+
+
+def _pump_closing_response(upstream: socket.socket, client: socket.socket) -> None:
+    """Relay a forwarded request's response with `Connection: close` in its head.
+
+    This proxy forwards one request per connection. A server's keep-alive answer relayed
+    as it came would let the client (yt-dlp's connection pool) send its next request on a
+    connection the proxy is closing, and see "RemoteDisconnected" instead of an answer."""
+    try:
+        head, rest = _read_head(upstream)
+    except (OSError, BadRequest):
+        with suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+        return
+    status, *lines = head.decode("latin-1").split("\r\n")
+    fields = [line.split(":", 1) for line in lines if ":" in line]
+    kept = _end_to_end([(name.strip(), value.strip()) for name, value in fields])
+    rewritten = "".join(f"{name}: {value}\r\n" for name, value in kept)
+    with suppress(OSError):
+        client.sendall(
+            f"{status}\r\n{rewritten}Via: {VIA}\r\nConnection: close\r\n\r\n".encode("latin-1")
+            + rest
+        )
     _pump(upstream, client)
 
 
