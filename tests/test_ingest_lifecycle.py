@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from streaming.api.token_store import issue_token
 from streaming.ingest import lease, lifecycle, runner, service
 from streaming.ingest.errors import IngestCancelled
 from streaming.ingest.lifecycle import Actor, JobMovedOn, MoveRefused, State
@@ -87,8 +90,6 @@ def test_a_worker_that_lost_its_lease_writes_nothing(alpha):
 
 @pytest.mark.django_db
 def test_cancelling_a_finished_job_is_refused_with_a_reason(alpha, olivia):
-    from django.test import Client
-
     done = url_job(alpha, state=State.DONE)
     cancelled = url_job(alpha, state=State.CANCELLED)
     client = Client(HTTP_HOST="a.test")
@@ -105,6 +106,18 @@ def test_cancelling_a_finished_job_is_refused_with_a_reason(alpha, olivia):
 
     assert f"ob #{done.pk} is done: nothing to cancel" in page.content.decode()  # "Job" there
     assert IngestJob.objects.get(pk=done.pk).state == State.DONE
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_refused_cancel_with_a_4xx_and_the_reason(alpha, olivia):
+    done = url_job(alpha, state=State.DONE)
+    client = APIClient(HTTP_HOST="a.test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(olivia, alpha, 'test').key}")
+
+    answer = client.post(f"/api/ingest/{done.pk}/cancel/")
+
+    assert answer.status_code == 403
+    assert answer.json() == {"detail": f"job #{done.pk} is done: nothing to cancel"}
 
 
 @pytest.mark.django_db
