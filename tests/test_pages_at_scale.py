@@ -47,6 +47,12 @@ QUERIES = {
     "watch": 8,
     "api titles": 7,
     "api titles genre": 7,
+    "api search": (7, 8),  # the search page's, and the genres of the titles found
+    "api title": 9,
+    "api seasons": 8,
+    "api watchlist": 7,
+    "api history": 6,
+    "api continue": 5,
     "account": 7,
     "account watchlist": 6,
     "account history": 6,
@@ -61,6 +67,18 @@ class Scene:
     pages: dict[str, str]
 
 
+def api_pages(landmarks) -> dict[str, str]:
+    """The API's other reads, which load through the site's access layer like its pages."""
+    return {
+        "api search": f"/api/titles/search/?q={landmarks.search_word}",
+        "api title": f"/api/titles/{landmarks.film.pk}/",
+        "api seasons": f"/api/titles/{landmarks.series.pk}/seasons/",
+        "api watchlist": "/api/watchlist/",
+        "api history": "/api/progress/history/",
+        "api continue": "/api/progress/continue/",
+    }
+
+
 @pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda n: f"{n}-titles")
 def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
     with django_db_blocker.unblock(), transaction.atomic():
@@ -70,7 +88,8 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         # PostgreSQL checks deferred foreign keys when each test's savepoint ends (TestCase
         # does SET CONSTRAINTS ALL IMMEDIATE): checked here once, not again for every test.
         connection.check_constraints()
-        yield Scene(request.param, site, viewer, viewer_pages(landmarks))
+        pages = {**viewer_pages(landmarks), **api_pages(landmarks)}
+        yield Scene(request.param, site, viewer, pages)
         transaction.set_rollback(True)
 
 
