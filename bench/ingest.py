@@ -158,8 +158,8 @@ def whole_job(source: Path, n: int) -> tuple[float, dict]:
 def download_rounds(source: Path, rounds: int) -> list[dict]:
     from django.test import override_settings
 
-    from streaming.ingest import http_download
-    from streaming.ingest.aria2 import run_aria2
+    from streaming.ingest import native_download
+    from streaming.ingest.aria2_download import run_aria2
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     port = free_port()
@@ -181,14 +181,14 @@ def download_rounds(source: Path, rounds: int) -> list[dict]:
             drop_output(target / "curl.mkv")
             (target / "native").mkdir()
             with override_settings(INGEST_ARIA2="off"):
-                native = timed(lambda: http_download.download(url, target / "native"))
+                native = timed(lambda: native_download.download(url, target / "native"))
             drop_output(target / "native")
             (target / "aria2").mkdir()
             aria2 = timed(lambda: run_aria2(url, target / "aria2" / "out.mkv", expected_size=size))
             drop_output(target / "aria2")
             (target / "auto").mkdir()
             with override_settings(INGEST_ARIA2="auto"):
-                auto = timed(lambda: http_download.download(url, target / "auto"))
+                auto = timed(lambda: native_download.download(url, target / "auto"))
             drop_output(target / "auto")
             results.append({"curl": curl, "native": native, "aria2": aria2, "auto": auto})
             log(f"  round {n + 1}: curl {curl:.2f}s, native {native:.2f}s, "

@@ -21,9 +21,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streaming.ingest import aria2, http_download, ssrf
+from streaming.ingest import aria2_download, native_download, ssrf
 from streaming.ingest.errors import DownloadFailed, IngestCancelled, PageNotMedia, SourceRefused
-from streaming.ingest.http_download import backoff, download, fetch_bytes
 from streaming.ingest.http_response import (
     filename_for,
     filename_from_disposition,
@@ -31,6 +30,7 @@ from streaming.ingest.http_response import (
     parse_content_range,
     safe_filename,
 )
+from streaming.ingest.native_download import backoff, download, fetch_bytes
 from tests.support.http_sources import (
     HLS_PLAYLIST,
     LAST_MODIFIED,
@@ -66,7 +66,7 @@ def waits(settings, monkeypatch):
     settings.INGEST_STALL_TIMEOUT = 5
     settings.INGEST_ARIA2 = "off"
     recorded: list[float] = []
-    monkeypatch.setattr(http_download, "sleep", recorded.append)
+    monkeypatch.setattr(native_download, "sleep", recorded.append)
     return recorded
 
 
@@ -249,7 +249,7 @@ def test_a_redirect_from_https_to_plain_http_is_followed_and_logged(
 ):
     tls_source.route("/film.mp4", Redirect(source.url("/film.mp4")))
     source.route("/film.mp4", MediaFile(FILM))
-    with caplog.at_level(logging.WARNING, logger="streaming.ingest.http_fetch"):
+    with caplog.at_level(logging.WARNING, logger="streaming.ingest.guarded_http"):
         result = download(tls_source.url("/film.mp4", host="media.example"), folder)
     assert result.final_url == source.url("/film.mp4")
     assert "redirects from https to plain http" in caplog.text
@@ -409,7 +409,7 @@ def test_it_refuses_to_start_when_the_disk_would_get_too_full(settings, source, 
 
 def test_it_stops_when_the_disk_fills_up_while_writing(settings, source, folder, monkeypatch):
     settings.INGEST_MIN_FREE_BYTES = 100 * MiB
-    monkeypatch.setattr(http_download, "DISK_CHECK_EVERY", MiB)
+    monkeypatch.setattr(native_download, "DISK_CHECK_EVERY", MiB)
     Usage = namedtuple("Usage", "total used free")
     free = iter([10 * 2**30, 10 * 2**30, 50 * MiB])  # someone else fills the disk meanwhile
     monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(0, 0, next(free, 50 * MiB)))
@@ -530,7 +530,7 @@ def aria2c(settings, monkeypatch):
     # Every connection counts as slow, and is judged after its first read: aria2c continues.
     settings.INGEST_ARIA2 = "auto"
     settings.INGEST_ARIA2_SLOWER_THAN = 10**15
-    monkeypatch.setattr(http_download, "ARIA2_SAMPLE_SECONDS", 0)
+    monkeypatch.setattr(native_download, "ARIA2_SAMPLE_SECONDS", 0)
     return need_binary("aria2c")
 
 
@@ -583,10 +583,10 @@ def test_when_aria2c_fails_the_native_downloader_takes_over(
     failing = tmp_path / "aria2c-broken"
     failing.write_text("#!/bin/sh\necho 'errorCode=1 something broke' >&2\nexit 1\n")
     failing.chmod(0o755)
-    monkeypatch.setattr(aria2, "ARIA2_BINARY", str(failing))
+    monkeypatch.setattr(aria2_download, "ARIA2_BINARY", str(failing))
     url = source.route("/big.mkv", MediaFile(BIG))
 
-    with caplog.at_level(logging.WARNING, logger="streaming.ingest.http_download"):
+    with caplog.at_level(logging.WARNING, logger="streaming.ingest.native_download"):
         result = download(url, folder)
 
     assert result.method == "native"
@@ -597,7 +597,7 @@ def test_when_aria2c_fails_the_native_downloader_takes_over(
 
 def test_the_disk_guard_also_watches_aria2c(aria2c, settings, source, folder, monkeypatch):
     settings.INGEST_MIN_FREE_BYTES = 100 * MiB
-    monkeypatch.setattr(http_download, "DISK_CHECK_EVERY", MiB)
+    monkeypatch.setattr(native_download, "DISK_CHECK_EVERY", MiB)
     Usage = namedtuple("Usage", "total used free")
     free = iter([10 * 2**30])  # plenty at the start, then the disk is nearly full
     monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage(0, 0, next(free, 50 * MiB)))
@@ -623,7 +623,7 @@ def test_aria2c_can_be_cancelled_from_progress(aria2c, source, folder):
 
 def test_aria2c_goes_through_the_guard_proxy(aria2c, source, folder):
     url = source.route("/big.mkv", MediaFile(BIG))
-    aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
+    aria2_download.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert file_sha256(folder / "big.mkv") == sha256(BIG)
     assert all(seen.headers.get("via") for seen in source.seen)
 
@@ -632,8 +632,8 @@ def test_the_guard_proxy_refuses_a_redirect_aria2c_would_follow(aria2c, source, 
     with source_server("127.0.0.2") as internal:
         internal.route("/big.mkv", MediaFile(BIG))
         url = source.route("/big.mkv", Redirect(internal.url("/big.mkv")))
-        with pytest.raises(aria2.Aria2Failed) as failed:
-            aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
+        with pytest.raises(aria2_download.Aria2Failed) as failed:
+            aria2_download.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert internal.seen == []
     assert "127.0.0.2 is a loopback address" in failed.value.refusals[0]
     assert os.listdir(folder) == []

@@ -138,7 +138,7 @@ def test_a_cancel_from_a_stale_page_becomes_a_request_the_worker_obeys(
 
     monkeypatch.setattr(runner, "claim", claim_then_the_operator_cancels)
     fetched = []
-    monkeypatch.setattr("streaming.ingest.fetch_step.http_download.download", fetched.append)
+    monkeypatch.setattr("streaming.ingest.fetch_step.native_download.download", fetched.append)
     scheduled = []
 
     run_step(job.pk, FETCH, lambda *step: scheduled.append(step))

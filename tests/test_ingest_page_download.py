@@ -20,7 +20,7 @@ import pytest
 
 from streaming.ingest.errors import DownloadFailed, IngestCancelled
 from streaming.ingest.guard_proxy import guarded_proxy
-from streaming.ingest.page_download import download_page, download_page_guarded
+from streaming.ingest.ytdlp_download import download_page, download_page_guarded
 from tests.support.services import need_binary
 
 SECONDS = 3

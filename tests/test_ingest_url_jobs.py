@@ -9,7 +9,7 @@ import hashlib
 import pytest
 
 from stored_media.models import StoredObject
-from streaming.ingest import http_download, service
+from streaming.ingest import native_download, service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile
 from tests.support.http_sources import MediaFile as Served
@@ -25,7 +25,7 @@ def loopback_allowed(settings, ingest_dirs, monkeypatch):
     settings.INGEST_STALL_TIMEOUT = 1
     settings.INGEST_DOWNLOAD_RETRIES = 2
     settings.INGEST_MAX_ATTEMPTS = 1
-    monkeypatch.setattr(http_download, "sleep", lambda seconds: None)
+    monkeypatch.setattr(native_download, "sleep", lambda seconds: None)
     return ingest_dirs
 
 

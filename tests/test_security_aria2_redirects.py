@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from streaming.ingest import aria2, ssrf
+from streaming.ingest import aria2_download, ssrf
 from streaming.ingest.errors import SourceRefused
-from streaming.ingest.http_download import download
+from streaming.ingest.native_download import download
 from tests.support.http_sources import MediaFile, Redirect, source_server
 from tests.test_ingest_download import BIG, aria2c, file_sha256, folder, sha256, source, waits
 
@@ -42,8 +42,8 @@ def test_aria2c_is_refused_a_redirect_from_an_allowed_host_to_an_internal_one(
     with source_server("127.0.0.2") as internal:
         internal.route("/admin", MediaFile(b"internal secret"))
         url = source.route("/big.mkv", Redirect(internal.url("/admin")))
-        with pytest.raises(aria2.Aria2Failed) as failed:
-            aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
+        with pytest.raises(aria2_download.Aria2Failed) as failed:
+            aria2_download.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert internal.seen == []
     assert "127.0.0.2 is a loopback address" in failed.value.refusals[0]
     assert all(seen.headers.get("via") for seen in source.seen), "aria2c went round the proxy"
@@ -81,7 +81,7 @@ def test_a_host_allowed_by_name_is_fetched_through_the_proxy(
     monkeypatch.setattr(ssrf, "resolve", lambda host, port: ["127.0.0.1"])
     settings.INGEST_ALLOWED_HOSTS = ["nas.lan"]
     url = source.route("/big.mkv", MediaFile(BIG)).replace("127.0.0.1", "nas.lan")
-    aria2.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
+    aria2_download.run_aria2(url, folder / "big.mkv", expected_size=len(BIG))
     assert file_sha256(folder / "big.mkv") == sha256(BIG)
     assert source.seen
     assert all(seen.headers.get("via") for seen in source.seen)

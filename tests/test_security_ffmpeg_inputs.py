@@ -18,12 +18,12 @@ import pytest
 import yt_dlp
 
 from stored_media.models import StoredObject
-from streaming.ingest import http_download, page_download, service
+from streaming.ingest import native_download, service, ytdlp_download
 from streaming.ingest.errors import DownloadFailed, MediaRejected
 from streaming.ingest.ffmpeg_run import INPUT_GUARD, failure_reason
-from streaming.ingest.page_download import download_page_guarded
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline
+from streaming.ingest.ytdlp_download import download_page_guarded
 from streaming.models import IngestJob, MediaFile, Title
 from tests.support.http_sources import MediaFile as Served
 from tests.support.http_sources import Page, source_server
@@ -214,7 +214,7 @@ def test_a_dash_manifest_served_as_video_mp4_fails_its_job(
 ):
     settings.INGEST_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.INGEST_MAX_ATTEMPTS = 1
-    monkeypatch.setattr(http_download, "sleep", lambda seconds: None)
+    monkeypatch.setattr(native_download, "sleep", lambda seconds: None)
     manifest = dash_manifest(private).encode()
     with source_server() as server:
         url = server.route("/Some.Film.2019.mp4", Served(manifest, "video/mp4"))
@@ -285,9 +285,9 @@ def test_yt_dlp_joining_a_manifest_posing_as_a_video_part_is_refused(private, tm
 
 def test_every_ffmpeg_run_of_yt_dlp_on_a_download_gets_the_guard():
     """yt-dlp looks each postprocessor's input arguments up by its own rule; ask it."""
-    options = page_download._options("http://example.com/", Path("."), None, None, None)
+    options = ytdlp_download._options("http://example.com/", Path("."), None, None, None)
     with yt_dlp.YoutubeDL(options) as ydl:
-        for name in page_download.POSTPROCESSORS:
+        for name in ytdlp_download.POSTPROCESSORS:
             runner = getattr(yt_dlp.postprocessor, f"FFmpeg{name}PP")(ydl)
             assert runner._configuration_args("ffmpeg", ["_i1", "_i"]) == INPUT_GUARD, name
 

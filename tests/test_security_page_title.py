@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.ingest import http_download, service
+from streaming.ingest import native_download, service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob
 from tests.support.http_sources import MediaFile as Served
@@ -28,7 +28,7 @@ def test_a_page_title_with_control_characters_names_the_job_without_them(
 ):
     settings.INGEST_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.INGEST_MAX_ATTEMPTS = 1
-    monkeypatch.setattr(http_download, "sleep", lambda seconds: None)
+    monkeypatch.setattr(native_download, "sleep", lambda seconds: None)
     with source_server() as server:
         server.route("/film.mp4", Served(test_media.mp4_faststart.read_bytes()))
         url = server.route("/watch", Page(PAGE))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streaming.ingest import http_download, page_download
+from streaming.ingest import native_download, ytdlp_download
 from streaming.ingest.errors import IngestError, PageNotMedia
 from streaming.ingest.progress import Reporter
 from streaming.models import IngestJob
@@ -28,11 +28,11 @@ def fetch(job: IngestJob, reporter: Reporter) -> None:
     folder = source_folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        result = http_download.download(job.source, folder, reporter.bytes)
+        result = native_download.download(job.source, folder, reporter.bytes)
         name, how = result.filename, result.method
     except PageNotMedia as page:
         job.add_log(f"{page}: looking for a video on the page with yt-dlp")
-        found = page_download.download_page_guarded(job.source, folder, reporter.bytes)
+        found = ytdlp_download.download_page_guarded(job.source, folder, reporter.bytes)
         name, how = found.title or found.path.name, f"yt-dlp ({found.extractor})"
         result = found
     job.add_log(f"downloaded {result.size:,} bytes with {how}")

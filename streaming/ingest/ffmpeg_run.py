@@ -55,7 +55,7 @@ _CONTEXT_ADDRESS = re.compile(r"^\[([\w.,-]+) @ 0x[0-9a-f]+\] ")
 # file is sniffed, not trusted by its name: without this list a DASH manifest, an HLS
 # playlist, an ffconcat script or an SDP file sent as "film.mp4" makes ffmpeg open the
 # files or addresses it names, and a local file ends up in the catalogue. HLS and DASH come
-# in only through yt-dlp (page_download), whose requests go through the SSRF guard.
+# in only through yt-dlp (ytdlp_download), whose requests go through the SSRF guard.
 VIDEO_DEMUXERS = (
     *("mov", "mp4", "m4a", "3gp", "3g2", "mj2"),  # one demuxer: QuickTime / ISO BMFF
     *("matroska", "webm", "avi", "mpegts", "mpeg", "flv", "ogg", "asf"),

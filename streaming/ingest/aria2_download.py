@@ -21,7 +21,7 @@ from django.conf import settings
 
 from streaming.ingest.errors import DownloadFailed
 from streaming.ingest.guard_proxy import GuardProxy, guarded_proxy
-from streaming.ingest.http_fetch import USER_AGENT
+from streaming.ingest.guarded_http import USER_AGENT
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The native downloader: one URL to one file, resuming after drops and stalls.
 
-Every request goes through the SSRF guard (`http_fetch.open_url`). A dropped or stalled
+Every request goes through the SSRF guard (`guarded_http.open_url`). A dropped or stalled
 connection is resumed with `Range`/`If-Range` (RFC 9110 14.2, 13.1.5) from the bytes already
 on disk, up to INGEST_DOWNLOAD_RETRIES times with exponential backoff; a server that answers
 200 to a resume (no range support, or the file changed) starts the file again. Big files
@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from streaming.ingest import aria2
+from streaming.ingest import aria2_download
 from streaming.ingest.errors import DownloadFailed, PageNotMedia
-from streaming.ingest.http_fetch import ConnectionLost, Opened, fetch_bytes, open_url, read_chunk
+from streaming.ingest.guarded_http import ConnectionLost, Opened, fetch_bytes, open_url, read_chunk
 from streaming.ingest.http_response import (
     content_length,
     filename_for,
@@ -219,7 +219,7 @@ class _Download:
             and settings.INGEST_ARIA2 == "auto"
             and ranges == "bytes"
             and (self.total or 0) >= ARIA2_MIN_BYTES
-            and aria2.aria2_binary() is not None
+            and aria2_download.aria2_binary() is not None
         )
 
     def _via_aria2(self) -> DownloadResult | None:
@@ -229,14 +229,14 @@ class _Download:
         self._close_file()
         logger.info("ingest: one connection is slow at byte %d; aria2c continues", self.done)
         try:
-            aria2.run_aria2(
+            aria2_download.run_aria2(
                 self.final_url,
                 self.part,
                 expected_size=self.total,
                 progress=self._aria2_progress,
                 continue_from=self.part,
             )
-        except (aria2.Aria2Failed, OSError) as failed:
+        except (aria2_download.Aria2Failed, OSError) as failed:
             logger.warning("ingest: aria2c failed, downloading natively instead: %s", failed)
             self.done = 0  # the partial file went with aria2c's folder
             return None
