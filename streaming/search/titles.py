@@ -28,6 +28,7 @@ typeahead 2 on PostgreSQL, 3 on SQLite, at most 7 when it takes the second try.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -37,6 +38,7 @@ from django.db.models import F, Q, QuerySet
 from streaming.models import MediaFile, Title
 from streaming.search import postgres, sqlite
 from streaming.search.terms import (
+    QueryTerm,
     alternatives,
     is_year,
     spelt_as,
@@ -187,7 +189,7 @@ def _find(
     backend: ModuleType,
     visible: QuerySet,
     titles: QuerySet,
-    terms: list[str],
+    terms: Sequence[QueryTerm],
     order: tuple | None,
     narrowed: bool,
 ) -> tuple[list[int], bool]:
@@ -229,7 +231,7 @@ def _filtered(titles: QuerySet, kind, genre, year_from, year_to, language) -> Qu
         titles = titles.filter(kind=kind) if kind in Title.Kind.values else titles.none()
     if genre:
         ok = isinstance(genre, str) and _SLUG.fullmatch(genre)
-        titles = titles.filter(genres__slug=genre) if ok else titles.none()
+        titles = titles.in_genre(genre) if ok else titles.none()
     if (year := _year(year_from)) is not None:
         titles = titles.filter(year__gte=year)
     if (year := _year(year_to)) is not None:
