@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -72,8 +73,9 @@ class StoredSettingsForm(forms.ModelForm):
             raise forms.ValidationError(errors)
         return "\n".join(kept)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("forget_tmdb_api_key"):
             cleaned["tmdb_api_key"] = ""
             self.instance.tmdb_api_key = ""

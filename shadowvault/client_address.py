@@ -16,6 +16,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 Network = IPv4Network | IPv6Network
@@ -82,14 +83,14 @@ def client_address_middleware(get_response: Callable) -> Callable:
     """First in MIDDLEWARE, so everything after it sees the settled address."""
     if iscoroutinefunction(get_response):
 
-        async def middleware(request: HttpRequest):
+        async def async_middleware(request: HttpRequest) -> HttpResponseBase:
             settle(request)
             return await get_response(request)
 
-    else:
+        return async_middleware
 
-        def middleware(request: HttpRequest):
-            settle(request)
-            return get_response(request)
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        settle(request)
+        return get_response(request)
 
     return middleware

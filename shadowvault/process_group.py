@@ -32,6 +32,8 @@ class ProcessGroup:
             threading.Thread(target=self._relay, args=(prefix, process), daemon=True).start()
 
     def _relay(self, prefix: str, process: subprocess.Popen) -> None:
+        if process.stdout is None:  # never: every process starts with stdout=PIPE
+            return
         for line in process.stdout:
             with self._lock:
                 self.out.write(prefix + line)

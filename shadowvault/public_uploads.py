@@ -9,16 +9,17 @@ sandboxing headers as the gateway's location for this folder (deploy/nginx).
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.static import serve
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
 SANDBOX = "default-src 'none'; sandbox"
 
 
-def public_upload(request: HttpRequest, path: str) -> HttpResponse:
+def public_upload(request: HttpRequest, path: str) -> HttpResponseBase:
     try:
-        response = serve(request, path, document_root=settings.MEDIA_ROOT / "public")
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT / "public"))
     except OSError as error:
         # A name the file system refuses (ENAMETOOLONG past 255 bytes a part): no such file.
         raise Http404("No such file.") from error

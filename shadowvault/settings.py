@@ -6,6 +6,7 @@ with one line naming the setting (shadowvault.config).
 """
 
 from pathlib import Path
+from typing import Any
 
 from shadowvault import config, task_queues
 
@@ -243,7 +244,7 @@ SAMPLE_MEDIA_DIR = DATA_DIR / "sample"
 
 # Celery: the embedded default is kombu's filesystem transport, which needs no broker process
 # yet really hands tasks to a separate worker. Set CELERY_BROKER_URL=redis://... at scale.
-CELERY_BROKER_URL = config.url(
+CELERY_BROKER_URL: str = config.url(
     # "localhost" only names the machine: without a host kombu warns on every connection.
     "CELERY_BROKER_URL",
     "filesystem://localhost/",
@@ -251,7 +252,7 @@ CELERY_BROKER_URL = config.url(
 )
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
@@ -264,7 +265,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
     _default_results = CELERY_BROKER_URL
-CELERY_RESULT_BACKEND = config.url(
+CELERY_RESULT_BACKEND: str = config.url(
     "CELERY_RESULT_BACKEND", _default_results, {"file", "redis", "rediss", "cache"}
 )
 CELERY_RESULT_EXPIRES = 3600

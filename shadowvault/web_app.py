@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from shadowvault.app_icon import PURPOSES, SIZES, draw_icon, icon_version
 from tenants.models import Tenant
+from tenants.request_types import SiteRequest
 
 # The shell's static files, by their names under static/ (static() gives their URLs, hashed
 # ones too should the storage ever add hashes).
@@ -63,7 +64,7 @@ def short_name(name: str) -> str:
 
 
 @require_GET
-def manifest(request: HttpRequest) -> JsonResponse:
+def manifest(request: SiteRequest) -> JsonResponse:
     tenant = request.tenant
     icons = [
         {
@@ -93,7 +94,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def app_icon(request: HttpRequest, version: str, purpose: str, size: int) -> HttpResponse:
+def app_icon(request: SiteRequest, version: str, purpose: str, size: int) -> HttpResponse:
     tenant = request.tenant
     current = icon_version(tenant.accent_colour, tenant.accent_colour_2)
     # An old version is a 404, never today's picture under yesterday's immutable URL.
@@ -106,7 +107,7 @@ def app_icon(request: HttpRequest, version: str, purpose: str, size: int) -> Htt
 
 
 @require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request: SiteRequest) -> HttpResponse:
     shell = shell_urls(request.tenant)
     # Rendered without the request: the script is the same for every viewer of a site and
     # must carry nothing of anyone's session.
@@ -164,5 +165,7 @@ def _read_files_digest() -> str:
             raise ImproperlyConfigured(f"the service worker's shell names {name}, not found")
         digest.update(Path(found).read_bytes())
     for name in SHELL_TEMPLATES:
-        digest.update(Path(get_template(name).origin.name).read_bytes())
+        # Django's template backends all give the origin; the stubs' protocol leaves it out.
+        origin = get_template(name).origin  # type: ignore[attr-defined]
+        digest.update(Path(origin.name).read_bytes())
     return digest.hexdigest()

@@ -20,12 +20,20 @@ import enum
 import hashlib
 import hmac
 import time
+from typing import Protocol
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from shadowvault.client_address import client_address
 from shadowvault.request_numbers import parse_bounded_int
+
+
+class LinkBinding(Protocol):
+    """What link checks need of a site (tenants.models.Tenant); the core imports no vault."""
+
+    bind_media_links_to_ip: bool
 
 
 class LinkCheck(enum.Enum):
@@ -69,7 +77,7 @@ def is_bound(query_string: str) -> bool:
     return nginx_arg(query_string, BOUND_PARAMETER) == "1"
 
 
-def link_allowed_on(tenant, query_string: str) -> bool:
+def link_allowed_on(tenant: LinkBinding, query_string: str) -> bool:
     """A site that binds links accepts bound ones only; links issued before it turned the
     binding on stop working. A bound link stays bound wherever it is used."""
     return is_bound(query_string) or not tenant.bind_media_links_to_ip
@@ -100,7 +108,7 @@ def gateway_token() -> str:
     return hmac.new(settings.LINK_SECRET.encode(), b"shadowvault-gateway", "sha256").hexdigest()
 
 
-def link_for_viewer(uri: str, request) -> str:
+def link_for_viewer(uri: str, request: HttpRequest) -> str:
     """A signed link for the viewer of `request`, bound to their address if the site says so."""
     tenant = getattr(request, "tenant", None)
     ip = None
@@ -109,7 +117,7 @@ def link_for_viewer(uri: str, request) -> str:
     return signed_link(uri, ip=ip)
 
 
-def viewer_address(request) -> str:
+def viewer_address(request: HttpRequest) -> str:
     """The viewer's address, by the one trusted-proxy rule: nginx's X-Real-IP counts only
     when nginx (a TRUSTED_PROXIES peer) sent it, so a direct caller cannot pick its own."""
     return client_address(request)

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from tenants.access import is_operator, is_site_admin
 from tenants.admin_scoping import TenantScopedAdmin
 from tenants.models import Domain, Membership, Tenant
+from tenants.request_types import tenant_of
 
 
 class DomainFormSet(BaseInlineFormSet):
@@ -21,7 +22,9 @@ class DomainFormSet(BaseInlineFormSet):
         # place by itself (Domain.save) and then collide with it.
         self.new_objects = []
         for form in sorted(self.extra_forms, key=lambda f: not f.cleaned_data.get("is_primary")):
-            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+            # _should_delete_form is BaseFormSet's own test; the stubs leave it out.
+            deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
+            if not form.has_changed() or deleted:
                 continue
             self.new_objects.append(self.save_new(form, commit=commit))
             if not commit:
@@ -61,7 +64,7 @@ class TenantAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).prefetch_related("domains")
         if is_operator(request):
             return queryset
-        return queryset.filter(pk=getattr(request.tenant, "pk", None))
+        return queryset.filter(pk=getattr(tenant_of(request), "pk", None))
 
     def get_fields(self, request: HttpRequest, obj=None):
         if is_operator(request):
@@ -82,7 +85,8 @@ class TenantAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         if is_operator(request):
             return True
-        return is_site_admin(request) and (obj is None or obj.pk == request.tenant.pk)
+        own_site = obj is None or obj.pk == getattr(tenant_of(request), "pk", None)
+        return is_site_admin(request) and own_site
 
     has_change_permission = has_view_permission
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from tenants.access import is_operator, is_site_admin
-from tenants.scoping import TenantOwned
+from tenants.request_types import tenant_of
+from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
@@ -26,7 +29,8 @@ class TenantScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if is_operator(request):
             return queryset
-        return queryset.for_tenant(request.tenant)
+        # The admin's model is TenantOwned, so its default manager makes these querysets.
+        return cast(TenantOwnedQuerySet, queryset).for_tenant(tenant_of(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_operator(request) or is_site_admin(request)
@@ -69,22 +73,22 @@ class TenantScopedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if is_operator(request):
             return form  # the tenant is a field of the form, checked as any other
-        return _with_tenant_checked(form, request.tenant)
+        return _with_tenant_checked(form, tenant_of(request))
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         if not is_operator(request):
-            obj.tenant = request.tenant
+            obj.tenant = tenant_of(request)
         super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         related = db_field.related_model
         if not is_operator(request) and issubclass(related, TenantOwned):
-            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
+            kwargs["queryset"] = related.objects.for_tenant(tenant_of(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @staticmethod
     def _is_own(request: HttpRequest, obj) -> bool:
-        return obj is None or obj.tenant_id == getattr(request.tenant, "pk", None)
+        return obj is None or obj.tenant_id == getattr(tenant_of(request), "pk", None)
 
 
 def _with_tenant_checked(form: type[ModelForm], tenant) -> type[ModelForm]:
@@ -94,7 +98,8 @@ def _with_tenant_checked(form: type[ModelForm], tenant) -> type[ModelForm]:
     the tenant hidden a second hiding of the same title reached the database (IntegrityError,
     a 500). Checking them here makes it a form error."""
 
-    class TenantCheckedForm(form):
+    # A subclass of the admin's own form class, made at run time.
+    class TenantCheckedForm(form):  # type: ignore[valid-type,misc]
         def _post_clean(self) -> None:
             self.instance.tenant = tenant
             super()._post_clean()

@@ -1,5 +1,7 @@
 """Account forms that know which site they are on."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,7 +51,7 @@ class SignupForm(UserCreationForm):
         required=True, help_text="We send a link there to finish; also for password resets."
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit this Meta
         model = get_user_model()
         fields = ["username", "email"]
 
@@ -88,8 +90,9 @@ class SitePasswordResetForm(PasswordResetForm):
             if may_sign_in(user, self.tenant):
                 yield user
 
-    def save(self, *args, request=None, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        request = kwargs.get("request")  # PasswordResetView passes everything by keyword
         self.tenant = getattr(request, "tenant", None)
         if self.tenant is not None:
             kwargs.update(mail_link_origin(self.tenant, request))
-        super().save(*args, request=request, **kwargs)
+        super().save(*args, **kwargs)

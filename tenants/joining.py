@@ -11,15 +11,15 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth import get_user_model, login
-from django.http import HttpRequest
 
 from tenants.models import Membership
+from tenants.request_types import SiteRequest
 
 SESSION_KEY = "tenants.join_offer"
 OFFER_SECONDS = 600
 
 
-def offer(request: HttpRequest, user, next_url: str) -> None:
+def offer(request: SiteRequest, user, next_url: str) -> None:
     """Remember that this visitor proved the password of `user` on this site just now."""
     request.session[SESSION_KEY] = {
         "user": user.pk,
@@ -29,18 +29,21 @@ def offer(request: HttpRequest, user, next_url: str) -> None:
     }
 
 
-def offered(request: HttpRequest) -> tuple[object, str] | None:
+def offered(request: SiteRequest) -> tuple[object, str] | None:
     """The user and the page to go on to, while the offer stands on this site; else None."""
     data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict) or data.get("tenant") != request.tenant.pk:
         return None
     if not request.tenant.signup_open or time.time() - data.get("at", 0) > OFFER_SECONDS:
         return None
-    user = get_user_model().objects.filter(pk=data.get("user"), is_active=True).first()
+    user_pk = data.get("user")
+    if user_pk is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
     return (user, data.get("next") or "") if user is not None else None
 
 
-def accept(request: HttpRequest, user) -> Membership:
+def accept(request: SiteRequest, user) -> Membership:
     """The user becomes a viewer of this site and is signed in here."""
     membership, _ = Membership.objects.get_or_create(tenant=request.tenant, user=user)
     request.session.pop(SESSION_KEY, None)

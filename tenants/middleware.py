@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 
 from tenants.models import Domain, Membership, Tenant, normalize_hostname
+from tenants.request_types import TenantRequest, tenant_of
 
 # Probes from load balancers and orchestrators address the process, not a site.
 HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
@@ -50,13 +51,14 @@ class DualModeMiddleware:
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
         if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
+            # The subclasses define __call__; the stubs want a callable here.
+            markcoroutinefunction(self)  # type: ignore[type-var]
 
 
 class TenantMiddleware(DualModeMiddleware):
     """Sets request.tenant from the Host header; answers 404 for a hostname no site owns."""
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: TenantRequest):
         if iscoroutinefunction(self):
             return self.__acall__(request)
         request.tenant = None
@@ -67,7 +69,7 @@ class TenantMiddleware(DualModeMiddleware):
             return unknown_host_response()
         return self.get_response(request)
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+    async def __acall__(self, request: TenantRequest) -> HttpResponse:
         request.tenant = None
         if request.path_info in HOSTLESS_PATHS:
             return await self.get_response(request)
@@ -79,24 +81,25 @@ class TenantMiddleware(DualModeMiddleware):
 
 def membership_for(request: HttpRequest, user) -> Membership | None:
     """The user's membership of the request's site (cached on the request), or None."""
-    if not user.is_authenticated or request.tenant is None:
+    tenant = tenant_of(request)
+    if not user.is_authenticated or tenant is None:
         return None
     # DRF wraps Django's request: its cache lives on the request the middleware saw, so a
     # view and its API permission share one lookup.
     cache = getattr(request, "_request", request).__dict__.setdefault("_memberships", {})
     if user.pk not in cache:
-        cache[user.pk] = Membership.objects.for_tenant(request.tenant).filter(user=user).first()
+        cache[user.pk] = Membership.objects.for_tenant(tenant).filter(user=user).first()
     return cache[user.pk]
 
 
-def _member_or_anonymous(request: HttpRequest, user):
+def _member_or_anonymous(request: TenantRequest, user):
     """A signed-in user who is not a member of this site is treated as signed out here."""
     if not user.is_authenticated or user.is_superuser or request.tenant is None:
         return user
     return user if membership_for(request, user) is not None else AnonymousUser()
 
 
-async def _amember_or_anonymous(request: HttpRequest, original):
+async def _amember_or_anonymous(request: TenantRequest, original):
     user = await original()
     if not user.is_authenticated or user.is_superuser or request.tenant is None:
         return user
@@ -107,9 +110,12 @@ async def _amember_or_anonymous(request: HttpRequest, original):
 class MembershipMiddleware(DualModeMiddleware):
     """Runs after AuthenticationMiddleware, wrapping request.user and request.auser."""
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: TenantRequest):
         original_user = request.user
         original_auser = request.auser
-        request.user = SimpleLazyObject(lambda: _member_or_anonymous(request, original_user))
+        # A lazy stand-in, as AuthenticationMiddleware sets: the stubs type only the user itself.
+        request.user = SimpleLazyObject(  # type: ignore[assignment]
+            lambda: _member_or_anonymous(request, original_user)
+        )
         request.auser = partial(_amember_or_anonymous, request, original_auser)
         return self.get_response(request)  # a coroutine in async mode, awaited by the caller

@@ -75,8 +75,10 @@ class Tenant(models.Model):
     def ensure_primary_domain(self) -> None:
         """A site with hostnames always has a primary one: the oldest, unless one was chosen."""
         domains = Domain.objects.for_tenant(self)
-        if domains.exists() and not domains.filter(is_primary=True).exists():
+        if not domains.filter(is_primary=True).exists():
             first = domains.order_by("pk").first()
+            if first is None:
+                return
             first.is_primary = True
             first.save(update_fields=["is_primary"])
 

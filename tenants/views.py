@@ -2,7 +2,7 @@
 
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods
 from tenants import joining
 from tenants import signup as signups
 from tenants.forms import SignupForm, SiteAuthenticationForm
+from tenants.request_types import SiteRequest
 
 
 class SiteLoginView(auth_views.LoginView):
     """Django's sign-in; an account of another site with the right password may join this one."""
 
     authentication_form = SiteAuthenticationForm
+    request: SiteRequest
 
     def form_invalid(self, form) -> HttpResponse:
         if form.non_member is not None:
@@ -26,7 +28,7 @@ class SiteLoginView(auth_views.LoginView):
 
 
 @sensitive_post_parameters("password1", "password2")
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: SiteRequest) -> HttpResponse:
     if not request.tenant.signup_open:
         return render(request, "registration/signup_closed.html", status=403)
     if request.user.is_authenticated:
@@ -41,7 +43,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def signup_confirm(request: SiteRequest, token: str) -> HttpResponse:
     if not request.tenant.signup_open:
         return render(request, "registration/signup_closed.html", status=403)
     pending = signups.pending_for(request.tenant, token)
@@ -60,7 +62,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def join_site(request: HttpRequest) -> HttpResponse:
+def join_site(request: SiteRequest) -> HttpResponse:
     """The "Join <site>" confirmation after a correct password on a site one is not in."""
     offer = joining.offered(request)
     if offer is None:

@@ -76,10 +76,13 @@ class StorageBackend(abc.ABC):
         return self.save(source, key, progress)
 
     @abc.abstractmethod
-    async def read_part(
+    def read_part(
         self, key: str, part: Part, start: int, stop: int, chunk_size: int
     ) -> AsyncIterator[bytes]:
-        """Yield bytes [start, stop) of one part, in chunks of at most `chunk_size`."""
+        """Yield bytes [start, stop) of one part, in chunks of at most `chunk_size`.
+
+        Backends write it as an async generator (`async def` with `yield`); declared here
+        without `async`, which for a body without `yield` would make it a coroutine."""
 
     @abc.abstractmethod
     def delete(self, key: str, parts: list[Part]) -> None:

@@ -26,11 +26,16 @@ def ffmpeg_path() -> str | None:
     return shutil.which("ffmpeg")
 
 
+def _required_ffmpeg() -> str:
+    found = ffmpeg_path()
+    if found is None:
+        raise SampleMediaError(FFMPEG_HINT)
+    return found
+
+
 def make_sample_video(target: Path, seconds: int = 10) -> Path:
     """Write an H.264/AAC MP4 with the moov atom first (faststart), a browser plays it as is."""
-    ffmpeg = ffmpeg_path()
-    if ffmpeg is None:
-        raise SampleMediaError(FFMPEG_HINT)
+    ffmpeg = _required_ffmpeg()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial.mp4")
     command = [
@@ -89,7 +94,7 @@ def make_sample_source(target: Path, seconds: int = 10) -> Path:
     srt.write_text(SAMPLE_SUBTITLES, encoding="utf-8")
     partial = target.with_suffix(".partial.mkv")
     command = [
-        ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
+        _required_ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
         "-i", str(srt), "-map", "0", "-map", "1", "-c", "copy", "-c:s", "srt",
         "-metadata:s:s:0", "language=eng", str(partial),
     ]  # fmt: skip
@@ -124,9 +129,9 @@ def ensure_sample_title(folder: Path, tenant) -> Title:
         make_sample_source(source)
     [job] = submit_paths([source], tenant=tenant, via="bootstrap", queue=lambda job: None)
     job = run_inline(job)
-    if job.state != IngestJob.State.DONE:
-        raise SampleMediaError(f"the sample could not be imported: {job.error}")
     title = job.title
+    if job.state != IngestJob.State.DONE or title is None:
+        raise SampleMediaError(f"the sample could not be imported: {job.error}")
     title.overview = SAMPLE_OVERVIEW
     title.runtime_minutes = 1
     title.save(update_fields=["overview", "runtime_minutes", "updated_at"])

@@ -92,7 +92,9 @@ def store_images(title: Title, details: Details, fetch: Fetch) -> Title:
 def _apply_fields(title: Title, details: Details) -> list[str]:
     """Set the fields the source gave on `title` and name them; the checks run before any
     field is set, so a refused answer leaves the instance as it was."""
-    values = {name: _fit_text(name, getattr(details, name)) for name in _TEXT_FIELDS}
+    values: dict[str, str | int | None] = {
+        name: _fit_text(name, getattr(details, name)) for name in _TEXT_FIELDS
+    }
     values["year"] = _within(details.year, 1850, 2200)
     values["runtime_minutes"] = _within(details.runtime_minutes, 1, 10_000)
     values["tmdb_id"] = _within(details.tmdb_id, 1, _MAX_INT)
@@ -120,7 +122,8 @@ def _apply_fields(title: Title, details: Details) -> list[str]:
 def _fit_text(name: str, value: str | None) -> str | None:
     if value is None:
         return None
-    return value.strip()[: Title._meta.get_field(name).max_length]
+    max_length = getattr(Title._meta.get_field(name), "max_length", None)
+    return value.strip()[:max_length]
 
 
 def _within(value: int | None, low: int, high: int) -> int | None:
@@ -173,7 +176,9 @@ def _people(credits: list[CreditInfo]) -> dict[int | str, Person]:
     keys = {_person_key(c): c.name.strip()[:200] for c in credits}
     ids = [k for k in keys if isinstance(k, int)]
     names = [k for k in keys if isinstance(k, str)]
-    found: dict[int | str, Person] = {p.tmdb_id: p for p in Person.objects.filter(tmdb_id__in=ids)}
+    found: dict[int | str, Person] = {
+        p.tmdb_id: p for p in Person.objects.filter(tmdb_id__in=ids) if p.tmdb_id is not None
+    }
     for person in Person.objects.filter(name__in=names).order_by("-pk"):
         found[person.name] = person  # the oldest of namesakes wins: it was there first
     for key, name in keys.items():

@@ -130,8 +130,9 @@ def _rating(mpaa: str) -> str | None:
 
 def _unique_id(root: Element, kind: str) -> str:
     for element in root.findall("uniqueid"):
-        if element.get("type", "").lower() == kind and (element.text or "").strip():
-            return element.text.strip()
+        text = (element.text or "").strip()
+        if element.get("type", "").lower() == kind and text:
+            return text
     return ""
 
 

@@ -50,7 +50,7 @@ def skeleton_from_filename(name: str) -> Details:
     return Details(provider=FILENAME, kind=SERIES, title=title, year=year, seasons=seasons)
 
 
-def _guess(name: str) -> dict:
+def _guess(name: str) -> dict[str, object]:
     try:
         return dict(guessit(name))
     except Exception:

@@ -246,8 +246,9 @@ def _text(value: object) -> str:
 
 
 def _positive(value: object) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return value if ok else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 def _dict(value: object) -> dict:

@@ -8,6 +8,7 @@ enough (nothing to guess a password-style dictionary against).
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +30,9 @@ class ApiTokenQuerySet(TenantOwnedQuerySet):
         )
 
 
+ApiTokenManager = models.Manager.from_queryset(ApiTokenQuerySet)
+
+
 class ApiToken(TenantOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -40,7 +44,7 @@ class ApiToken(TenantOwned):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ApiTokenQuerySet.as_manager()
+    objects: ClassVar[ApiTokenManager] = ApiTokenManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

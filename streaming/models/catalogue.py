@@ -311,7 +311,9 @@ class Collection(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     overview = models.TextField(blank=True)
-    titles = models.ManyToManyField(Title, through="CollectionEntry", related_name="collections")
+    titles: models.ManyToManyField[Title, CollectionEntry] = models.ManyToManyField(
+        Title, through="CollectionEntry", related_name="collections"
+    )
 
     class Meta:
         ordering = ["name"]

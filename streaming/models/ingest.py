@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -30,8 +32,11 @@ class IngestJobQuerySet(TenantOwnedQuerySet):
 
     def stale(self) -> IngestJobQuerySet:
         """Jobs a worker was running but stopped reporting on: that worker is gone."""
-        cutoff = timezone.now() - timezone.timedelta(seconds=settings.INGEST_LEASE_SECONDS)
+        cutoff = timezone.now() - timedelta(seconds=settings.INGEST_LEASE_SECONDS)
         return self.unfinished().exclude(worker="").filter(heartbeat_at__lt=cutoff)
+
+
+IngestJobManager = models.Manager.from_queryset(IngestJobQuerySet)
 
 
 class IngestJob(TenantOwned):
@@ -100,7 +105,7 @@ class IngestJob(TenantOwned):
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = IngestJobQuerySet.as_manager()
+    objects: ClassVar[IngestJobManager] = IngestJobManager()
 
     class Meta:
         ordering = ["-created_at"]

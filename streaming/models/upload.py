@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +32,9 @@ class UploadQuerySet(TenantOwnedQuerySet):
 
     def expired(self, now: datetime | None = None) -> UploadQuerySet:
         return self.filter(expires_at__lte=now or timezone.now())
+
+
+UploadManager = models.Manager.from_queryset(UploadQuerySet)
 
 
 class Upload(TenantOwned):
@@ -54,7 +58,7 @@ class Upload(TenantOwned):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
-    objects = UploadQuerySet.as_manager()
+    objects: ClassVar[UploadManager] = UploadManager()
 
     class Meta:
         ordering = ("created_at",)

@@ -3,6 +3,8 @@ watchlists, comments and reports. All of it belongs to one site (TenantOwned).""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,9 @@ class WatchProgressQuerySet(TenantOwnedQuerySet):
         return self.order_by("-updated_at")
 
 
+WatchProgressManager = models.Manager.from_queryset(WatchProgressQuerySet)
+
+
 class WatchProgress(TenantOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_progress"
@@ -32,7 +37,7 @@ class WatchProgress(TenantOwned):
     finished = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = WatchProgressQuerySet.as_manager()
+    objects: ClassVar[WatchProgressManager] = WatchProgressManager()
 
     class Meta:
         constraints = [
@@ -73,6 +78,9 @@ class CommentQuerySet(TenantOwnedQuerySet):
         return self.filter(is_hidden=False)
 
 
+CommentManager = models.Manager.from_queryset(CommentQuerySet)
+
+
 class Comment(TenantOwned):
     """A comment on a title or an episode; replies go one level deep."""
 
@@ -94,7 +102,7 @@ class Comment(TenantOwned):
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects: ClassVar[CommentManager] = CommentManager()
 
     class Meta:
         ordering = ["created_at"]

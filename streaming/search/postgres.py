@@ -8,6 +8,8 @@ as quoted lexemes, so nothing a viewer types is read as tsquery syntax.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import transaction
 from django.db.models import Expression, F, QuerySet, Value
@@ -16,6 +18,7 @@ from streaming.search.schema import TEXT_SEARCH_CONFIG, VOCABULARY_FILL
 from streaming.search.terms import (
     MAX_ALTERNATIVES,
     MIN_INFIX_CHARS,
+    QueryTerm,
     boolean_query,
     candidates_for,
     needing_trigrams,
@@ -52,7 +55,7 @@ class TitleVector(Expression):
         return (f"ts_filter({column}, '{{a}}')" if self.title_only else column), []
 
 
-def tsquery(terms: list[str | tuple], *, prefix: bool = False) -> str:
+def tsquery(terms: Sequence[QueryTerm], *, prefix: bool = False) -> str:
     """`'heat' & 'mann'`: each term a quoted lexeme, with `:*` for prefixes; a tuple is a
     group any one of which may match: `('shadow' | 'shadowvault') & 'vault'`, and a tuple
     inside it words that must all match: `('shadowvault' | ('shadow' & 'vault'))`.

@@ -14,19 +14,26 @@ swapped) are looked up and fixed; PostgreSQL also fixes two or three slips in lo
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from streaming.search.schema import FTS_REBUILD, FTS_TABLE, FTS_TRIGGERS
-from streaming.search.terms import MIN_INFIX_CHARS, boolean_query, candidates_for, words_of
+from streaming.search.terms import (
+    MIN_INFIX_CHARS,
+    QueryTerm,
+    boolean_query,
+    candidates_for,
+    words_of,
+)
 
 # Titles read at most for the words a term is part of.
 _INSIDE_TITLES_READ = 500
 
 
 def match_expression(
-    terms: list[str | tuple], *, prefix: bool = False, title_only: bool = False
+    terms: Sequence[QueryTerm], *, prefix: bool = False, title_only: bool = False
 ) -> str:
     """`"heat" AND "mann"`, with `*` after each term for prefixes and a title column filter; a
     tuple is a group any one of which may match: `("shadow" OR "shadowvault")`, and a tuple
@@ -89,11 +96,12 @@ _INSIDE_LOOKUP = """
 _INSIDE_MATCH = "(title LIKE %s OR original_title LIKE %s)"
 
 
-def _lookup(terms: list[str]) -> tuple[str, list, list[str]]:
+def _lookup(terms: list[str]) -> tuple[str, list[str | int], list[str]]:
     """The one query of exact and inside-word lookups, its parameters, and the terms looked
     for inside words."""
     inside = [term for term in terms if len(term) >= MIN_INFIX_CHARS]
-    sql, params = _EXACT_LOOKUP, [json.dumps(sorted(candidates_for(terms)))]
+    sql = _EXACT_LOOKUP
+    params: list[str | int] = [json.dumps(sorted(candidates_for(terms)))]
     if inside:
         matches = " OR ".join([_INSIDE_MATCH] * len(inside))
         sql += " UNION ALL " + _INSIDE_LOOKUP.format(matches=matches)

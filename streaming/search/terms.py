@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 MAX_QUERY_CHARS = 200  # longer input is cut here, before anything else looks at it
@@ -191,11 +191,13 @@ def split_in_two(term: str, vocabulary: Mapping[str, int]) -> tuple[str, str] | 
     """Two title words the term may be written together ("shadowvault" for "Shadow Vault"):
     the cut whose rarer half more titles use."""
     known = [pair for pair in halves(term) if pair[0] in vocabulary and pair[1] in vocabulary]
-    return max(known, key=lambda pair: (min(map(vocabulary.get, pair)), pair), default=None)
+    return max(known, key=lambda pair: (min(vocabulary[w] for w in pair), pair), default=None)
 
 
 # One way a term may match: a word, or (a tuple) words that must all match.
 Alternative = str | tuple[str, ...]
+# A term of a query: a word, or (a tuple) a group of alternatives any one of which may match.
+QueryTerm = str | tuple[Alternative, ...]
 
 
 def alternatives(
@@ -248,7 +250,10 @@ def spelt_as(groups: list[tuple[Alternative, ...]], vocabulary: Mapping[str, int
 
 
 def boolean_query(
-    terms: list[str | tuple], quote: Callable[[str], str], all_of: str, any_of: str
+    terms: Sequence[QueryTerm],
+    quote: Callable[[str], str],
+    all_of: str,
+    any_of: str,
 ) -> str:
     """Terms as one backend's boolean query: every term must match (`all_of`); a tuple term is
     a group any one of which may match (`any_of`), and a tuple inside it words that must all
@@ -259,7 +264,7 @@ def boolean_query(
             return quote(words)
         return "(" + f" {all_of} ".join(map(quote, words)) + ")"
 
-    def part(term: str | tuple) -> str:
+    def part(term: QueryTerm) -> str:
         if isinstance(term, str):
             return quote(term)
         return "(" + f" {any_of} ".join(map(option, term)) + ")"

@@ -33,7 +33,7 @@ class Checksum:
     algorithm: str
     digest: bytes
 
-    def new_hash(self):
+    def new_hash(self) -> hashlib._Hash:
         return hashlib.new(self.algorithm, usedforsecurity=False)
 
 

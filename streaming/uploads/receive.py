@@ -68,7 +68,7 @@ def write_chunk(
     if hasher and received < length:
         _discard(target, offset)
         raise ProtocolError(400, "The chunk ended before its Content-Length; it was not kept.")
-    if hasher and hasher.digest() != checksum.digest:
+    if hasher and checksum and hasher.digest() != checksum.digest:
         _discard(target, offset)
         raise ProtocolError(CHECKSUM_MISMATCH, "Checksum mismatch: the chunk was not kept.")
     return offset + received

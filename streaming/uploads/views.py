@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views import View
@@ -27,6 +28,7 @@ from streaming.uploads.protocol import (
     parse_size,
 )
 from tenants.access import is_operator
+from tenants.request_types import SiteRequest
 
 JOB_HEADER = "ShadowVault-Ingest-Job"  # the job a complete upload became
 
@@ -36,7 +38,7 @@ class _TusView(View):
 
     http_method_names = ["options", "post", "head", "patch", "delete"]
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         try:
             if not is_operator(request):
                 raise ProtocolError(403, "Only operators may upload films.")
@@ -63,7 +65,7 @@ class _TusView(View):
 
 
 class UploadCollection(_TusView):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SiteRequest) -> HttpResponse:
         """tus creation: Upload-Length and Upload-Metadata (filename) make a new upload."""
         if "Upload-Defer-Length" in request.headers:
             raise ProtocolError(400, "Give Upload-Length; deferring it is not supported.")
@@ -84,10 +86,10 @@ class UploadCollection(_TusView):
 
 
 class UploadResource(_TusView):
-    def head(self, request: HttpRequest, upload_id) -> HttpResponse:
+    def head(self, request: SiteRequest, upload_id) -> HttpResponse:
         return _state(HttpResponse(status=200), _own_upload(request, upload_id))
 
-    def patch(self, request: HttpRequest, upload_id) -> HttpResponse:
+    def patch(self, request: SiteRequest, upload_id) -> HttpResponse:
         if request.content_type != OFFSET_CONTENT_TYPE:
             raise ProtocolError(415, f"A chunk is sent as Content-Type: {OFFSET_CONTENT_TYPE}.")
         offset = parse_size(request.headers.get("Upload-Offset"), "Upload-Offset")
@@ -100,12 +102,12 @@ class UploadResource(_TusView):
         upload = lifecycle.append(upload, request, offset=offset, length=length, checksum=checksum)
         return _state(HttpResponse(status=204), upload)
 
-    def delete(self, request: HttpRequest, upload_id) -> HttpResponse:
+    def delete(self, request: SiteRequest, upload_id) -> HttpResponse:
         lifecycle.terminate(_own_upload(request, upload_id, expired_too=True))
         return HttpResponse(status=204)
 
 
-def _own_upload(request: HttpRequest, upload_id, expired_too: bool = False) -> Upload:
+def _own_upload(request: SiteRequest, upload_id, expired_too: bool = False) -> Upload:
     """The caller's own upload on this site, or 404; an expired one is gone (410)."""
     upload = (
         Upload.objects.for_tenant(request.tenant)

@@ -35,7 +35,7 @@ def record_progress(
     duration = duration or media_file.duration_seconds
     if duration and position > duration + 5:
         raise ProgressRejected(f"position {position:.0f}s is past the end ({duration:.0f}s)")
-    finished = bool(duration) and position >= duration * FINISHED_FRACTION
+    finished = bool(duration and position >= duration * FINISHED_FRACTION)
     with transaction.atomic():
         progress, _ = WatchProgress.objects.for_tenant(tenant).update_or_create(
             tenant=tenant,

@@ -37,7 +37,7 @@ class CommentAdmin(TenantScopedAdmin):
 
     @admin.display(description="Reports", ordering="report_count")
     def report_count(self, comment: Comment) -> int:
-        return comment.report_count
+        return comment.report_count  # type: ignore[attr-defined]  # get_queryset annotates it
 
     @admin.action(description="Hide the selected comments")
     def hide(self, request: HttpRequest, queryset: QuerySet) -> None:

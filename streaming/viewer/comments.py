@@ -71,8 +71,8 @@ def post_comment(
     return Comment.objects.create(
         tenant=tenant,
         user=user,
-        title=target if on_title else None,
-        episode=None if on_title else target,
+        title=target if isinstance(target, Title) else None,
+        episode=target if isinstance(target, Episode) else None,
         parent=parent,
         body=body,
     )

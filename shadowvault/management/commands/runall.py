@@ -69,7 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes.")
 
     def handle(self, *args, host: str, port: int, concurrency: int, **options) -> None:
-        group = ProcessGroup(group_commands(host, port, concurrency), out=self.stdout._out)
+        # OutputWrapper keeps the stream it wraps in _out; the stubs type that as a method.
+        out = self.stdout._out
+        group = ProcessGroup(group_commands(host, port, concurrency), out=out)  # type: ignore[arg-type]
         group.start()
         self.stdout.write(f"ShadowVault is running on http://{host}:{port}/ (Ctrl-C stops it)")
         sys.exit(group.wait())

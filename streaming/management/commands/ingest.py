@@ -12,7 +12,7 @@ from streaming.ingest import service
 from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import progress_line
 from streaming.ingest.runner import run_inline
-from streaming.models import IngestJob
+from streaming.models import IngestJob, Title
 from tenants.models import Tenant
 
 
@@ -78,11 +78,10 @@ class Command(BaseCommand):
         if live:
             self.stderr.write("")
         if job.state == IngestJob.State.DONE:
-            title = job.title
-            self.stdout.write(f"job #{job.pk} done: {title} (/title/{title.slug}/)")
+            self.stdout.write(f"job #{job.pk} done: {job.title}{_page_of(job.title)}")
         elif job.state == IngestJob.State.DUPLICATE:
             self.stdout.write(
-                f"job #{job.pk} {job.note} (/title/{job.title.slug}/); "
+                f"job #{job.pk} {job.note}{_page_of(job.title)}; "
                 "--keep-copy ingests it all the same"
             )
         else:
@@ -100,3 +99,7 @@ def _tenant(domain: str | None) -> Tenant:
     if tenant is None:
         raise CommandError("there is no site yet; run `manage.py bootstrap` first")
     return tenant
+
+
+def _page_of(title: Title | None) -> str:
+    return f" (/title/{title.slug}/)" if title is not None else ""

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"id: {stored.pk}")
         if publish:
             media = publish_as_film(stored, publish)
-            self.stdout.write(f"published as film {media.title.pk}: {media.title}")
+            self.stdout.write(f"published as film {media.title_id}: {media.title}")
         else:
             self.stdout.write("not attached to a title yet: sites serve it once it is published")
         self.stdout.write(f"link: {signed_link(stored.media_uri)}")
