@@ -36,6 +36,7 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 
 from streaming.models import MediaFile, Title
+from streaming.models.catalogue import TitleQuerySet
 from streaming.search import postgres, sqlite
 from streaming.search.terms import (
     QueryTerm,
@@ -226,7 +227,7 @@ def _page(
     )
 
 
-def _filtered(titles: QuerySet, kind, genre, year_from, year_to, language) -> QuerySet:
+def _filtered(titles: TitleQuerySet, kind, genre, year_from, year_to, language) -> TitleQuerySet:
     if kind:
         titles = titles.filter(kind=kind) if kind in Title.Kind.values else titles.none()
     if genre:
