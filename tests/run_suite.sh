@@ -15,6 +15,9 @@ PG_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/shadowvault}"
 echo "== lint: ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .
+echo "== types: mypy (pyproject.toml [tool.mypy]); the Django plugin loads settings: throwaway secrets"
+SECRET_KEY=mypy-loads-settings-only-not-a-secret LINK_SECRET=mypy-loads-settings-only-not-a-secret \
+  $PY -m mypy
 
 echo "== lint and unit tests: JavaScript (eslint, node --test)"
 # npm ci again when node_modules is missing or older than the lock file (npm records what it
