@@ -19,6 +19,7 @@ from tenants.models import Membership, Tenant
 from tests.factories import PASSWORD, make_member, make_site, publish_film
 from tests.support.browser import chromium
 from tests.support.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
+from tests.support.live_site import live_site
 from tests.support.media_factory import test_media  # noqa: F401
 from tests.support.services import need, port_open
 from tests.support.tmdb_double import API_KEY, TMDBDouble
@@ -130,6 +131,18 @@ def browser():
     """Debian's Chromium through Playwright, one per test module (tests/support/browser.py)."""
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def browser_site(tmp_path_factory):
+    """One install with the sample film, behind the gateway, for every browser module: its
+    migrate, bootstrap, sample ingest and gateway start are paid once a run. Take it through
+    a module's own `site` fixture, which calls `reset()` first, so no module sees another's
+    rows (tests/support/live_site.py)."""
+    with live_site(tmp_path_factory.mktemp("browser-site"), sample=True) as site:
+        site.keep_baseline()
+        site.serve_behind_gateway()
+        yield site
 
 
 @pytest.fixture

@@ -3,16 +3,15 @@
 import pytest
 
 from tests.support.browser import PHONE, WatchedPage
-from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("browser-site")) as site:
-        site.serve_behind_gateway()
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    return browser_site
 
 
 @pytest.mark.parametrize("path", ["/", "/account/login/", "/account/signup/", "/no-such-page/"])

@@ -11,7 +11,7 @@ import pytest
 
 from shadowvault.content_security import SITE_POLICY
 from tests.support.browser import DESKTOP, sign_in
-from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +24,10 @@ print(json.dumps({"media": sample.pk, "slug": sample.title.slug, "title": sample
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("origins-site"), sample=True) as site:
-        site.serve_behind_gateway()
-        site.sample = site.shell_json(SAMPLE)
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    browser_site.sample = browser_site.shell_json(SAMPLE)
+    return browser_site
 
 
 def pages(sample: dict) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE, WatchedPage, sign_in
-from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -68,11 +68,10 @@ OVERFLOWING = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("browser-player"), sample=True) as site:
-        site.films = site.shell_json(EXTRA_FILMS)
-        site.serve_behind_gateway()
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    browser_site.films = browser_site.shell_json(EXTRA_FILMS)
+    return browser_site
 
 
 def signed_in(site, browser, **options) -> WatchedPage:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE
-from tests.support.live_site import live_site
 from tests.test_browser_player import OVERFLOWING, play, signed_in, wait_for_metadata
 
 pytestmark = pytest.mark.browser
@@ -62,11 +61,10 @@ CONTROLS_OUTSIDE_THE_PLAYER = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("browser-player-extras"), sample=True) as site:
-        site.media = site.shell_json(SERIES)
-        site.serve_behind_gateway()
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    browser_site.media = browser_site.shell_json(SERIES)
+    return browser_site
 
 
 def config_of(page) -> dict:

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE, WatchedPage, sign_in
-from tests.support.live_site import live_site
 
 pytestmark = pytest.mark.browser
 
@@ -67,12 +66,10 @@ STICKING_OUT = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("browser-pwa"), sample=True) as site:
-        script = VIEWERS.replace("__PASSWORD__", repr(PASSWORD))
-        site.facts = site.shell_json(script)
-        site.serve_behind_gateway()
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    browser_site.facts = browser_site.shell_json(VIEWERS.replace("__PASSWORD__", repr(PASSWORD)))
+    return browser_site
 
 
 def signed_in(site, browser, username: str = "viewer", **options) -> WatchedPage:

@@ -12,7 +12,7 @@ import pytest
 
 from streaming.catalogue.sample_media import make_sample_video
 from tests.support.browser import sign_in
-from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME, live_site
+from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,9 @@ print(json.dumps({{
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("browser-uploads")) as site:
-        site.serve_behind_gateway()
-        yield site
+def site(browser_site):
+    browser_site.reset()
+    return browser_site
 
 
 @pytest.fixture(scope="module")

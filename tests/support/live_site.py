@@ -2,18 +2,22 @@
 migrated and bootstrapped by the product's own commands, served by a real process.
 
 On the PostgreSQL run the install gets a fresh PostgreSQL database; otherwise an SQLite file.
+One install can serve many test modules: `keep_baseline()` after installing, then `reset()`
+at the start of each module puts the database back and starts a fresh origin process.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 from django.conf import settings
@@ -32,20 +36,37 @@ def scratch_database(data_dir: Path):
         yield f"sqlite:///{data_dir / 'site.sqlite3'}"
         return
     name = f"shadowvault_e2e_{uuid.uuid4().hex[:10]}"
-    server = {
+    server = _postgres_server()
+    _postgres(f'CREATE DATABASE "{name}"')
+    password = f":{server['password']}" if server["password"] else ""
+    try:
+        yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+    finally:
+        _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _postgres(f'DROP DATABASE IF EXISTS "{name}_baseline" WITH (FORCE)')
+
+
+def _postgres_server() -> dict:
+    default = settings.DATABASES["default"]
+    return {
         "host": default["HOST"] or "127.0.0.1",
         "port": default["PORT"] or 5432,
         "user": default["USER"] or "postgres",
         "password": default["PASSWORD"] or None,
     }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    password = f":{server['password']}" if server["password"] else ""
-    try:
-        yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres(*statements: str) -> None:
+    with psycopg.connect(dbname="postgres", autocommit=True, **_postgres_server()) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _sqlite_copy(source: str, target: str) -> None:
+    # SQLite's backup API, not a file copy: it folds in a write-ahead log the stopped
+    # origin may have left behind, and replaces every page of the target.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 @dataclass
@@ -54,6 +75,10 @@ class LiveSite:
     database_url: str
     port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    origin: subprocess.Popen | None = None
+    origin_command: tuple[str, ...] = ()
+    has_baseline: bool = False
+    untouched: bool = False
 
     @property
     def env(self) -> dict[str, str]:
@@ -111,7 +136,10 @@ class LiveSite:
         return process
 
     def serve(self) -> subprocess.Popen:
-        return self.start(
+        return self.start(*self._uvicorn())
+
+    def _uvicorn(self) -> tuple[str, ...]:
+        return (
             "-m",
             "uvicorn",
             "shadowvault.asgi:application",
@@ -130,10 +158,8 @@ class LiveSite:
         pages, static files and signed media links all go through nginx (media bytes of
         local files are sent by nginx itself after the origin's auth_request answer).
         `origin`: another origin command for `python` (e.g. `-m gunicorn ...`) on `port`."""
-        if origin:
-            self.start(*origin)
-        else:
-            self.serve()
+        self.origin_command = origin or self._uvicorn()
+        self.origin = self.start(*self.origin_command)
         origin = f"127.0.0.1:{self.port}"
         self.port = free_port()
         run_dir = self.data_dir / "gateway"
@@ -150,6 +176,44 @@ class LiveSite:
             *("-p", str(run_dir), "-c", str(config), "-g", "daemon off;"),
             program=need_binary("nginx"),
         )
+
+    def keep_baseline(self) -> None:
+        """Remember the database as it is now, for `reset()`. Call it before serving."""
+        if self.database_url.startswith("sqlite"):
+            _sqlite_copy(self._sqlite_path, self._sqlite_path + ".baseline")
+        else:
+            name = self._postgres_name
+            _postgres(f'CREATE DATABASE "{name}_baseline" TEMPLATE "{name}"')
+        self.has_baseline = self.untouched = True
+
+    def reset(self) -> None:
+        """Back to the baseline: rows a module made (and sessions, login failures) are gone,
+        and a fresh origin process holds no cache, memo or connection from before. nginx
+        keeps running; the origin listens on the same port again."""
+        if not self.has_baseline or self.origin is None:
+            raise RuntimeError("reset() needs keep_baseline() and then serve_behind_gateway()")
+        if self.untouched:  # nothing served since the baseline was kept
+            self.untouched = False
+            return
+        stop(self.origin)
+        self.processes.remove(self.origin)
+        if self.database_url.startswith("sqlite"):
+            _sqlite_copy(self._sqlite_path + ".baseline", self._sqlite_path)
+        else:
+            name = self._postgres_name
+            _postgres(
+                f'DROP DATABASE "{name}" WITH (FORCE)',
+                f'CREATE DATABASE "{name}" TEMPLATE "{name}_baseline"',
+            )
+        self.origin = self.start(*self.origin_command)
+
+    @property
+    def _sqlite_path(self) -> str:
+        return urlsplit(self.database_url).path.removeprefix("/")  # sqlite:////abs → /abs
+
+    @property
+    def _postgres_name(self) -> str:
+        return urlsplit(self.database_url).path.lstrip("/")
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("process-*.log")))
