@@ -71,8 +71,10 @@ def worker(worker_env):
 def slow_source(tmp_path):
     path = tmp_path / "The Long Take (1999).ts"
     ffmpeg(
-        *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=20"),
-        *("-f", "lavfi", "-i", "sine=frequency=330:duration=20"),
+        # Small, so the two transcodes (the killed one and the one that finishes) stay cheap,
+        # yet long enough at the slowest preset for progress to show before the kill.
+        *("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=10"),
+        *("-f", "lavfi", "-i", "sine=frequency=330:duration=10"),
         *("-c:v", "mpeg2video", "-q:v", "4", "-c:a", "ac3", "-f", "mpegts", str(path)),
     )
     return path
