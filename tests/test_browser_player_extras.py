@@ -259,6 +259,7 @@ def test_on_a_360px_phone_the_controls_fit_and_a_finger_scrubs_with_a_preview(si
 def test_the_controls_hide_while_playing_and_come_back_when_the_mouse_moves(site, browser):
     watched = signed_in(site, browser, **DESKTOP)
     page = watched.page
+    page.clock.install()  # the page's timers run on a clock the test can move forward
     page.goto(f"{site.url}/watch/{site.media['first']}/")
     play(page)
     page.mouse.move(5, 5)
@@ -271,6 +272,6 @@ def test_the_controls_hide_while_playing_and_come_back_when_the_mouse_moves(site
     page.keyboard.press("k")
     # Paused, the bar stays up and offers to play.
     page.wait_for_selector("#player-controls [data-action=play][aria-label=Play]")
-    page.wait_for_timeout(3000)
+    page.clock.run_for(3000)  # past the 2.5 s after which a playing player hides the bar
     assert page.locator("#player.player-idle").count() == 0
     assert watched.errors == []

@@ -17,6 +17,8 @@ RECTANGLES = """() => {
   const rect = (selector) => document.querySelector(selector).getBoundingClientRect().toJSON();
   return {cue: rect(".player-cues"), controls: rect("#player-controls"), player: rect("#player")};
 }"""
+# No transition of the cue box still running (a finished one leaves getAnimations()).
+SETTLED = "document.querySelector('.player-cues').getAnimations().length === 0"
 IDLE = "document.getElementById('player').classList.contains('player-idle')"
 # Once the bar hides, the subtitles keep at least this far from the picture's bottom edge.
 MIN_MARGIN_PX = 16
@@ -27,6 +29,7 @@ MIN_MARGIN_SHARE = 0.05
 def test_subtitles_sit_above_the_controls_and_clear_of_the_edge(site, browser, which):  # noqa: F811
     watched = signed_in(site, browser, **(DESKTOP if which == "desktop" else PHONE))
     page = watched.page
+    page.clock.install()  # the bar's 2.5 s hide timer runs on a clock the test moves
     page.goto(f"{site.url}/watch/{site.films['long']}/")
     wait_for_metadata(page)
     page.select_option("#player-subtitles", label="English")
@@ -35,11 +38,12 @@ def test_subtitles_sit_above_the_controls_and_clear_of_the_edge(site, browser, w
 
     page.hover("#player-video", position={"x": 40, "y": 40})  # a mouse move shows the bar
     page.wait_for_function(f"!{IDLE}")
-    page.wait_for_timeout(400)  # the box moves with a 0.25 s transition
+    page.wait_for_function(SETTLED)  # the box moves with a 0.25 s transition
     shown = page.evaluate(RECTANGLES)
     watched.screenshot(f"subtitles-controls-shown-{which}")
-    page.wait_for_function(IDLE, timeout=8000)  # the bar hides after 2.5 s of playing still
-    page.wait_for_timeout(400)
+    page.clock.run_for(2600)  # the bar hides after 2.5 s of playing still
+    page.wait_for_function(IDLE)
+    page.wait_for_function(SETTLED)
     hidden = page.evaluate(RECTANGLES)
     watched.screenshot(f"subtitles-controls-hidden-{which}")
 
