@@ -23,11 +23,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
 
 from stored_media import ranges, signing
+from stored_media.file_stream import file_range
 from stored_media.media_types import MEDIA_CSP, kind_for_type, served_type
 from stored_media.models import StoredObject
 from stored_media.readahead import SliceBuffer, slice_buffer
 from stored_media.storage import get_backend
 from stored_media.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
+from stored_media.storage.local import LocalBackend
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +130,7 @@ async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpRespon
     authorizing = _is_authorize_request(request)
     if not (from_gateway or authorizing) and (problem := _link_problem(request)):
         return problem
-    obj = await StoredObject.objects.visible_on(request.tenant).filter(pk=object_id).afirst()
+    obj = await _find(request, object_id, from_gateway and not authorizing)
     if obj is None or obj.link_name != name:
         return _authorize_answer(None, None) if authorizing else _plain(404, "No such media.")
     backend = get_backend(obj.backend)
@@ -137,6 +139,18 @@ async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpRespon
             return _authorize_refusal()
         return _authorize_answer(obj, backend)
     return await _serve_bytes(request, obj, backend, from_gateway)
+
+
+async def _find(request: HttpRequest, object_id: int, from_gateway: bool) -> StoredObject | None:
+    if from_gateway:
+        # nginx fetches a slice only after its auth_request for this link and host said the
+        # site may serve the object (the authorize answer below, cached a few seconds), and
+        # it serves the cached slice to every site whose answer says so: judging the site
+        # again here decides nothing. The visibility query is the costliest part of this
+        # view (~10 ms to build on these machines, against ~5 ms for a 1 MiB ranged GET
+        # from S3), so the slice fetch reads the row by id alone.
+        return await StoredObject.objects.filter(pk=object_id).afirst()
+    return await StoredObject.objects.visible_on(request.tenant).filter(pk=object_id).afirst()
 
 
 def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
@@ -168,11 +182,9 @@ async def _serve_bytes(
     if len(plan.ranges) > 1:
         return await _multipart(request, obj, backend, plan.ranges)
     span = plan.ranges[0] if plan.ranges else ranges.ByteRange(0, obj.size)
-    if (
-        from_gateway
-        and backend.local_path(obj.key) is None
-        and SliceBuffer.is_slice_request(span.start, span.stop, obj.size)
-    ):
+    if (local := _plain_file(backend, obj)) is not None:
+        body = file_range(local, span.start, span.stop)
+    elif from_gateway and SliceBuffer.is_slice_request(span.start, span.stop, obj.size):
         body = slice_buffer().read(backend, obj, span.start)  # nginx's slice fetcher
     else:
         body = _read(backend, obj, span.start, span.stop)
@@ -180,6 +192,15 @@ async def _serve_bytes(
     if plan.status == 206:
         response["Content-Range"] = span.content_range(obj.size)
     return response
+
+
+def _plain_file(backend: StorageBackend, obj: StoredObject):
+    """The file holding the object's bytes as they are, when the local backend keeps it:
+    `file_range` reads it with fewer hand-offs than the backend's generic chunked read. A
+    backend reading its own way (one overriding read_part) is asked through read_part."""
+    if type(backend).read_part is not LocalBackend.read_part or len(obj.part_list) != 1:
+        return None
+    return backend.local_path(obj.key)
 
 
 def _validators(response: HttpResponse, obj: StoredObject) -> HttpResponse:

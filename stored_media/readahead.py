@@ -4,6 +4,12 @@ nginx asks the origin for 1 MiB slices one after another, and each slice from a 
 costs at least one round trip (Telegram: 100-300 ms per getFile). Left alone, a cold read is
 latency-bound. So when slice k is asked for, the next few slices are fetched in parallel into a
 small, short-lived buffer of this process; when nginx asks for them they are already here.
+
+Read-ahead starts with the second slice of a run (slice k asked right after slice k - 1): a
+lone slice (a cold seek) is fetched alone, so the backend spends nothing on bytes nobody may
+want while the viewer waits for that slice's first byte. A seek in a player is followed by
+playback, which asks the next slice at once, and from there the next `depth` slices are kept
+in flight.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import AsyncIterator
 from stored_media.storage.base import StorageBackend
 
 SLICE = 1024 * 1024  # must match `slice 1m` in deploy/nginx/gateway.conf.tmpl
+ASKED_KEPT = 1024  # slices whose asking is remembered, to tell runs from seeks
 
 
 class SliceBuffer:
@@ -27,6 +34,7 @@ class SliceBuffer:
         self.ttl = ttl
         self.depth = depth
         self._tasks: OrderedDict[tuple[int, int], tuple[float, asyncio.Task[bytes]]] = OrderedDict()
+        self._asked: OrderedDict[tuple[int, int], float] = OrderedDict()  # slices nginx asked
 
     @staticmethod
     def is_slice_request(start: int, stop: int, size: int) -> bool:
@@ -36,15 +44,26 @@ class SliceBuffer:
         """Yield slice `start // SLICE` of `obj`, and start fetching the ones after it."""
         index = start // SLICE
         task = self._task(backend, obj, index)
-        last = (obj.size - 1) // SLICE
-        for ahead in range(index + 1, min(index + self.depth, last) + 1):
-            self._task(backend, obj, ahead)
+        if self._in_a_run(obj.pk, index):
+            last = (obj.size - 1) // SLICE
+            for ahead in range(index + 1, min(index + self.depth, last) + 1):
+                self._task(backend, obj, ahead)
         try:
             data = await asyncio.shield(task)
         except Exception:
             self._tasks.pop((obj.pk, index), None)  # a failed fetch is not kept
             raise
         yield data
+
+    def _in_a_run(self, pk: int, index: int) -> bool:
+        """Note that slice `index` was asked; say whether the one before it was, lately."""
+        now = time.monotonic()
+        self._asked[(pk, index)] = now
+        self._asked.move_to_end((pk, index))
+        while len(self._asked) > ASKED_KEPT:
+            self._asked.popitem(last=False)
+        before = self._asked.get((pk, index - 1))
+        return before is not None and now - before < self.ttl
 
     def _task(self, backend: StorageBackend, obj, index: int) -> asyncio.Task[bytes]:
         key = (obj.pk, index)
@@ -72,6 +91,7 @@ class SliceBuffer:
         for _when, task in self._tasks.values():
             task.cancel()
         self._tasks.clear()
+        self._asked.clear()
 
 
 def _failed(task: asyncio.Task) -> bool:

@@ -63,6 +63,21 @@ def test_slices_come_back_exact_with_round_trips_overlapping():
     assert backend.most_in_flight >= 3, "read-ahead did not overlap the round trips"
 
 
+def test_a_lone_slice_is_fetched_alone_and_the_next_one_starts_the_read_ahead():
+    async def scenario():
+        buffer, backend = SliceBuffer(depth=4), RemoteDouble()
+        seek = b"".join([c async for c in buffer.read(backend, OBJ, 5 * SLICE)])
+        alone = backend.reads
+        following = b"".join([c async for c in buffer.read(backend, OBJ, 6 * SLICE)])
+        return seek + following, alone, backend.reads
+
+    body, after_the_seek, after_the_next = asyncio.run(scenario())
+
+    assert body == BODY[5 * SLICE : 7 * SLICE]
+    assert after_the_seek == 1, "a cold seek's slice waited for read-ahead fetches"
+    assert after_the_next == 4  # then slice 6, and 7 and 8 ahead (the object ends at 8)
+
+
 def test_a_failed_fetch_is_not_kept_and_the_next_ask_retries():
     async def scenario():
         buffer = SliceBuffer(depth=1)
