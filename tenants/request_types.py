@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
+from rest_framework.request import Request
 
 if TYPE_CHECKING:
     from tenants.models import Tenant
@@ -22,6 +23,12 @@ class SiteRequest(TenantRequest):
     """A request one site's view answers: the middleware has already found its site."""
 
     tenant: Tenant
+
+
+class SiteApiRequest(Request, SiteRequest):
+    """A request one site's API view answers. DRF's Request hands any attribute it lacks to
+    the HttpRequest it wraps, `tenant` among them, so it is a SiteRequest too: the loaders
+    shared with the site's pages (streaming.site.access) take either."""
 
 
 def tenant_of(request: HttpRequest) -> Tenant | None:

@@ -13,6 +13,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from streaming.api.token_store import find_token, note_use
+from tenants.request_types import tenant_of
 
 KEYWORD = b"token"
 
@@ -33,7 +34,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed(
                 f"This token expired at {token.expires_at:%Y-%m-%d %H:%M} UTC; create a new one."
             )
-        if token.tenant_id != getattr(request.tenant, "pk", None):
+        if token.tenant_id != getattr(tenant_of(request), "pk", None):
             raise AuthenticationFailed("This token was issued for another site.")
         if not token.user.is_active:
             raise AuthenticationFailed("This account is disabled.")

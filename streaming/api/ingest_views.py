@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,8 +12,9 @@ from rest_framework.response import Response
 
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
-from streaming.models import IngestJob
+from streaming.models import IngestJob, Title
 from tenants.access import is_member
+from tenants.request_types import SiteApiRequest
 
 
 class Operator(BasePermission):
@@ -24,7 +26,9 @@ class Operator(BasePermission):
 
 class IngestJobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True, allow_null=True)
-    title_slug = serializers.SlugRelatedField(source="title", slug_field="slug", read_only=True)
+    title_slug: serializers.SlugRelatedField[Title] = serializers.SlugRelatedField(
+        source="title", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = IngestJob
@@ -62,12 +66,13 @@ class IngestRequestSerializer(serializers.Serializer):
 class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [Operator]
     serializer_class = IngestJobSerializer
+    request: SiteApiRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[IngestJob]:
         return IngestJob.objects.for_tenant(self.request.tenant).select_related("title")
 
     @extend_schema(request=IngestRequestSerializer, responses=IngestJobSerializer(many=True))
-    def create(self, request: Request) -> Response:
+    def create(self, request: SiteApiRequest) -> Response:
         given = IngestRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:

@@ -173,7 +173,9 @@ class CommentSerializer(ReplySerializer):
 
     def get_replies(self, comment: Comment) -> list[dict]:
         shown = [r for r in comment.replies.all() if not r.is_hidden]
-        return ReplySerializer(shown, many=True).data
+        # many=True makes a ListSerializer (data: a ReturnList); the stubs keep the class's own
+        # one-object ReturnDict (typeddjango/djangorestframework-stubs issue 260).
+        return ReplySerializer(shown, many=True).data  # type: ignore[return-value]
 
 
 class ReportInSerializer(serializers.Serializer):
@@ -183,4 +185,8 @@ class ReportInSerializer(serializers.Serializer):
 
 class CommentInSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=Comment.MAX_LENGTH, trim_whitespace=True)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # DRF's SerializerMetaclass takes declared fields off the class (into _declared_fields), so
+    # this does not replace Field.parent, which the stubs see it as; the API names it "parent".
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, min_value=1
+    )

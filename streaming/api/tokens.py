@@ -5,12 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from streaming.api.token_store import TokenRefused, issue_token
 from tenants.access import may_sign_in
+from tenants.request_types import SiteApiRequest
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -34,7 +34,7 @@ class SiteTokenView(APIView):
     permission_classes = ()
 
     @extend_schema(request=TokenRequestSerializer, responses={200: IssuedTokenSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SiteApiRequest) -> Response:
         given = TokenRequestSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         user = given.validated_data["user"]
@@ -48,7 +48,10 @@ class SiteTokenView(APIView):
             issued = issue_token(user, request.tenant, given.validated_data.get("name") or "API")
         except TokenRefused as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        body = {"token": issued.key, "name": issued.token.name}
-        body["expires_at"] = issued.token.expires_at
+        body = {
+            "token": issued.key,
+            "name": issued.token.name,
+            "expires_at": issued.token.expires_at,
+        }
         # 200, as when this answered DRF's one token per user: apps check for it.
         return Response(IssuedTokenSerializer(body).data)

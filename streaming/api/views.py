@@ -6,6 +6,7 @@ a title the site hid, the same titles for the same filters."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +24,7 @@ from streaming.models import Comment, Credit, Title, WatchlistEntry
 from streaming.site import access
 from streaming.site.browse_filters import SORTS, BrowseFilters, parse_browse_filters
 from streaming.viewer import activity, comments
+from tenants.request_types import SiteApiRequest
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 99_999  # far past the last page of any search (search_titles bounds the offset)
@@ -51,6 +53,7 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
     """Titles this site shows: list with filters, detail, search, seasons, comments."""
 
     serializer_class = s.TitleListSerializer
+    request: SiteApiRequest
 
     def get_queryset(self) -> QuerySet[Title]:
         titles = access.browse_titles(self.request, title_filters(self.request))
@@ -72,10 +75,12 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
         return s.TitleDetailSerializer if self.action == "retrieve" else s.TitleListSerializer
 
     @action(detail=False)
-    def search(self, request: Request) -> Response:
+    def search(self, request: SiteApiRequest) -> Response:
         """Words, prefixes and typos (see streaming.search); filters as for the list."""
         page = parse_bounded_int(request.query_params.get("page"), 1, MAX_PAGE) or 1
         size = api_settings.PAGE_SIZE
+        if size is None:  # DRF's default: no pages. shadowvault.settings sets one.
+            raise ImproperlyConfigured("REST_FRAMEWORK['PAGE_SIZE'] must be set: search pages.")
         result = access.search_for(
             request,
             (request.query_params.get("q") or "")[:MAX_QUERY_LENGTH],
@@ -95,13 +100,13 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=s.SeasonSerializer(many=True))
     @action(detail=True)
-    def seasons(self, request: Request, pk: str) -> Response:
+    def seasons(self, request: SiteApiRequest, pk: str) -> Response:
         seasons = access.seasons_of(access.get_title_by_id_for(request, pk))
         return Response(s.SeasonSerializer(seasons, many=True, context={"request": request}).data)
 
     @extend_schema(request=s.CommentInSerializer, responses=s.CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
-    def comments(self, request: Request, pk: str) -> Response:
+    def comments(self, request: SiteApiRequest, pk: str) -> Response:
         # Posting needs membership: the default permission (SiteMemberOrReadOnly) says so.
         title = access.get_title_by_id_for(request, pk)
         if request.method == "POST":
@@ -110,7 +115,7 @@ class TitleViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
 
 
-def _post_comment(request: Request, title: Title) -> Response:
+def _post_comment(request: SiteApiRequest, title: Title) -> Response:
     data = s.CommentInSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:
@@ -129,13 +134,14 @@ def _post_comment(request: Request, title: Title) -> Response:
 class CommentReportViewSet(viewsets.GenericViewSet):
     permission_classes = [SiteMember]
     serializer_class = s.CommentSerializer
+    request: SiteApiRequest
 
     def get_queryset(self) -> QuerySet[Comment]:
         return Comment.objects.for_tenant(self.request.tenant).shown()
 
     @extend_schema(request=s.ReportInSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
-    def report(self, request: Request, pk: str) -> Response:
+    def report(self, request: SiteApiRequest, pk: str) -> Response:
         comment = self.get_object()
         data = s.ReportInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,7 +158,7 @@ class ProgressViewSet(viewsets.GenericViewSet):
     serializer_class = s.ProgressSerializer
 
     @extend_schema(request=s.ProgressInSerializer, responses=s.ProgressSerializer)
-    def create(self, request: Request) -> Response:
+    def create(self, request: SiteApiRequest) -> Response:
         data = s.ProgressInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         media = access.get_media_for(request, data.validated_data["media_file"])
@@ -169,12 +175,12 @@ class ProgressViewSet(viewsets.GenericViewSet):
         return Response(s.ProgressSerializer(progress).data, status=status.HTTP_200_OK)
 
     @action(detail=False, url_path="continue")
-    def continue_watching(self, request: Request) -> Response:
+    def continue_watching(self, request: SiteApiRequest) -> Response:
         rows = access.continue_watching_for(request)
         return Response(s.ProgressSerializer(rows, many=True).data)
 
     @action(detail=False)
-    def history(self, request: Request) -> Response:
+    def history(self, request: SiteApiRequest) -> Response:
         rows = access.history_for(request)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ProgressSerializer(page, many=True).data)
@@ -191,6 +197,7 @@ class WatchlistViewSet(
     permission_classes = [SiteMember]
     serializer_class = s.WatchlistSerializer
     lookup_field = "title_id"
+    request: SiteApiRequest
 
     def get_queryset(self) -> QuerySet[WatchlistEntry]:
         # The visible rule on the joined title rows (access.watchlist_for), not
@@ -198,6 +205,7 @@ class WatchlistViewSet(
         return access.watchlist_for(self.request).prefetch_related("title__genres")
 
     def create(self, request: Request) -> Response:
+        request = self.request  # the same request, declared this site's (SiteApiRequest) above
         data = s.WatchlistSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         title = access.get_title_by_id_for(request, data.validated_data["title_id"])
@@ -207,6 +215,7 @@ class WatchlistViewSet(
 
     def destroy(self, request: Request, title_id: str) -> Response:
         """The site's way off the list (activity.remove_from_watchlist), by the title's id."""
+        request = self.request  # as in create
         pk = parse_bounded_int(title_id, 1, access.MAX_ID)
         if pk is None or not activity.remove_from_watchlist(request.tenant, request.user, pk):
             raise Http404("That title is not on your watchlist.")

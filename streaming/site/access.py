@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import (
@@ -29,6 +29,7 @@ from streaming.search import SearchResult, search_titles
 from streaming.site.browse_filters import BrowseFilters
 from streaming.viewer import activity
 from tenants.access import is_member
+from tenants.request_types import SiteRequest
 
 NO_SUCH_TITLE = "No such title on this site."
 NO_SUCH_VIDEO = "No such video on this site."
@@ -39,12 +40,12 @@ MAX_ID = 2**63 - 1  # a 64-bit key: larger numbers overflow the database's integ
 # --- one object ---------------------------------------------------------------------------
 
 
-def get_title_for(request: HttpRequest, slug: str) -> Title:
+def get_title_for(request: SiteRequest, slug: str) -> Title:
     """A title this site shows, by its slug (the site's URLs), or 404."""
     return _one_title(request, slug=slug)
 
 
-def get_title_by_id_for(request: HttpRequest, title_id: int | str) -> Title:
+def get_title_by_id_for(request: SiteRequest, title_id: int | str) -> Title:
     """A title this site shows, by its id (the API's URLs, which carry any text), or 404."""
     pk = _bounded_id(title_id)
     if pk is None:
@@ -52,7 +53,7 @@ def get_title_by_id_for(request: HttpRequest, title_id: int | str) -> Title:
     return _one_title(request, pk=pk)
 
 
-def _one_title(request: HttpRequest, **lookup) -> Title:
+def _one_title(request: SiteRequest, **lookup) -> Title:
     # Drafts and titles the site hid look like no title: the same message either way.
     title = visible_titles(request).filter(**lookup).first()
     if title is None:
@@ -60,7 +61,7 @@ def _one_title(request: HttpRequest, **lookup) -> Title:
     return title
 
 
-def get_media_for(request: HttpRequest, media_id: int | str) -> MediaFile:
+def get_media_for(request: SiteRequest, media_id: int | str) -> MediaFile:
     """A playable file of a title this site shows, with what the player page names, the
     stored object its link is made from and the seek-preview sprite and track."""
     pk = _bounded_id(media_id)
@@ -79,7 +80,12 @@ def get_media_for(request: HttpRequest, media_id: int | str) -> MediaFile:
 
 def owner_title(media: MediaFile) -> Title:
     """The film, or the series an episode belongs to."""
-    return media.title if media.title_id else media.episode.season.title
+    if media.title is not None:  # no query for an episode's file: its title_id is None
+        return media.title
+    episode = media.episode
+    if episode is None:  # the check constraint media_file_belongs_to_a_film_or_an_episode
+        raise ValueError(f"Media file {media.pk} belongs to neither a film nor an episode.")
+    return episode.season.title
 
 
 def _bounded_id(raw: int | str) -> int | None:
@@ -99,7 +105,8 @@ def versions() -> QuerySet[MediaFile]:
 
 def versions_of(media: MediaFile) -> QuerySet[MediaFile]:
     """Every version of the film or episode `media` is a version of, best first."""
-    return versions().filter(title_id=media.title_id, episode_id=media.episode_id)
+    # The fields, not their `_id` columns: django-stubs takes None (IS NULL) only there.
+    return versions().filter(title=media.title_id, episode=media.episode_id)
 
 
 def seasons_of(title: Title) -> QuerySet[Season]:
@@ -114,17 +121,17 @@ def seasons_of(title: Title) -> QuerySet[Season]:
 # --- lists --------------------------------------------------------------------------------
 
 
-def visible_titles(request: HttpRequest) -> TitleQuerySet:
+def visible_titles(request: SiteRequest) -> TitleQuerySet:
     return Title.objects.visible_on(request.tenant)
 
 
-def browse_titles(request: HttpRequest, filters: BrowseFilters) -> QuerySet[Title]:
+def browse_titles(request: SiteRequest, filters: BrowseFilters) -> QuerySet[Title]:
     """The titles this site shows, filtered and ordered as `filters` say (browse_filters)."""
     return filters.apply(visible_titles(request))
 
 
 def search_for(
-    request: HttpRequest,
+    request: SiteRequest,
     query: str,
     filters: BrowseFilters | None = None,
     *,
@@ -147,22 +154,22 @@ def search_for(
     )
 
 
-def watchlist_for(request: HttpRequest) -> QuerySet[WatchlistEntry]:
+def watchlist_for(request: SiteRequest) -> QuerySet[WatchlistEntry]:
     """The member's watchlist here, last added first, titles this site shows only."""
     return activity.watchlist(request.tenant, _member(request))
 
 
-def history_for(request: HttpRequest) -> QuerySet[WatchProgress]:
+def history_for(request: SiteRequest) -> QuerySet[WatchProgress]:
     """Everything the member played here, most recent first, files this site shows only."""
     return activity.history(request.tenant, _member(request))
 
 
-def continue_watching_for(request: HttpRequest, limit: int = 20) -> list[WatchProgress]:
+def continue_watching_for(request: SiteRequest, limit: int = 20) -> list[WatchProgress]:
     """The member's files in progress here (activity.in_progress_rule), last played first."""
     return activity.continue_watching(request.tenant, _member(request), limit)
 
 
-def _member(request: HttpRequest):
+def _member(request: SiteRequest):
     if not is_member(request):
         raise PermissionDenied(MEMBERS_ONLY)
     return request.user

@@ -16,7 +16,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from streaming.site.home_rows import ResumeCard, Row, resume_card
 from streaming.viewer import activity
 from tenants.access import is_member
 from tenants.middleware import membership_for
+from tenants.request_types import SiteRequest
 
 # Cards per row on the overview, and per page on the watchlist and history pages.
 ROW_LENGTH = 12
@@ -59,7 +60,7 @@ def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     as the player sends them. A refused POST comes back to the overview, not to an action."""
 
     @wraps(view)
-    def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def check(request: SiteRequest, *args, **kwargs) -> HttpResponse:
         if not is_member(request):
             if request.method != "GET":
                 return redirect_to_login(reverse("account:overview"))
@@ -72,7 +73,7 @@ def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @never_cache  # the viewer's own data and a CSRF token
 @require_GET
 @members_only
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SiteRequest) -> HttpResponse:
     resuming = access.continue_watching_for(request, ROW_LENGTH)
     on_list = access.watchlist_for(request)[:ROW_LENGTH]
     watched = access.history_for(request)[:ROW_LENGTH]
@@ -94,7 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 @members_only
-def watchlist(request: HttpRequest) -> HttpResponse:
+def watchlist(request: SiteRequest) -> HttpResponse:
     entries = access.watchlist_for(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "account/watchlist.html", {"page": page})
@@ -102,7 +103,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @members_only
-def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
+def remove_from_watchlist(request: SiteRequest) -> HttpResponse:
     title_id = _posted_id(request, "title")
     title = None
     if title_id is not None:
@@ -117,7 +118,7 @@ def remove_from_watchlist(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 @members_only
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: SiteRequest) -> HttpResponse:
     rows = access.history_for(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [_history_card(progress) for progress in page]
@@ -126,7 +127,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @members_only
-def forget_history_entry(request: HttpRequest) -> HttpResponse:
+def forget_history_entry(request: SiteRequest) -> HttpResponse:
     entry_id = _posted_id(request, "entry")
     entry = None
     if entry_id is not None:
@@ -143,7 +144,7 @@ def forget_history_entry(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @members_only
-def clear_history(request: HttpRequest) -> HttpResponse:
+def clear_history(request: SiteRequest) -> HttpResponse:
     """GET asks for confirmation (a form that works without JavaScript); POST clears."""
     if request.method == "GET":
         entries = access.history_for(request).count()
@@ -160,12 +161,12 @@ def _history_card(progress: WatchProgress) -> HistoryCard:
     return HistoryCard(card=resume_card(progress), progress=progress)
 
 
-def _posted_id(request: HttpRequest, name: str) -> int | None:
+def _posted_id(request: SiteRequest, name: str) -> int | None:
     """A row id from the form, or None for anything else (missing, words, huge numbers)."""
     return parse_bounded_int(request.POST.get(name), 1, MAX_ID)
 
 
-def _back_to_page(request: HttpRequest, url_name: str) -> HttpResponse:
+def _back_to_page(request: SiteRequest, url_name: str) -> HttpResponse:
     """Back to the list, on the page the viewer was on (the list clamps a page now gone)."""
     url = reverse(url_name)
     page = parse_bounded_int(request.POST.get("page"), 1, MAX_ID)

@@ -10,6 +10,8 @@ always a next page while rows remain.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -18,7 +20,12 @@ from shadowvault.request_numbers import parse_bounded_int
 
 
 class BoundedPaginator(Paginator):
-    def __init__(self, object_list: QuerySet, per_page: int, page: str | None, at_least: int):
+    # A queryset, not any sliceable list: `count` below asks the database.
+    object_list: QuerySet[Any]
+
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, page: str | None, at_least: int
+    ) -> None:
         super().__init__(object_list, per_page)
         number = parse_bounded_int(page, 1, 999_999) or 1
         # One row past the asked page (or past `at_least`): enough to know a next page exists.

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.http import QueryDict
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
+from streaming.models.catalogue import TitleQuerySet
 
 SORTS = {
     "newest": ("Newest", ("-created_at", "-pk")),
@@ -53,7 +54,7 @@ class BrowseFilters:
     def is_filtered(self) -> bool:
         return bool(self.kind or self.genre or self.year or self.year_from or self.year_to)
 
-    def apply(self, titles: QuerySet[Title]) -> QuerySet[Title]:
+    def apply(self, titles: TitleQuerySet) -> TitleQuerySet:
         if self.kind:
             titles = titles.filter(kind=self.kind)
         if self.genre:
@@ -79,14 +80,14 @@ def parse_browse_filters(params: QueryDict, genres: list[Genre] | None = None) -
             Problem("kind", f"There is no kind “{kind[:40]}”", "showing films and series")
         )
     slug = params.get("genre", "").strip()[:60]
-    if slug and genres is None:
-        filters.genre = slug
-    elif slug:
+    if slug and genres is not None:
         filters.genre = next((g for g in genres if g.slug == slug), None)
         if filters.genre is None:
             filters.problems.append(
                 Problem("genre", f"There is no genre “{slug[:40]}”", "showing every genre")
             )
+    elif slug:
+        filters.genre = slug
     for name in YEAR_PARAMS:
         _read_year(params, name, filters)
     sort = params.get("sort", "").strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -19,18 +19,19 @@ from streaming.site.forms import CommentForm
 from streaming.site.home_rows import home_rows
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
+from tenants.request_types import SiteRequest
 
 PAGE_SIZE = 24
 COUNT_AT_LEAST = 1000  # browse says "1000+ titles" beyond; see BoundedPaginator
 MAX_QUERY_LENGTH = 200
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SiteRequest) -> HttpResponse:
     return render(request, "home.html", {"home": home_rows(request.tenant, request.user)})
 
 
 @require_GET
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: SiteRequest) -> HttpResponse:
     genres = list(Genre.objects.all())
     filters = parse_browse_filters(request.GET, genres)
     for problem in filters.problems:
@@ -53,7 +54,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SiteRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     page_number = _page_number(request.GET.get("page"))
     result, pages = None, 0
@@ -77,7 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _search_page(request: HttpRequest, query: str, page_number: int) -> SearchResult:
+def _search_page(request: SiteRequest, query: str, page_number: int) -> SearchResult:
     return access.search_for(request, query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
 
 
@@ -86,13 +87,13 @@ def _page_number(raw: str | None) -> int:
 
 
 @require_GET
-def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def title_detail(request: SiteRequest, slug: str) -> HttpResponse:
     title = access.get_title_for(request, slug)
     return render_title_page(request, title, CommentForm())
 
 
 def render_title_page(
-    request: HttpRequest, title: Title, comment_form: CommentForm, status: int = 200
+    request: SiteRequest, title: Title, comment_form: CommentForm, status: int = 200
 ) -> HttpResponse:
     """The title page; the comment view renders it too, with a form that kept its input."""
     member = is_member(request)

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from streaming.models import Episode, MediaFile
+from tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -20,16 +21,16 @@ class NextEpisode:
         return {"url": reverse("watch", args=[self.media_id]), "label": self.label}
 
 
-def next_episode_for(tenant, media: MediaFile) -> NextEpisode | None:
+def next_episode_for(tenant: Tenant, media: MediaFile) -> NextEpisode | None:
     """The episode after `media`'s (the next number in its season, else the first episode of
     the next season that has any), if it has a file `tenant` may play; None for a film, the
     last episode, or a next episode this site cannot play.
 
     `media` must come with its episode and season loaded (as `get_media_for` loads them).
     """
-    if media.episode_id is None:
+    episode = media.episode  # no query for a film's file: its episode_id is None
+    if episode is None:
         return None
-    episode = media.episode
     season = episode.season
     # The version the title page's Play button would start.
     best_file = (

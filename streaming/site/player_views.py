@@ -12,7 +12,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from streaming.site.access import get_media_for, owner_title, versions_of
 from streaming.site.next_episode import next_episode_for
 from streaming.viewer import activity
 from tenants.access import is_member
+from tenants.request_types import SiteRequest
 
 MEMBERS_ONLY = "Sign in as a member of this site to watch."
 
@@ -34,7 +35,7 @@ def renew_after(lifetime: int) -> int:
     return max(int(lifetime - min(lifetime * 0.1, 600)), 1)
 
 
-def _link_facts(request: HttpRequest, media: MediaFile, subtitles) -> dict:
+def _link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
     """Every signed link the page uses, so that a renewal refreshes them all. `media` comes
     from `get_media_for`, which loads the sprite and thumbnails track with it."""
     lifetime = settings.MEDIA_LINK_LIFETIME
@@ -51,7 +52,7 @@ def _link_facts(request: HttpRequest, media: MediaFile, subtitles) -> dict:
 
 @never_cache  # the page carries expiring links and a CSRF token
 @require_GET
-def watch(request: HttpRequest, media_id: int) -> HttpResponse:
+def watch(request: SiteRequest, media_id: int) -> HttpResponse:
     if not is_member(request):
         return redirect_to_login(request.get_full_path())
     media = get_media_for(request, media_id)
@@ -84,7 +85,7 @@ def watch(request: HttpRequest, media_id: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-def fresh_link(request: HttpRequest, media_id: int) -> JsonResponse:
+def fresh_link(request: SiteRequest, media_id: int) -> JsonResponse:
     """A new signed link for the playing file (and its subtitles), before the old one expires."""
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
@@ -93,7 +94,7 @@ def fresh_link(request: HttpRequest, media_id: int) -> JsonResponse:
 
 
 @require_POST
-def save_progress(request: HttpRequest, media_id: int) -> HttpResponse:
+def save_progress(request: SiteRequest, media_id: int) -> HttpResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
     media = get_media_for(request, media_id)

@@ -4,7 +4,7 @@ revoke. The work is streaming.api.token_store; these views parse, call and rende
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -13,19 +13,20 @@ from shadowvault.request_numbers import parse_bounded_int
 from streaming.api.token_store import TokenRefused, issue_token, revoke_token, tokens_of
 from streaming.site.account_views import MAX_ID, members_only
 from streaming.site.forms import ApiTokenForm
+from tenants.request_types import SiteRequest
 
 
 @never_cache
 @require_GET
 @members_only
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SiteRequest) -> HttpResponse:
     return _page(request, ApiTokenForm())
 
 
 @never_cache  # the answer holds the new key: no cache may keep it
 @require_POST
 @members_only
-def create_api_token(request: HttpRequest) -> HttpResponse:
+def create_api_token(request: SiteRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -40,7 +41,7 @@ def create_api_token(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @members_only
-def revoke_api_token(request: HttpRequest) -> HttpResponse:
+def revoke_api_token(request: SiteRequest) -> HttpResponse:
     token_id = parse_bounded_int(request.POST.get("token"), 1, MAX_ID)
     token = revoke_token(request.user, request.tenant, token_id) if token_id else None
     if token is None:
@@ -50,6 +51,6 @@ def revoke_api_token(request: HttpRequest) -> HttpResponse:
     return redirect("account:tokens")
 
 
-def _page(request: HttpRequest, form: ApiTokenForm, status: int = 200, **new) -> HttpResponse:
+def _page(request: SiteRequest, form: ApiTokenForm, status: int = 200, **new) -> HttpResponse:
     context = {"tokens": tokens_of(request.user, request.tenant), "form": form, **new}
     return render(request, "account/tokens.html", context, status=status)

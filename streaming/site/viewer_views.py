@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,10 +14,11 @@ from streaming.site.catalogue_views import render_title_page
 from streaming.site.forms import CommentForm
 from streaming.viewer import activity, comments
 from tenants.access import is_member
+from tenants.request_types import SiteRequest
 
 
 @require_POST
-def toggle_watchlist(request: HttpRequest, slug: str) -> HttpResponse:
+def toggle_watchlist(request: SiteRequest, slug: str) -> HttpResponse:
     title = get_title_for(request, slug)
     title_url = reverse("title-page", args=[title.slug])
     if not is_member(request):
@@ -32,7 +33,7 @@ def toggle_watchlist(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+def post_comment(request: SiteRequest, slug: str) -> HttpResponse:
     title = get_title_for(request, slug)
     title_url = reverse("title-page", args=[title.slug])
     if not is_member(request):
