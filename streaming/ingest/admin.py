@@ -3,6 +3,8 @@ with live progress; cancel and retry; read a job's log."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -23,6 +25,7 @@ from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title, Upload
 from streaming.uploads.views import UploadCollection, UploadResource
 from tenants.admin_scoping import OperatorOnlyAdmin
+from tenants.request_types import tenant_of
 
 MAX_LIVE_JOBS = 200  # more than a changelist page (list_per_page) ever shows
 
@@ -53,12 +56,14 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         folders = service.import_folders()
-        self.fields["folder"].choices = [("", "—")] + [
+        folder = cast(forms.ChoiceField, self.fields["folder"])  # declared above
+        folder.choices = [("", "—")] + [
             (f or ".", f or "(the whole import folder)") for f in folders
         ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         given = [data.get("urls", "").strip(), data.get("upload"), data.get("folder")]
         if sum(1 for value in given if value) != 1:
             raise forms.ValidationError("Give URLs, a file or a folder (one of the three).")
@@ -235,7 +240,7 @@ class IngestJobAdmin(OperatorOnlyAdmin):
 
 def _submit(request: HttpRequest, data: dict) -> list[IngestJob]:
     common = {
-        "tenant": request.tenant,
+        "tenant": tenant_of(request),
         "requested_by": request.user,
         "publish": data["publish"],
         "keep_copy": data.get("keep_copy", False),
@@ -255,7 +260,9 @@ def _submit(request: HttpRequest, data: dict) -> list[IngestJob]:
 def _uploader_context(request: HttpRequest) -> dict:
     """What the resumable uploader shows: the operator's unfinished uploads on this site
     (after a reload, choosing the same file again resumes one)."""
-    unfinished = Upload.objects.for_tenant(request.tenant).receiving().filter(owner=request.user)
+    unfinished = (
+        Upload.objects.for_tenant(tenant_of(request)).receiving().filter(owner=request.user)
+    )
     return {
         "unfinished_uploads": unfinished.filter(expires_at__gt=timezone.now())[:50],
         "upload_expiry_hours": settings.INGEST_UPLOAD_EXPIRY_HOURS,

@@ -115,12 +115,15 @@ def _run(
 
 
 def _follow(
-    process: subprocess.Popen, expected: int, progress: Progress | None
+    process: subprocess.Popen[str], expected: int, progress: Progress | None
 ) -> tuple[int, list[str]]:
     """Read aria2c's output to the end, reporting progress; stop aria2c on any exception."""
     tail: deque[str] = deque(maxlen=8)
+    output = process.stdout
     try:
-        for raw in process.stdout:
+        if output is None:  # never: aria2c is started with stdout=PIPE
+            raise Aria2Failed("aria2c started without an output pipe")
+        for raw in output:
             line = raw.strip()
             done = parse_readout(line)
             if done is not None:
@@ -138,7 +141,8 @@ def _follow(
             process.wait()
         raise
     finally:
-        process.stdout.close()
+        if output is not None:
+            output.close()
 
 
 def aria2_options(work: Path, proxy_url: str, resume: bool = False) -> list[str]:

@@ -36,7 +36,7 @@ SPRITE_MAX_TILES = 400
 # frames, about half of the work; a tile then shows a frame or two later) and neither is
 # the deblocking (invisible at 160 px). Should a stream mark every frame unreferenced, so
 # that nothing comes out, the frames are decoded the ordinary way.
-FAST_DECODING = (["-skip_frame", "noref", "-skip_loop_filter", "all"], [])
+FAST_DECODING: tuple[list[str], ...] = (["-skip_frame", "noref", "-skip_loop_filter", "all"], [])
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ def extract_subtitles(source: Path, probe: Probe, workdir: Path) -> list[Subtitl
         return []
     token = secrets.token_hex(4)
     args = guarded_input(source)
-    files, partials = [], []
+    files: list[SubtitleFile] = []
+    partials: list[Path] = []
     for stream in tracks:
         language = re.sub(r"[^a-z0-9-]", "", stream.language.lower()) or "und"
         path = workdir / f"sub-{stream.index}-{language}.vtt"

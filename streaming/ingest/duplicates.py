@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stored_media.storage.hashing import file_sha256
+from streaming.ingest.catalogue_link import owner_title
 from streaming.ingest.probe import Probe
 from streaming.models import IngestJob, MediaFile
 
@@ -105,13 +106,13 @@ def find_copy(job: IngestJob, source: Source) -> Match | None:
 
 def describe(media: MediaFile) -> str:
     """ "already in the library as Moon Harbor (2019), version 2" """
-    if media.episode_id is not None:
-        episode = media.episode
+    episode = media.episode  # None, without a query, for a film's file
+    if episode is not None:
         owner = f"{episode.season.title} {episode}"
         versions = episode.media_files
     else:
-        owner = str(media.title)
-        versions = media.title.media_files
+        title = owner_title(media)
+        owner, versions = str(title), title.media_files
     ordered = list(versions.order_by("created_at", "pk").values_list("pk", flat=True))
     number = ordered.index(media.pk) + 1
     label = f" ({media.quality_label})" if media.quality_label else ""

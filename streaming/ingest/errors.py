@@ -7,6 +7,11 @@ the job runner retries only those, with backoff, and fails the job at once other
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the models import the life cycle, which imports these errors
+    from streaming.models import MediaFile
+
 
 class IngestError(Exception):
     transient = False
@@ -55,7 +60,7 @@ class AlreadyInLibrary(IngestError):
     version is attached, when another job got there first); the runner ends the job as
     `duplicate`, pointing at the version that was there."""
 
-    def __init__(self, media, note: str) -> None:
+    def __init__(self, media: MediaFile, note: str) -> None:
         super().__init__(note)
         self.media = media
         self.note = note

@@ -29,13 +29,13 @@ def fetch(job: IngestJob, reporter: Reporter) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         result = native_download.download(job.source, folder, reporter.bytes)
-        name, how = result.filename, result.method
+        name, how, size = result.filename, result.method, result.size
     except PageNotMedia as page:
         job.add_log(f"{page}: looking for a video on the page with yt-dlp")
         found = ytdlp_download.download_page_guarded(job.source, folder, reporter.bytes)
         name, how = found.title or found.path.name, f"yt-dlp ({found.extractor})"
-        result = found
-    job.add_log(f"downloaded {result.size:,} bytes with {how}")
+        size = found.size
+    job.add_log(f"downloaded {size:,} bytes with {how}")
     if not job.source_name:
         job.source_name = name[:300]
         job.save(update_fields=["source_name", "updated_at"])

@@ -118,9 +118,13 @@ def run_ffmpeg(
         text=True,
         errors="replace",
     )
+    stdout, stderr = process.stdout, process.stderr
+    if stdout is None or stderr is None:  # never: both are started as pipes
+        _stop(process)
+        raise ProcessingFailed("ffmpeg started without its output pipes")
     stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
     stderr_reader = threading.Thread(
-        target=stderr_tail.extend, args=(process.stderr,), name="ffmpeg-stderr", daemon=True
+        target=stderr_tail.extend, args=(stderr,), name="ffmpeg-stderr", daemon=True
     )
     stderr_reader.start()
     timed_out = threading.Event()
@@ -130,7 +134,7 @@ def run_ffmpeg(
         timer.daemon = True
         timer.start()
     try:
-        _follow_progress(process.stdout, duration, progress, stats)
+        _follow_progress(stdout, duration, progress, stats)
         returncode = process.wait()
     finally:
         # Reached early only when the callback raised (cancel) or the worker is being stopped.
@@ -139,8 +143,8 @@ def run_ffmpeg(
         if process.poll() is None:
             _stop(process)
         stderr_reader.join(timeout=TERMINATE_GRACE)
-        process.stdout.close()
-        process.stderr.close()
+        stdout.close()
+        stderr.close()
     if returncode != 0:
         if timed_out.is_set():
             raise ProcessingFailed(f"ffmpeg took longer than {timeout:g} s and was stopped")

@@ -31,6 +31,7 @@ MAX_HEAD = 64 * 1024
 HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization", "te", "host"}
 HOP_BY_HOP |= {"trailer", "upgrade", "proxy-authenticate"}
 VIA = "1.1 shadowvault-ingest-guard"  # RFC 9110 7.6.3: a proxy adds itself to Via
+LISTEN_HOST = "127.0.0.1"  # the tools it serves run on this machine
 
 
 class BadRequest(ValueError):
@@ -49,8 +50,7 @@ class GuardProxy:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{LISTEN_HOST}:{self._server.server_address[1]}"
 
     def start(self) -> None:
         self._thread.start()
@@ -154,11 +154,13 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
     def __init__(self, proxy: GuardProxy) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__((LISTEN_HOST, 0), _Handler)
         self.proxy = proxy
 
 
 class _Handler(socketserver.BaseRequestHandler):
+    server: _Server
+
     def handle(self) -> None:
         self.server.proxy.serve(self.request)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -26,7 +27,7 @@ def claim(job_id: int, states: tuple[str, ...]) -> IngestJob | None:
     job = IngestJob.objects.filter(pk=job_id, state__in=states).first()
     if job is None:
         return None
-    cutoff = timezone.now() - timezone.timedelta(seconds=settings.INGEST_LEASE_SECONDS)
+    cutoff = timezone.now() - timedelta(seconds=settings.INGEST_LEASE_SECONDS)
     free = Q(worker="") | Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
     if _holder_is_dead(job.worker):
         free |= Q(worker=job.worker)

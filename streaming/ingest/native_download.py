@@ -226,13 +226,16 @@ class _Download:
         """The rest of the body by aria2c on several connections, continuing the partial
         file; None (logged) when it failed, and the native downloader starts over."""
         self.aria2_tried = True
+        total = self.total
+        if total is None:  # never: only an answer of known length is a candidate (_wants_aria2)
+            return None
         self._close_file()
         logger.info("ingest: one connection is slow at byte %d; aria2c continues", self.done)
         try:
             aria2_download.run_aria2(
                 self.final_url,
                 self.part,
-                expected_size=self.total,
+                expected_size=total,
                 progress=self._aria2_progress,
                 continue_from=self.part,
             )
@@ -240,7 +243,7 @@ class _Download:
             logger.warning("ingest: aria2c failed, downloading natively instead: %s", failed)
             self.done = 0  # the partial file went with aria2c's folder
             return None
-        self.done = self.total
+        self.done = total
         return self._finish("aria2")
 
     def _aria2_progress(self, done: int, total: int | None) -> None:
@@ -281,10 +284,13 @@ class _Download:
         return (self.done - start_done) / max(elapsed, 1e-6) < settings.INGEST_ARIA2_SLOWER_THAN
 
     def _write(self, chunk: memoryview) -> None:
+        file = self.file
+        if file is None:  # never: _start opens the part file before the first write
+            raise RuntimeError(f"{self.part} written before it was opened")
         written = 0
         try:
             while written < len(chunk):
-                written += self.file.write(chunk[written:])
+                written += file.write(chunk[written:])
         except OSError as exc:
             raise DownloadFailed(f"could not write {self.part}: {exc}") from None
         self.done += written

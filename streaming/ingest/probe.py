@@ -191,7 +191,7 @@ def check_usable(found: Probe, report: dict) -> None:
         raise MediaRejected("no video stream")
     if found.video.codec not in decodable_codecs():
         streams = report.get("streams") or []
-        video = next((s for s in streams if s.get("index") == found.video.index), {})
+        video: dict = next((s for s in streams if s.get("index") == found.video.index), {})
         raise MediaRejected(f"the video codec {_codec_label(video)} is not one ffmpeg can decode")
     if found.duration is not None and found.duration < MIN_DURATION:
         raise MediaRejected(

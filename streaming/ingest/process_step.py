@@ -22,7 +22,13 @@ from stored_media.models import StoredObject
 from stored_media.objects import fill_sha256, store_file
 from stored_media.storage import get_backend
 from streaming.ingest import artifacts, duplicates
-from streaming.ingest.catalogue_link import StoredOutputs, StoredSubtitle, attach, quality_label
+from streaming.ingest.catalogue_link import (
+    StoredOutputs,
+    StoredSubtitle,
+    attach,
+    owner_title,
+    quality_label,
+)
 from streaming.ingest.errors import AlreadyInLibrary, IngestError
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
@@ -37,11 +43,12 @@ OUT_FOLDER = "out"
 
 
 def process(job: IngestJob, reporter: Reporter) -> MediaFile:
-    if job.media_file_id is not None:
+    live = job.media_file  # None, without a query, while the job has no media_file_id
+    if live is not None:
         # A rerun after a crash between going live and the job's end: the video is already
         # in the catalogue (its previews, if they were not attached yet, are lost).
         job.add_log("the video was already in the catalogue; nothing more to do")
-        return job.media_file
+        return live
     reporter.enter(IngestJob.State.PROBING)
     source = source_file(job)
     facts = probe(source)
@@ -156,7 +163,7 @@ def _output_facts(source_facts: Probe, plan: Plan, video: Path) -> Probe:
 
 def _went_live(job: IngestJob, media: MediaFile) -> None:
     job.media_file = media
-    job.title = media.title or media.episode.season.title
+    job.title = owner_title(media)
     job.save(update_fields=["media_file", "title", "updated_at"])
     job.add_log("playable: the video and its subtitles are in the catalogue")
 
@@ -266,7 +273,7 @@ def _delete(objects: list[StoredObject]) -> None:
 
 
 def _set_poster(job: IngestJob, media: MediaFile, poster: Path | None) -> None:
-    title = media.title or media.episode.season.title
+    title = owner_title(media)
     if poster is None or title.poster:
         return
     with poster.open("rb") as handle:

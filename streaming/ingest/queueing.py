@@ -18,7 +18,7 @@ TASK_FOR_STEP = {
 }
 
 
-def queue_step(job_id: int, step: str, delay: int = 0) -> None:
+def queue_step(job_id: int, step: Step, delay: int = 0) -> None:
     enqueue(TASK_FOR_STEP[step], job_id, delay=delay)
 
 

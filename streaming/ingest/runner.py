@@ -17,22 +17,23 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from streaming.ingest import lifecycle
+from streaming.ingest.catalogue_link import owner_title
 from streaming.ingest.errors import AlreadyInLibrary, IngestCancelled, IngestError
 from streaming.ingest.fetch_step import fetch
 from streaming.ingest.lease import claim
-from streaming.ingest.lifecycle import JobMovedOn, MoveRefused
+from streaming.ingest.lifecycle import JobMovedOn, MoveRefused, Step
 from streaming.ingest.process_step import process
 from streaming.ingest.progress import Heartbeat, Listener, Reporter
 from streaming.models import IngestJob
 
 logger = logging.getLogger(__name__)
 State = lifecycle.State
-FETCH, PROCESS = lifecycle.Step.FETCH, lifecycle.Step.PROCESS  # the names tasks and tests use
+FETCH, PROCESS = Step.FETCH, Step.PROCESS  # the names tasks and tests use
 # (job id, step, seconds to wait) -> queue it
-Schedule = Callable[[int, str, int], None]
+Schedule = Callable[[int, Step, int], None]
 
 
-def run_step(job_id: int, step: str, schedule: Schedule, listener: Listener | None = None) -> str:
+def run_step(job_id: int, step: Step, schedule: Schedule, listener: Listener | None = None) -> str:
     """Run `step` of the job if this worker can take it; say what happened."""
     job = claim(job_id, lifecycle.STEP_TAKES_FROM[step])
     if job is None:
@@ -47,7 +48,7 @@ def run_step(job_id: int, step: str, schedule: Schedule, listener: Listener | No
     return f"job {job.pk}: {job.state}"
 
 
-def _run(job: IngestJob, step: str, schedule: Schedule, listener: Listener | None) -> None:
+def _run(job: IngestJob, step: Step, schedule: Schedule, listener: Listener | None) -> None:
     reporter = Reporter(job, listener=listener)
     if job.cancel_requested:
         reporter.cancelled.set()
@@ -65,7 +66,7 @@ def _run(job: IngestJob, step: str, schedule: Schedule, listener: Listener | Non
         _end(job, State.CANCELLED, "cancelled by the operator")
     except AlreadyInLibrary as found:
         job.media_file = found.media
-        job.title = found.media.title or found.media.episode.season.title
+        job.title = owner_title(found.media)
         _end(job, State.DUPLICATE, "", note=found.note)
     except KeyboardInterrupt:
         _end(job, State.CANCELLED, "interrupted (Ctrl-C)")
@@ -85,15 +86,15 @@ def _run(job: IngestJob, step: str, schedule: Schedule, listener: Listener | Non
             schedule(job.pk, PROCESS, 0)
         else:
             job.media_file = media
-            job.title = media.title or media.episode.season.title
+            job.title = owner_title(media)
             _end(job, State.DONE, "")
 
 
 def run_inline(job: IngestJob, listener: Listener | None = None) -> IngestJob:
     """Every step, here and now (retries included, after their wait)."""
-    pending: list[tuple[str, int]] = [(lifecycle.first_step(job), 0)]
+    pending: list[tuple[Step, int]] = [(lifecycle.first_step(job), 0)]
 
-    def schedule(job_id: int, step: str, delay: int) -> None:
+    def schedule(job_id: int, step: Step, delay: int) -> None:
         pending.append((step, delay))
 
     while pending:
@@ -105,7 +106,7 @@ def run_inline(job: IngestJob, listener: Listener | None = None) -> IngestJob:
     return job
 
 
-def _failed(job: IngestJob, step: str, error: IngestError, schedule: Schedule) -> None:
+def _failed(job: IngestJob, step: Step, error: IngestError, schedule: Schedule) -> None:
     if not error.transient or job.attempts >= settings.INGEST_MAX_ATTEMPTS:
         _end(job, State.FAILED, error.reason)
         return

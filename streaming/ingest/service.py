@@ -64,7 +64,7 @@ def submit_urls(
 
 
 def submit_paths(
-    paths: Iterable[Path],
+    paths: Iterable[str | Path],
     *,
     tenant,
     requested_by=None,

@@ -48,7 +48,9 @@ class CheckedURL:
 def resolve(host: str, port: int) -> list[str]:
     """Every address the host name resolves to (tests replace this to simulate DNS)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [info[4][0] for info in infos]
+    addresses = (info[4][0] for info in infos)
+    # IPv4 and IPv6 answers, the only ones for a host name, start with the address as text.
+    return [address for address in addresses if isinstance(address, str)]
 
 
 def check_url(url: str) -> CheckedURL:
@@ -118,8 +120,7 @@ def _resolve_once(host: str, port: int) -> list[str]:
 
 def non_public_reason(ip: IPAddress) -> str | None:
     """Why this address is not one ingest may reach on its own, or None for a public one."""
-    embedded = _embedded_ipv4(ip) if ip.version == 6 else None
-    if embedded is not None:
+    if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)) is not None:
         inner = _own_reason(embedded)
         if inner:
             return f"an IPv6 address embedding {embedded}, {inner}"
@@ -129,7 +130,7 @@ def non_public_reason(ip: IPAddress) -> str | None:
 
 
 def _own_reason(ip: IPAddress) -> str | None:
-    v4, v6 = ip.version == 4, ip.version == 6
+    v4 = ip.version == 4
     checks = (
         (ip in CLOUD_METADATA, f"a {_kind(ip)} address (cloud metadata)"),
         (ip.is_unspecified, "an unspecified address"),
@@ -138,7 +139,7 @@ def _own_reason(ip: IPAddress) -> str | None:
         (v4 and ip in SHARED_ADDRESS_SPACE, "a shared address space (carrier-grade NAT) address"),
         (v4 and ip in THIS_NETWORK, "a 'this network' (0.0.0.0/8) address"),
         (ip.is_multicast, "a multicast address"),
-        (v6 and ip.is_site_local, "a site-local address"),
+        (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local, "a site-local address"),
         (ip.is_reserved, "a reserved address"),
         (ip.is_private, "a private address"),
         (not ip.is_global, "not a public address"),
@@ -204,8 +205,9 @@ def _as_network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | N
         return None
 
 
-def connect_to(address: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to an address checked before: an IP literal, so no DNS lookup."""
+def connect_to(address: str, port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to an address checked before: an IP literal, so no DNS lookup.
+    A `timeout` of None waits as long as the system does (socket.settimeout)."""
     ip = ipaddress.ip_address(address.split("%")[0])
     family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -250,13 +252,14 @@ class GuardedHTTPSConnection(http.client.HTTPSConnection):
     ):
         context = context or tls_context()
         super().__init__(checked.host, checked.port, timeout=connect_timeout, context=context)
+        self.tls = context  # the one the base class keeps as its private _context
         self.address = checked.address
         self.read_timeout = read_timeout
 
     def connect(self) -> None:
         sock = connect_to(self.address, self.port, self.timeout)
         try:
-            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+            self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
             sock.close()
             raise

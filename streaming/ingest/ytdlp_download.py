@@ -215,7 +215,8 @@ def _progress_hook(progress: Progress | None):
 def _result(url: str, info: dict, target_dir: Path, log: _Logger) -> PageDownload:
     entry = info
     if info.get("_type") in ("playlist", "multi_video"):
-        entry = next(iter(info.get("entries") or []), None) or {}
+        first: dict | None = next(iter(info.get("entries") or []), None)
+        entry = first or {}
     downloads = entry.get("requested_downloads") or [{}]
     found = downloads[0].get("filepath") or downloads[0].get("_filename")
     path = Path(found) if found else None
