@@ -78,16 +78,6 @@ def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
     return media
 
 
-def owner_title(media: MediaFile) -> Title:
-    """The film a version belongs to, or the series of its episode."""
-    if media.title is not None:  # no query for an episode's file: its title_id is None
-        return media.title
-    episode = media.episode
-    if episode is None:  # the check constraint media_file_belongs_to_a_film_or_an_episode
-        raise ValueError(f"media file {media.pk} belongs to neither a film nor an episode")
-    return episode.season.title
-
-
 def _owner(job: IngestJob) -> tuple[Title, Episode | None]:
     details = skeleton_from_filename(job.source_name or job.source)
     if job.target_title is not None:

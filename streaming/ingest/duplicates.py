@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stored_media.storage.hashing import file_sha256
-from streaming.ingest.catalogue_link import owner_title
 from streaming.ingest.probe import Probe
 from streaming.models import IngestJob, MediaFile
 
@@ -111,7 +110,7 @@ def describe(media: MediaFile) -> str:
         owner = f"{episode.season.title} {episode}"
         versions = episode.media_files
     else:
-        title = owner_title(media)
+        title = media.owner_title
         owner, versions = str(title), title.media_files
     ordered = list(versions.order_by("created_at", "pk").values_list("pk", flat=True))
     number = ordered.index(media.pk) + 1

@@ -26,7 +26,6 @@ from streaming.ingest.catalogue_link import (
     StoredOutputs,
     StoredSubtitle,
     attach,
-    owner_title,
     quality_label,
 )
 from streaming.ingest.errors import AlreadyInLibrary, IngestError
@@ -163,7 +162,7 @@ def _output_facts(source_facts: Probe, plan: Plan, video: Path) -> Probe:
 
 def _went_live(job: IngestJob, media: MediaFile) -> None:
     job.media_file = media
-    job.title = owner_title(media)
+    job.title = media.owner_title
     job.save(update_fields=["media_file", "title", "updated_at"])
     job.add_log("playable: the video and its subtitles are in the catalogue")
 
@@ -273,7 +272,7 @@ def _delete(objects: list[StoredObject]) -> None:
 
 
 def _set_poster(job: IngestJob, media: MediaFile, poster: Path | None) -> None:
-    title = owner_title(media)
+    title = media.owner_title
     if poster is None or title.poster:
         return
     with poster.open("rb") as handle:

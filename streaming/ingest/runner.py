@@ -17,7 +17,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from streaming.ingest import lifecycle
-from streaming.ingest.catalogue_link import owner_title
 from streaming.ingest.errors import AlreadyInLibrary, IngestCancelled, IngestError
 from streaming.ingest.fetch_step import fetch
 from streaming.ingest.lease import claim
@@ -66,7 +65,7 @@ def _run(job: IngestJob, step: Step, schedule: Schedule, listener: Listener | No
         _end(job, State.CANCELLED, "cancelled by the operator")
     except AlreadyInLibrary as found:
         job.media_file = found.media
-        job.title = owner_title(found.media)
+        job.title = found.media.owner_title
         _end(job, State.DUPLICATE, "", note=found.note)
     except KeyboardInterrupt:
         _end(job, State.CANCELLED, "interrupted (Ctrl-C)")
@@ -86,7 +85,7 @@ def _run(job: IngestJob, step: Step, schedule: Schedule, listener: Listener | No
             schedule(job.pk, PROCESS, 0)
         else:
             job.media_file = media
-            job.title = owner_title(media)
+            job.title = media.owner_title
             _end(job, State.DONE, "")
 
 

@@ -291,6 +291,16 @@ class MediaFile(models.Model):
         owner = self.title or self.episode
         return f"{owner} [{self.quality_label or 'file'}]"
 
+    @property
+    def owner_title(self) -> Title:
+        """The film this version belongs to, or the series of its episode."""
+        if self.title is not None:  # no query for an episode's file: its title_id is None
+            return self.title
+        episode = self.episode
+        if episode is None:  # the check constraint media_file_belongs_to_a_film_or_an_episode
+            raise ValueError(f"Media file {self.pk} belongs to neither a film nor an episode.")
+        return episode.season.title
+
 
 class Subtitle(models.Model):
     media_file = models.ForeignKey(MediaFile, on_delete=models.CASCADE, related_name="subtitles")

@@ -78,16 +78,6 @@ def get_media_for(request: SiteRequest, media_id: int | str) -> MediaFile:
     return media
 
 
-def owner_title(media: MediaFile) -> Title:
-    """The film, or the series an episode belongs to."""
-    if media.title is not None:  # no query for an episode's file: its title_id is None
-        return media.title
-    episode = media.episode
-    if episode is None:  # the check constraint media_file_belongs_to_a_film_or_an_episode
-        raise ValueError(f"Media file {media.pk} belongs to neither a film nor an episode.")
-    return episode.season.title
-
-
 def _bounded_id(raw: int | str) -> int | None:
     if isinstance(raw, int):
         return raw if 1 <= raw <= MAX_ID else None

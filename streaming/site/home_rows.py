@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from streaming.models import Collection, CollectionEntry, Genre, Title, WatchProgress
 from streaming.models.catalogue import visible_rule
-from streaming.site.access import owner_title
 from streaming.viewer import activity
 
 ROW_LENGTH = 12
@@ -135,7 +134,7 @@ def _collection_rows(tenant) -> list[Row]:
 
 def resume_card(progress: WatchProgress) -> ResumeCard:
     media = progress.media_file
-    title = owner_title(media)
+    title = media.owner_title
     label = str(media.episode) if media.episode_id else ""
     duration = progress.duration_seconds or media.duration_seconds or 0
     percent = round(100 * progress.position_seconds / duration) if duration else 0

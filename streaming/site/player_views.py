@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from streaming.models import MediaFile
-from streaming.site.access import get_media_for, owner_title, versions_of
+from streaming.site.access import get_media_for, versions_of
 from streaming.site.next_episode import next_episode_for
 from streaming.viewer import activity
 from tenants.access import is_member
@@ -56,7 +56,7 @@ def watch(request: SiteRequest, media_id: int) -> HttpResponse:
     if not is_member(request):
         return redirect_to_login(request.get_full_path())
     media = get_media_for(request, media_id)
-    title = owner_title(media)
+    title = media.owner_title
     subtitles = list(media.subtitles.select_related("stored"))
     following = next_episode_for(request.tenant, media)
     config = {
