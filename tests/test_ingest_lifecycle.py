@@ -116,7 +116,7 @@ def test_the_api_answers_a_refused_cancel_with_a_4xx_and_the_reason(alpha, olivi
 
     answer = client.post(f"/api/ingest/{done.pk}/cancel/")
 
-    assert answer.status_code == 403
+    assert answer.status_code == 409  # Conflict: the job's state, not the caller, forbids it
     assert answer.json() == {"detail": f"job #{done.pk} is done: nothing to cancel"}
 
 

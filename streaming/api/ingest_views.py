@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from streaming.ingest import service
 from streaming.ingest.errors import IngestError
+from streaming.ingest.lifecycle import MoveRefused
 from streaming.models import IngestJob, Title
 from tenants.access import is_member
 from tenants.request_types import SiteApiRequest
@@ -92,6 +93,10 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
         job = self.get_object()
-        service.cancel(job)
+        try:
+            service.cancel(job)
+        except MoveRefused as refused:
+            # The job's state forbids it (done, failed): RFC 9110's 409, with the reason.
+            return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(IngestJobSerializer(job).data)
