@@ -7,6 +7,7 @@ cares about a field passes it."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from stored_media.models import StoredObject
 from stored_media.objects import store_file
-from streaming.models import Episode, MediaFile, Season, Subtitle, Title
+from streaming.models import Episode, Genre, MediaFile, Season, Subtitle, Title
 from tenants.models import Domain, Membership, Tenant
 
 PASSWORD = "correct horse battery staple"
@@ -47,9 +48,18 @@ def stored(filename: str = "film.mp4", body: bytes = MP4_BYTES, kind: str = "mp4
         return store_file(source, filename, "local", kind=kind)
 
 
-def film(name: str = "A Film", status: str = Title.Status.PUBLISHED, **fields) -> Title:
-    """A film title (published unless told) without media; `fields` go to the Title."""
-    return Title.objects.create(title=name, status=status, **fields)
+def film(
+    name: str = "A Film",
+    status: str = Title.Status.PUBLISHED,
+    genres: Iterable[Genre] = (),
+    **fields,
+) -> Title:
+    """A film title (published unless told) in `genres`, without media; `fields` go to the
+    Title."""
+    title = Title.objects.create(title=name, status=status, **fields)
+    if genres:
+        title.genres.set(genres)
+    return title
 
 
 def publish_film(

@@ -15,41 +15,35 @@ from streaming.models import (
     Episode,
     MediaFile,
     Season,
-    StoredObject,
     Title,
     TitleHiding,
     WatchlistEntry,
     WatchProgress,
 )
 from tenants.models import Membership
-from tests.conftest import make_member
+from tests import factories
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/account/", "/account/watchlist/", "/account/history/", "/account/history/clear/"]
 
 
-def stored(name: str) -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type="video/mp4", size=1
-    )
-
-
 def film(name: str, status: str = Title.Status.PUBLISHED) -> Title:
-    title = Title.objects.create(title=name, year=2001, status=status)
-    MediaFile.objects.create(title=title, stored=stored(f"{title.slug}.mp4"), duration_seconds=600)
+    """A film with one file of 600 s, the length `watched` records (so do episodes)."""
+    title = factories.film(name, status, year=2001)
+    factories.film_file(title, duration_seconds=600)
     return title
 
 
 def episode_file(series_name: str, number: int = 1) -> MediaFile:
+    """Episode `number` of season 1 of `series_name`, the series made on first use."""
     show, _ = Title.objects.get_or_create(
         title=series_name, kind=Title.Kind.SERIES, status=Title.Status.PUBLISHED
     )
     season, _ = Season.objects.get_or_create(title=show, number=1)
     episode = Episode.objects.create(season=season, number=number, name=f"Part {number}")
-    return MediaFile.objects.create(
-        episode=episode, stored=stored(f"{show.slug}-{number}.mp4"), duration_seconds=600
-    )
+    return factories.episode_file(episode, duration_seconds=600)
 
 
 def make_member_of(tenant, user) -> None:

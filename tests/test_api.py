@@ -8,19 +8,10 @@ from django.urls import get_resolver
 from rest_framework.test import APIClient
 
 from streaming.api.token_store import issue_token
-from streaming.models import (
-    Comment,
-    Episode,
-    Genre,
-    MediaFile,
-    Season,
-    StoredObject,
-    Title,
-    TitleHiding,
-    WatchlistEntry,
-)
+from streaming.models import Comment, Genre, Title, TitleHiding, WatchlistEntry
 from tenants.models import Domain
-from tests.conftest import PASSWORD
+from tests import factories
+from tests.factories import PASSWORD, film_file
 
 
 def api(host: str = "a.test", user=None) -> APIClient:
@@ -31,11 +22,10 @@ def api(host: str = "a.test", user=None) -> APIClient:
     return client
 
 
-def film(name: str, year: int = 2000, published: bool = True, **fields) -> Title:
-    status = Title.Status.PUBLISHED if published else Title.Status.DRAFT
-    title = Title.objects.create(title=name, year=year, status=status, **fields)
-    stored = StoredObject.objects.create(backend="local", key=name, filename=f"{name}.mp4", size=9)
-    MediaFile.objects.create(title=title, stored=stored, duration_seconds=6000)
+def film(name: str, year: int = 2000, status: str = Title.Status.PUBLISHED) -> Title:
+    """A film with one file of 6000 s (progress past that is refused)."""
+    title = factories.film(name, status, year=year)
+    film_file(title, duration_seconds=6000)
     return title
 
 
@@ -50,7 +40,7 @@ def shelf(alpha, beta):
     heat = film("Heat", 1995)
     heat.genres.add(drama)
     ronin = film("Ronin", 1998)
-    draft = film("Unfinished", published=False)
+    draft = film("Unfinished", status=Title.Status.DRAFT)
     hidden = film("Hidden On Alpha", 2001)
     TitleHiding.objects.create(tenant=alpha, title=hidden)
     return {"heat": heat, "ronin": ronin, "draft": draft, "hidden": hidden}
@@ -126,10 +116,7 @@ def test_search_matches_words_and_survives_odd_input(shelf):
 
 
 def test_seasons_list_episodes_with_their_files(shelf, alice):
-    show = Title.objects.create(title="Show", kind="series", status=Title.Status.PUBLISHED)
-    episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
-    stored = StoredObject.objects.create(backend="local", key="ep", filename="e.mp4", size=1)
-    MediaFile.objects.create(episode=episode, stored=stored)
+    show = factories.series("Show", {1: [1]})
 
     seasons = api(user=alice).get(f"/api/titles/{show.pk}/seasons/").json()
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from streaming.models import Comment, Episode, Season, Title
+from streaming.models import Comment, Title
 from streaming.viewer.comments import (
     AUTO_HIDE_REPORTS,
     RATE_LIMIT,
@@ -12,7 +12,8 @@ from streaming.viewer.comments import (
     post_comment,
     report_comment,
 )
-from tests.conftest import make_member
+from tests import factories
+from tests.factories import make_member
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def film(db) -> Title:
-    return Title.objects.create(title="Heat", status=Title.Status.PUBLISHED)
+    return factories.film("Heat")
 
 
 def test_a_comment_and_a_reply_are_posted_on_the_site(alpha, alice, alpha_admin, film):
@@ -57,7 +58,7 @@ def test_replies_go_one_level_deep(alpha, alice, film):
 
 
 def test_a_reply_must_be_on_the_same_page_and_site(alpha, beta, alice, bob, film):
-    other = Title.objects.create(title="Other", status=Title.Status.PUBLISHED)
+    other = factories.film("Other")
     first = post_comment(alpha, alice, film, "one")
 
     with pytest.raises(CommentRejected, match="another page"):
@@ -75,8 +76,8 @@ def test_commenting_too_fast_is_refused_with_a_reason(alpha, alice, film):
 
 
 def test_episodes_take_comments_too(alpha, alice):
-    show = Title.objects.create(title="Show", kind=Title.Kind.SERIES)
-    episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
+    show = factories.series("Show", {1: [1]}, status=Title.Status.DRAFT, with_files=False)
+    episode = show.seasons.get().episodes.get()
 
     comment = post_comment(alpha, alice, episode, "What an ending")
 

@@ -20,40 +20,27 @@ from streaming.models import (
     MediaFile,
     Person,
     Season,
-    StoredObject,
-    Subtitle,
     Title,
     TitleHiding,
     WatchlistEntry,
     WatchProgress,
 )
 from streaming.viewer import activity
+from tests import factories
+from tests.factories import film_file, subtitle
 
 pytestmark = pytest.mark.django_db
 
 
-def stored(name: str, content_type: str = "video/mp4") -> StoredObject:
-    return StoredObject.objects.create(
-        backend="local", key=f"media/{name}", filename=name, content_type=content_type, size=1
-    )
-
-
 def film(name: str, year: int = 2001, status=Title.Status.PUBLISHED, genres=()) -> Title:
-    title = Title.objects.create(title=name, year=year, status=status, overview=f"About {name}.")
-    title.genres.set(genres)
-    MediaFile.objects.create(
-        title=title, stored=stored(f"{title.slug}.mp4"), quality_label="1080p", height=1080
-    )
+    """A film with an overview and one 1080p file."""
+    title = factories.film(name, status, genres, year=year, overview=f"About {name}.")
+    film_file(title, quality_label="1080p", height=1080)
     return title
 
 
 def series(name: str, episodes: int = 3) -> Title:
-    title = Title.objects.create(title=name, kind=Title.Kind.SERIES, status=Title.Status.PUBLISHED)
-    season = Season.objects.create(title=title, number=1)
-    for number in range(1, episodes + 1):
-        episode = Episode.objects.create(season=season, number=number, name=f"Part {number}")
-        MediaFile.objects.create(episode=episode, stored=stored(f"{title.slug}-{number}.mp4"))
-    return title
+    return factories.series(name, {1: list(range(1, episodes + 1))})
 
 
 @pytest.fixture
@@ -210,13 +197,7 @@ def test_the_player_requires_membership(on_alpha, bob, heat):
 
 def test_the_player_page_carries_a_signed_link_subtitles_and_a_noscript(member, heat):
     media = media_of(heat)
-    Subtitle.objects.create(
-        media_file=media,
-        stored=stored("heat.en.vtt", "text/vtt"),
-        language="en",
-        label="English",
-        is_default=True,
-    )
+    subtitle(media, "en", label="English", is_default=True)
 
     response = member.get(f"/watch/{media.pk}/")
     page = response.content.decode()
@@ -523,11 +504,7 @@ def test_the_title_page_runs_as_many_queries_for_a_big_title_as_a_small_one(
         show = series(f"Show {size}", episodes=size)
         show.genres.set(genres)
         for n in range(size):
-            MediaFile.objects.create(
-                title=None,
-                episode=Episode.objects.filter(season__title=show)[n],
-                stored=stored(f"{show.slug}-extra-{n}.mp4"),
-            )
+            factories.episode_file(Episode.objects.filter(season__title=show)[n])
             person = Person.objects.create(name=f"Actor {size}-{n}")
             Credit.objects.create(title=show, person=person, role=Credit.Role.CAST, order=n)
             top = Comment.objects.create(tenant=alpha, user=alice, title=show, body=f"c{n}")
@@ -548,9 +525,7 @@ def test_the_player_page_runs_a_fixed_number_of_queries(
 ):
     media = media_of(heat)
     for n in range(5):
-        Subtitle.objects.create(
-            media_file=media, stored=stored(f"heat.{n}.vtt", "text/vtt"), language=f"l{n}"
-        )
+        subtitle(media, f"l{n}")
     activity.record_progress(alpha, alice, media, 300, 6000)
 
     with django_assert_max_num_queries(10):

@@ -13,22 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from stored_media import owners, signing
 from stored_media.models import StoredObject
-from tests.conftest import publish_film
+from tests.factories import publish_film, stored
 
 
 @pytest.fixture
-def loose(db, settings, tmp_path) -> StoredObject:
+def loose(db) -> StoredObject:
     """A page image of a chapter another vault owns: StreamVault knows nothing of it."""
-    settings.MEDIA_ROOT = tmp_path
-    (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "page-001.jpg").write_bytes(b"\xff\xd8jpeg bytes")
-    return StoredObject.objects.create(
-        backend="local",
-        key="media/page-001.jpg",
-        filename="page-001.jpg",
-        content_type="image/jpeg",
-        size=12,
-    )
+    return stored("page-001.jpg", b"\xff\xd8jpeg bytes", kind="jpeg")
 
 
 def _get(client, obj: StoredObject):
@@ -59,10 +50,7 @@ def test_a_second_owners_rule_is_asked_per_site(loose, second_vault, on_alpha, o
 
 
 def test_every_owner_is_asked_in_one_query(loose, second_vault, alpha, settings):
-    film = StoredObject.objects.create(
-        backend="local", key="media/film.mp4", filename="film.mp4", content_type="video/mp4", size=1
-    )
-    publish_film(film)
+    film = publish_film().stored
     assert set(owners.registered_owners()) == {"streaming", "readvault"}
     with CaptureQueriesContext(connection) as queries:
         served = set(StoredObject.objects.visible_on(alpha).values_list("pk", flat=True))

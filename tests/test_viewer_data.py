@@ -2,8 +2,7 @@
 
 import pytest
 
-from stored_media.models import StoredObject
-from streaming.models import MediaFile, Title, TitleHiding, WatchlistEntry
+from streaming.models import MediaFile, TitleHiding, WatchlistEntry
 from streaming.viewer.activity import (
     ProgressRejected,
     continue_watching,
@@ -11,17 +10,17 @@ from streaming.viewer.activity import (
     resume_position,
     set_on_watchlist,
 )
+from tests.factories import publish_film
 
 
-def film_file(name: str, duration: float = 6000) -> MediaFile:
-    film = Title.objects.create(title=name, status=Title.Status.PUBLISHED)
-    stored = StoredObject.objects.create(backend="local", key=name, filename=name, size=1)
-    return MediaFile.objects.create(title=film, stored=stored, duration_seconds=duration)
+def film_media(name: str) -> MediaFile:
+    """A published film of 6000 s: the positions below are read against that length."""
+    return publish_film(name=name, duration_seconds=6000)
 
 
 @pytest.fixture
 def heat(db) -> MediaFile:
-    return film_file("Heat")
+    return film_media("Heat")
 
 
 def test_playback_resumes_where_the_viewer_left(alpha, alice, heat):
@@ -50,9 +49,9 @@ def test_impossible_positions_are_refused(alpha, alice, heat, position):
 
 
 def test_continue_watching_lists_unfinished_visible_files_newest_first(alpha, alice, heat):
-    other = film_file("Ronin")
-    finished = film_file("Done")
-    hidden = film_file("Hidden")
+    other = film_media("Ronin")
+    finished = film_media("Done")
+    hidden = film_media("Hidden")
     record_progress(alpha, alice, heat, 100)
     record_progress(alpha, alice, other, 200)
     record_progress(alpha, alice, finished, 5990)
@@ -66,7 +65,7 @@ def test_continue_watching_lists_unfinished_visible_files_newest_first(alpha, al
 
 def test_continue_watching_runs_one_query(alpha, alice, heat, django_assert_num_queries):
     for n in range(10):
-        record_progress(alpha, alice, film_file(f"Film {n}"), 100 + n)
+        record_progress(alpha, alice, film_media(f"Film {n}"), 100 + n)
 
     with django_assert_num_queries(1):
         rows = continue_watching(alpha, alice)
