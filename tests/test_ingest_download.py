@@ -1,6 +1,6 @@
 """The native downloader (and aria2c for big files), against real loopback servers.
 
-The servers in tests/http_sources.py play the sources ingest meets: files that download
+The servers in tests/support/http_sources.py play the sources ingest meets: files that download
 cleanly, links that drop or stall half-way, servers without range support, error pages,
 web pages and playlists, redirects (some to internal addresses). The test servers live on
 127.0.0.1, so the SSRF guard lets them through only because INGEST_ALLOWED_HOSTS says so.

@@ -1,6 +1,6 @@
 """Reading a file before ingest: what ffprobe finds, what is refused, faststart, the plan.
 
-Real files made by tests/media_factory.py; plans and faststart parsing are also checked on
+Real files made by tests/support/media_factory.py; plans and faststart parsing are also checked on
 generated values (Hypothesis), since they are pure functions of what they are given.
 """
 

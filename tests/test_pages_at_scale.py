@@ -1,6 +1,6 @@
 """Every viewer page runs the same, stated number of queries at 50,000 titles as at 32.
 
-The catalogue (tests/catalogue_at_scale.py) is built once per size for the whole module,
+The catalogue (tests/support/catalogue_at_scale.py) is built once per size for the whole module,
 inside a transaction that is rolled back afterwards, so other modules see an empty database;
 each test then runs in a savepoint of that transaction, as tests do. A count that grew with
 the catalogue would differ between the two sizes; the stated numbers also catch a page that
@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from streaming.models import Title
-from tests.conftest import make_member, make_site
+from tests.factories import make_member, make_site
 from tests.support.catalogue_at_scale import SMALL, build_catalogue, viewer_pages
 
 pytestmark = pytest.mark.django_db

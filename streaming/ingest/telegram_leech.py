@@ -4,7 +4,7 @@ ingest job per URL and keeps its reply up to date until the job ends.
 `handle_leech` takes a Telethon `events.NewMessage.Event` (it uses `sender_id`, `raw_text`
 and `reply`); `follow_job` edits one reply as its job moves. Both are plain coroutines, so the
 `telegram_bot` command only wires them to a client and tests call them with a double
-(tests/telethon_event_double.py). The database is reached through `sync_to_async`.
+(tests/support/telethon_event_double.py). The database is reached through `sync_to_async`.
 
 Telegram: editing a message to the text it already shows fails with MESSAGE_NOT_MODIFIED,
 so the follower edits only when its text changes, and a message holds at most 4096
