@@ -3,14 +3,16 @@
 The event loop reads what the page cache holds itself: Linux's preadv2(RWF_NOWAIT) copies
 cached pages or fails with EAGAIN at once, never waiting on the disk. Only a read the disk
 must serve goes to a worker thread, whose hand-off (a queue, a thread wake-up and a loop
-wake-up) costs far more than copying 64 KiB from the cache. Cached reads land in one
-reused buffer of this thread and leave as one `bytes` copy (Django's response wants bytes).
+wake-up) costs far more than copying 64 KiB from the cache.
 
-The chunk size follows the viewer's pace: it starts at 64 KiB, the size of the message
-Django's ASGI handler sends (a chunk of that size passes through it without being cut and
-copied again), and doubles up to 1 MiB while the viewer takes each chunk at once, so a fast
-reader costs fewer loop turns. A viewer who makes us wait (a full socket) drops back to the
-smallest chunk, so many slow viewers hold little memory each.
+Each read fills the response's own buffer, reused from read to read, and leaves in pieces of
+64 KiB, each one `bytes` copy: Django's ASGI handler sends 64 KiB messages, and passes a piece
+of that size on as it is, where it would cut (and copy) a bigger one.
+
+The read size follows the viewer's pace: it starts at 64 KiB and doubles up to 1 MiB while the
+viewer takes each read at once, so a fast reader costs fewer system calls and hand-offs. A
+viewer who makes us wait (a full socket) drops back to 64 KiB, so many slow viewers hold
+little memory each (their buffer shrinks with their reads).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from stored_media.storage.base import ObjectMissing
 
-MIN_CHUNK = 64 * 1024  # django.core.handlers.asgi.ASGIHandler.chunk_size
+PIECE = 64 * 1024  # django.core.handlers.asgi.ASGIHandler.chunk_size
+MIN_CHUNK = PIECE
 MAX_CHUNK = 1024 * 1024
 # A chunk taken back faster than this pace (bytes per second) means the viewer keeps up with
 # us; slower means the socket was full and we waited for the viewer.
@@ -34,7 +36,6 @@ FAST_PACE = 200 * 1024 * 1024
 GROW_AFTER = 8 * 1024 * 1024
 
 _NOWAIT = getattr(os, "RWF_NOWAIT", 0)
-_local = threading.local()
 _cached_reads_work = bool(_NOWAIT)  # False once the kernel or file system refuses the flag
 
 
@@ -54,22 +55,14 @@ class _Pace:
             self.size = MIN_CHUNK
 
 
-def _buffer() -> bytearray:
-    buffer = getattr(_local, "buffer", None)
-    if buffer is None:
-        buffer = _local.buffer = bytearray(MAX_CHUNK)
-    return buffer
-
-
-def _cached_read(fd: int, offset: int, size: int) -> bytes | None:
-    """Up to `size` bytes at `offset` if the page cache holds them (at least their start),
-    else None, without blocking."""
+def _cached_read(fd: int, offset: int, view: memoryview) -> int | None:
+    """Fill `view` from `offset` as far as the page cache holds the bytes (at least the
+    first of them), without blocking: the count read, or None."""
     global _cached_reads_work
     if not _cached_reads_work:
         return None
-    view = memoryview(_buffer())[:size]
     try:
-        count = os.preadv(fd, [view], offset, _NOWAIT)
+        return os.preadv(fd, [view], offset, _NOWAIT) or None
     except BlockingIOError:
         return None
     except OSError as exc:
@@ -77,7 +70,6 @@ def _cached_read(fd: int, offset: int, size: int) -> bytes | None:
             raise
         _cached_reads_work = False  # this kernel or file system has no RWF_NOWAIT
         return None
-    return bytes(view[:count]) if count else None
 
 
 async def file_range(path: Path, start: int, stop: int) -> AsyncIterator[bytes]:
@@ -88,18 +80,22 @@ async def file_range(path: Path, start: int, stop: int) -> AsyncIterator[bytes]:
         raise ObjectMissing(f"local file {path.name!r} is missing") from None
     loop = asyncio.get_running_loop()
     pace = _Pace()
+    buffer = bytearray()
     position = start
     try:
         while position < stop:
-            size = min(pace.size, stop - position)
-            chunk = _cached_read(fd, position, size)
-            if chunk is None:
-                chunk = await asyncio.to_thread(os.pread, fd, size, position)
-            if not chunk:
+            if len(buffer) != pace.size:
+                buffer = bytearray(pace.size)
+            view = memoryview(buffer)[: min(pace.size, stop - position)]
+            count = _cached_read(fd, position, view)
+            if count is None:
+                count = await asyncio.to_thread(os.preadv, fd, [view], position)
+            if not count:
                 raise ObjectMissing(f"local file {path.name!r} is shorter than recorded")
-            position += len(chunk)
+            position += count
             handed = loop.time()
-            yield chunk
-            pace.taken(len(chunk), loop.time() - handed)
+            for begin in range(0, count, PIECE):
+                yield bytes(view[begin : min(begin + PIECE, count)])
+            pace.taken(count, loop.time() - handed)
     finally:
         os.close(fd)

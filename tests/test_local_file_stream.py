@@ -9,7 +9,7 @@ import random
 import pytest
 
 from stored_media import file_stream
-from stored_media.file_stream import GROW_AFTER, MAX_CHUNK, MIN_CHUNK, file_range
+from stored_media.file_stream import GROW_AFTER, MAX_CHUNK, MIN_CHUNK, PIECE, file_range
 from stored_media.storage.base import ObjectMissing
 
 BODY = random.Random(13).randbytes(3 * GROW_AFTER + 4321)
@@ -55,16 +55,27 @@ def test_the_page_cache_path_is_taken_where_the_kernel_has_it(stored, monkeypatc
     monkeypatch.setattr(file_stream.asyncio, "to_thread", counting)
     asyncio.run(take(stored, 0, len(BODY)))  # the file was just written: its pages are cached
 
-    assert "pread" not in handed_to_threads
+    assert "preadv" not in handed_to_threads
 
 
-def test_a_fast_reader_gets_bigger_chunks_up_to_the_cap(stored):
-    sizes = [len(chunk) for chunk in asyncio.run(take(stored, 0, len(BODY)))]
+def test_a_fast_reader_gets_bigger_reads_up_to_the_cap_in_pieces_django_sends_as_they_are(
+    stored, monkeypatch
+):
+    reads = []
+    real_read = file_stream._cached_read
 
-    assert sizes[0] == MIN_CHUNK
-    assert max(sizes) == MAX_CHUNK
-    taken_at_min = sum(size for size in sizes if size == MIN_CHUNK)
-    assert taken_at_min >= GROW_AFTER  # no growth before the socket buffers are past
+    def recording(fd, offset, view):
+        reads.append(len(view))
+        return real_read(fd, offset, view)
+
+    monkeypatch.setattr(file_stream, "_cached_read", recording)
+    pieces = [len(chunk) for chunk in asyncio.run(take(stored, 0, len(BODY)))]
+
+    assert max(pieces) == PIECE
+    assert reads[0] == MIN_CHUNK
+    assert max(reads) == MAX_CHUNK
+    read_at_min = sum(size for size in reads if size == MIN_CHUNK)
+    assert read_at_min >= GROW_AFTER  # no growth before the socket buffers are past
 
 
 def test_a_reader_who_makes_us_wait_drops_back_to_the_smallest_chunk():
