@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import subprocess
+import warnings
 from collections.abc import Iterator
 from itertools import product
 from pathlib import Path
@@ -25,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import schemathesis
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -56,9 +58,11 @@ from tests.support.sweep_support import (
     HIDDEN_MARKER,
     HOSTILE,
     QUERY_NAMES,
+    STREAMED_BYTES_READ,
     Role,
     Route,
     Sweep,
+    body_of,
     build_path,
     discover_routes,
     latin_square_queries,
@@ -260,6 +264,27 @@ def test_the_markers_show_where_they_belong(world, bob, olivia):
     assert BETA_MARKER in heat
     assert HIDDEN_MARKER in browse.lower()
     assert BETA_MARKER in jobs
+
+
+def test_a_streamed_answer_is_read_to_its_first_mib_without_a_warning():
+    """Media answers stream from an async iterator: the checks read the start of one on an
+    event loop of their own (Django warns when a response drains one itself) and close the
+    stream they cut short."""
+    closed = []
+
+    async def film_bytes():
+        try:
+            for _ in range(64):  # 4 MiB in all
+                yield b"x" * 65536
+        finally:
+            closed.append(True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        body = body_of(StreamingHttpResponse(film_bytes()))
+
+    assert STREAMED_BYTES_READ < len(body) <= STREAMED_BYTES_READ + 65536
+    assert closed == [True]
 
 
 # --- the walks ------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ lists every problem at once.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import product
@@ -265,17 +266,41 @@ def signed_in_client(user, host: str) -> Client:
     return client
 
 
+# A marker shows in a page or a JSON answer; a film's bytes hold none, so a streamed answer
+# is read no further than this.
+STREAMED_BYTES_READ = 1 << 20
+
+
 def body_of(response) -> bytes:
-    if getattr(response, "streaming", False):
-        chunks = []
-        # Iterating the response, not its streaming_content: media answers stream from an
-        # async iterator, which the response itself knows how to drain.
-        for chunk in response:
-            chunks.append(chunk)
-            if sum(map(len, chunks)) > 1 << 20:
+    """What the checks read of an answer: all of a plain one, the first MiB of a streamed one."""
+    if not getattr(response, "streaming", False):
+        return response.content
+    if response.is_async:
+        # Media answers stream from an async iterator. Iterating the response would make
+        # Django warn and drain it whole on a loop of its own; read it on one of ours.
+        return asyncio.run(_first_bytes_async(response.streaming_content))
+    return _first_bytes(response.streaming_content)
+
+
+def _first_bytes(chunks: Iterable[bytes]) -> bytes:
+    read = bytearray()
+    for chunk in chunks:
+        read += chunk
+        if len(read) > STREAMED_BYTES_READ:
+            break
+    return bytes(read)
+
+
+async def _first_bytes_async(chunks: AsyncIterator[bytes]) -> bytes:
+    read = bytearray()
+    # Cut short, it is closed here (and asyncio.run closes the generators under it), so the
+    # response's file is closed on the loop that read it.
+    async with aclosing(chunks):
+        async for chunk in chunks:
+            read += chunk
+            if len(read) > STREAMED_BYTES_READ:
                 break
-        return b"".join(chunks)
-    return response.content
+    return bytes(read)
 
 
 def leaked_marker(role: Role, path: str, body: bytes, secrets: list[str]) -> str | None:
