@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from tenants.models import Membership
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a fresh and long passphrase 42"
 

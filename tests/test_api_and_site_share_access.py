@@ -11,20 +11,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from stored_media.models import StoredObject
 from streaming.api.token_store import issue_token
-from streaming.models import Comment, Genre, MediaFile, Title, TitleHiding, WatchlistEntry
+from streaming.models import Comment, Genre, Title, TitleHiding, WatchlistEntry
 from streaming.site.access import NO_SUCH_TITLE
+from tests import factories
+from tests.factories import film_file
 
 pytestmark = pytest.mark.django_db
 
 
-def film(name: str, year: int = 2000, **fields) -> Title:
-    title = Title.objects.create(
-        title=name, year=year, status=fields.pop("status", Title.Status.PUBLISHED), **fields
-    )
-    stored = StoredObject.objects.create(backend="local", key=name, filename=f"{name}.mp4", size=9)
-    MediaFile.objects.create(title=title, stored=stored, duration_seconds=6000)
+def film(name: str, year: int = 2000, status: str = Title.Status.PUBLISHED) -> Title:
+    """A film with one file of 6000 s."""
+    title = factories.film(name, status, year=year)
+    film_file(title, duration_seconds=6000)
     return title
 
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from stored_media.models import StoredObject
 from streaming.models import Episode, MediaFile, Season, Title
 from streaming.site.next_episode import next_episode_for
+from tests.factories import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 def version(name: str, age_days: int, height: int | None = 1080, **owner) -> MediaFile:
     """A file made now but dated `age_days` back: created_at set after the insert, since
     auto_now_add ignores a value given to create()."""
-    stored = StoredObject.objects.create(backend="local", key=name, filename=f"{name}.mp4", size=9)
-    media = MediaFile.objects.create(stored=stored, height=height, **owner)
+    media = MediaFile.objects.create(stored=stored(f"{name}.mp4"), height=height, **owner)
     created = timezone.now() - timedelta(days=age_days)
     MediaFile.objects.filter(pk=media.pk).update(created_at=created)
     return media

@@ -12,7 +12,7 @@ from django.test import Client
 
 from tenants import joining
 from tenants.models import Membership
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def attempt(client, username: str, password: str, address: str = "203.0.113.5"):

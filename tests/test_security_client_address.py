@@ -17,7 +17,7 @@ from django.http import HttpResponse
 
 from shadowvault import client_address as rule
 from stored_media.signing import viewer_address
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.support.live_site import LiveSite, live_site
 from tests.support.services import need_binary
 from tests.test_settings_refuse_bad_values import start_django

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tenants.models import PendingSignup
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
