@@ -16,16 +16,13 @@ from hypothesis import settings as hypothesis_settings
 
 from shadowvault import stored_settings
 from tenants.models import Membership, Tenant
-from tests.factories import PASSWORD, make_member, make_site, publish_film
+from tests.factories import PASSWORD, make_member, make_site
 from tests.support.browser import chromium
 from tests.support.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
 from tests.support.live_site import live_site
 from tests.support.media_factory import test_media  # noqa: F401
 from tests.support.services import need, port_open
 from tests.support.tmdb_double import API_KEY, TMDBDouble
-
-# Older modules import these from here; new code imports tests.factories.
-__all__ = ["PASSWORD", "make_member", "make_site", "publish_film"]
 
 # Hypothesis' default 200 ms deadline times each example: on two shared cores a busy moment
 # fails a correct parser. Speed is measured in bench/, not timed in tests.
