@@ -841,6 +841,9 @@ def run(args, services: Services, root: Path) -> bool:
     measure_seeks(cases["c"], gw.port, install.links["s3"], offsets, install)
     log(f"cold slice breakdown on {args.slices} rounds of fresh slices (cache cleared first)")
     restart_gateway_cold(services, gw)
+    # The origin reads ahead when a slice follows one asked within 5 s (RUN_GAP in
+    # stored_media/readahead.py); after the seeks' slices, wait so each slice here is lone.
+    time.sleep(6)
     breakdown = slice_breakdown(install, gw.port, origin_a, args.slices, rng)
 
     log(

@@ -24,6 +24,10 @@ from stored_media.storage.base import StorageBackend
 
 SLICE = 1024 * 1024  # must match `slice 1m` in deploy/nginx/gateway.conf.tmpl
 ASKED_KEPT = 1024  # slices whose asking is remembered, to tell runs from seeks
+# A slice asked within this many seconds after the one before it continues a run: nginx asks
+# the next slice as soon as it has sent the last one, and a player filling its buffer reads
+# on at once. Older marks (another viewer a while ago, a seek long past) start nothing.
+RUN_GAP = 5.0
 
 
 class SliceBuffer:
@@ -63,7 +67,7 @@ class SliceBuffer:
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
         before = self._asked.get((pk, index - 1))
-        return before is not None and now - before < self.ttl
+        return before is not None and now - before < RUN_GAP
 
     def _task(self, backend: StorageBackend, obj, index: int) -> asyncio.Task[bytes]:
         key = (obj.pk, index)

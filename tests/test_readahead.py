@@ -111,3 +111,14 @@ def test_the_buffer_holds_a_bounded_number_of_slices():
 )
 def test_only_whole_aligned_slices_use_the_buffer(start, stop, expected):
     assert SliceBuffer.is_slice_request(start, stop, SIZE) is expected
+
+
+def test_a_slice_asked_long_after_the_one_before_is_a_lone_seek(monkeypatch):
+    monkeypatch.setattr("stored_media.readahead.RUN_GAP", 0.0)  # every earlier ask is old
+
+    async def scenario():
+        buffer, backend = SliceBuffer(depth=4), RemoteDouble()
+        await read_slices(buffer, backend, 2)  # slices 0 and 1
+        return backend.reads
+
+    assert asyncio.run(scenario()) == 2  # no read-ahead: slice 0 was asked too long ago
