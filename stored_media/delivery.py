@@ -16,10 +16,12 @@ import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
 from stored_media import ranges, signing
@@ -30,15 +32,17 @@ from stored_media.readahead import SliceBuffer, slice_buffer
 from stored_media.storage import get_backend
 from stored_media.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
 from stored_media.storage.local import LocalBackend
+from tenants.request_types import SiteRequest
 
 logger = logging.getLogger(__name__)
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 GATEWAY_HEADER = "X-ShadowVault-Gateway"
 AUTHORIZE_HEADER = "X-ShadowVault-Authorize"
 CACHE_CONTROL = "public, max-age=86400, immutable"  # an object's bytes never change
 
 
-def _guarded(response: HttpResponse) -> HttpResponse:
+def _guarded(response: _Response) -> _Response:
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -69,7 +73,7 @@ def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) 
     """For nginx's auth_request (the signature was checked there): always 200, with headers
     saying whether the site may serve the object and where nginx finds its bytes."""
     response = HttpResponse(status=200)
-    if obj is None:
+    if obj is None or backend is None:
         response["X-ShadowVault-Status"] = "404"
         return response
     path = _sendable_path(obj, backend)
@@ -104,7 +108,7 @@ def _disposition(obj: StoredObject) -> str:
     return f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.display_name)}"
 
 
-def _link_problem(request: HttpRequest) -> HttpResponse | None:
+def _link_problem(request: SiteRequest) -> HttpResponse | None:
     query = request.META.get("QUERY_STRING", "")
     if not signing.link_allowed_on(request.tenant, query):
         return _plain(403, "This media link is not valid.")
@@ -117,11 +121,11 @@ def _link_problem(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-async def stream_media(request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+async def stream_media(request: SiteRequest, object_id: int, name: str) -> HttpResponseBase:
     return _guarded(await _answer(request, object_id, name))
 
 
-async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+async def _answer(request: SiteRequest, object_id: int, name: str) -> HttpResponseBase:
     if request.method not in {"GET", "HEAD"}:
         response = _plain(405, "Only GET and HEAD are allowed here.")
         response["Allow"] = "GET, HEAD"
@@ -141,7 +145,7 @@ async def _answer(request: HttpRequest, object_id: int, name: str) -> HttpRespon
     return await _serve_bytes(request, obj, backend, from_gateway)
 
 
-async def _find(request: HttpRequest, object_id: int, from_gateway: bool) -> StoredObject | None:
+async def _find(request: SiteRequest, object_id: int, from_gateway: bool) -> StoredObject | None:
     if from_gateway:
         # nginx fetches a slice only after its auth_request for this link and host said the
         # site may serve the object (the authorize answer below, cached a few seconds), and
@@ -153,7 +157,7 @@ async def _find(request: HttpRequest, object_id: int, from_gateway: bool) -> Sto
     return await StoredObject.objects.visible_on(request.tenant).filter(pk=object_id).afirst()
 
 
-def _identity_headers(response: HttpResponse, obj: StoredObject) -> HttpResponse:
+def _identity_headers(response: HttpResponseBase, obj: StoredObject) -> HttpResponseBase:
     # The stored type, if it is on the allow-list: a row set to text/html by hand (or left
     # by an older version) goes out as bytes to download, never as a document.
     response["Content-Type"] = served_type(obj.content_type)
@@ -203,7 +207,7 @@ def _plain_file(backend: StorageBackend, obj: StoredObject):
     return backend.local_path(obj.key)
 
 
-def _validators(response: HttpResponse, obj: StoredObject) -> HttpResponse:
+def _validators(response: HttpResponseBase, obj: StoredObject) -> HttpResponseBase:
     response["ETag"] = obj.etag
     response["Last-Modified"] = http_date(obj.updated_at.timestamp())
     response["Accept-Ranges"] = "bytes"
@@ -245,8 +249,9 @@ async def _respond(request, obj, body: AsyncIterator[bytes], status: int, length
     except (BackendUnavailable, TimeoutError) as exc:
         logger.error("storage backend %s failed for object %s: %s", obj.backend, obj.pk, exc)
         return _plain(504, "The media storage did not answer in time; try again shortly.")
+    response: HttpResponseBase
     if request.method == "HEAD":
-        await iterator.aclose()
+        await _close(iterator)
         response = HttpResponse(status=status)
     else:
         response = StreamingHttpResponse(_prepend(first, iterator), status=status)
@@ -264,4 +269,11 @@ async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[by
     finally:
         # The viewer went away (Django cancels the response) or we finished: close the
         # backend read so no more bytes are fetched for nobody.
-        await rest.aclose()
+        await _close(rest)
+
+
+async def _close(iterator: AsyncIterator[bytes]) -> None:
+    """Close a backend read (an async generator) early; a plain iterator has nothing to close."""
+    close = getattr(iterator, "aclose", None)
+    if close is not None:
+        await close()
