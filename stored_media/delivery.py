@@ -59,13 +59,9 @@ def not_a_media_link(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _plain(404, "No such media.")
 
 
-def _from_gateway(request: HttpRequest) -> bool:
-    sent = request.headers.get(GATEWAY_HEADER, "")
-    return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
-
-
-def _is_authorize_request(request: HttpRequest) -> bool:
-    sent = request.headers.get(AUTHORIZE_HEADER, "")
+def _carries_gateway_token(request: HttpRequest, header: str) -> bool:
+    """nginx's subrequests prove themselves with the gateway token in `header`."""
+    sent = request.headers.get(header, "")
     return bool(sent) and hmac.compare_digest(sent, signing.gateway_token())
 
 
@@ -130,8 +126,8 @@ async def _answer(request: SiteRequest, object_id: int, name: str) -> HttpRespon
         response = _plain(405, "Only GET and HEAD are allowed here.")
         response["Allow"] = "GET, HEAD"
         return response
-    from_gateway = _from_gateway(request)
-    authorizing = _is_authorize_request(request)
+    from_gateway = _carries_gateway_token(request, GATEWAY_HEADER)
+    authorizing = _carries_gateway_token(request, AUTHORIZE_HEADER)
     if not (from_gateway or authorizing) and (problem := _link_problem(request)):
         return problem
     obj = await _find(request, object_id, from_gateway and not authorizing)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -51,28 +52,29 @@ def keep_alive_server():
     listener.close()
 
 
-def test_a_forwarded_answer_tells_the_client_the_connection_ends(settings, keep_alive_server):
+@pytest.fixture
+def proxied(settings) -> Iterator[http.client.HTTPConnection]:
+    """A client connection to a running guard proxy that lets loopback through."""
     settings.INGEST_ALLOWED_HOSTS = ["127.0.0.1"]
     with guarded_proxy() as proxy:
-        proxy_address = urlsplit(proxy.url)
-        conn = http.client.HTTPConnection(proxy_address.hostname, proxy_address.port, timeout=5)
-        conn.request("GET", f"http://127.0.0.1:{keep_alive_server}/a")
-        answer = conn.getresponse()
-        assert answer.read() == b"hello"
-        assert answer.getheader("Connection") == "close"
-        assert answer.getheader("Keep-Alive") is None
-        assert answer.getheader("X-Kept") == "yes"  # end-to-end fields pass unchanged
-        assert "shadowvault-ingest-guard" in answer.getheader("Via")
-        assert answer.will_close  # so http.client (and urllib3) open a new connection
+        address = urlsplit(proxy.url)
+        conn = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+        yield conn
         conn.close()
 
 
-def test_a_client_asking_twice_gets_two_answers(settings, keep_alive_server):
-    settings.INGEST_ALLOWED_HOSTS = ["127.0.0.1"]
-    with guarded_proxy() as proxy:
-        proxy_address = urlsplit(proxy.url)
-        conn = http.client.HTTPConnection(proxy_address.hostname, proxy_address.port, timeout=5)
-        for path in ("/first", "/second"):
-            conn.request("GET", f"http://127.0.0.1:{keep_alive_server}{path}")
-            assert conn.getresponse().read() == b"hello"
-        conn.close()
+def test_a_forwarded_answer_tells_the_client_the_connection_ends(proxied, keep_alive_server):
+    proxied.request("GET", f"http://127.0.0.1:{keep_alive_server}/a")
+    answer = proxied.getresponse()
+    assert answer.read() == b"hello"
+    assert answer.getheader("Connection") == "close"
+    assert answer.getheader("Keep-Alive") is None
+    assert answer.getheader("X-Kept") == "yes"  # end-to-end fields pass unchanged
+    assert "shadowvault-ingest-guard" in answer.getheader("Via")
+    assert answer.will_close  # so http.client (and urllib3) open a new connection
+
+
+def test_a_client_asking_twice_gets_two_answers(proxied, keep_alive_server):
+    for path in ("/first", "/second"):
+        proxied.request("GET", f"http://127.0.0.1:{keep_alive_server}{path}")
+        assert proxied.getresponse().read() == b"hello"
