@@ -25,13 +25,11 @@ from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
 from stored_media import ranges, signing
-from stored_media.file_stream import file_range
 from stored_media.media_types import MEDIA_CSP, kind_for_type, served_type
 from stored_media.models import StoredObject
 from stored_media.readahead import SliceBuffer, slice_buffer
 from stored_media.storage import get_backend
 from stored_media.storage.base import BackendUnavailable, ObjectMissing, StorageBackend
-from stored_media.storage.local import LocalBackend
 from tenants.request_types import SiteRequest
 
 logger = logging.getLogger(__name__)
@@ -182,9 +180,7 @@ async def _serve_bytes(
     if len(plan.ranges) > 1:
         return await _multipart(request, obj, backend, plan.ranges)
     span = plan.ranges[0] if plan.ranges else ranges.ByteRange(0, obj.size)
-    if (local := _plain_file(backend, obj)) is not None:
-        body = file_range(local, span.start, span.stop)
-    elif from_gateway and SliceBuffer.is_slice_request(span.start, span.stop, obj.size):
+    if from_gateway and SliceBuffer.is_slice_request(span.start, span.stop, obj.size):
         body = slice_buffer().read(backend, obj, span.start)  # nginx's slice fetcher
     else:
         body = _read(backend, obj, span.start, span.stop)
@@ -192,15 +188,6 @@ async def _serve_bytes(
     if plan.status == 206:
         response["Content-Range"] = span.content_range(obj.size)
     return response
-
-
-def _plain_file(backend: StorageBackend, obj: StoredObject):
-    """The file holding the object's bytes as they are, when the local backend keeps it:
-    `file_range` reads it with fewer hand-offs than the backend's generic chunked read. A
-    backend reading its own way (one overriding read_part) is asked through read_part."""
-    if type(backend).read_part is not LocalBackend.read_part or len(obj.part_list) != 1:
-        return None
-    return backend.local_path(obj.key)
 
 
 def _validators(response: HttpResponseBase, obj: StoredObject) -> HttpResponseBase:

@@ -72,8 +72,9 @@ def _cached_read(fd: int, offset: int, view: memoryview) -> int | None:
         return None
 
 
-async def file_range(path: Path, start: int, stop: int) -> AsyncIterator[bytes]:
-    """Yield bytes [start, stop) of the file at `path`."""
+async def file_range(path: Path, start: int, stop: int, piece: int = PIECE) -> AsyncIterator[bytes]:
+    """Yield bytes [start, stop) of the file at `path`, in pieces of at most `piece`."""
+    piece = min(piece, PIECE)
     try:
         fd = await asyncio.to_thread(os.open, path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -94,8 +95,8 @@ async def file_range(path: Path, start: int, stop: int) -> AsyncIterator[bytes]:
                 raise ObjectMissing(f"local file {path.name!r} is shorter than recorded")
             position += count
             handed = loop.time()
-            for begin in range(0, count, PIECE):
-                yield bytes(view[begin : min(begin + PIECE, count)])
+            for begin in range(0, count, piece):
+                yield bytes(view[begin : min(begin + piece, count)])
             pace.taken(count, loop.time() - handed)
     finally:
         os.close(fd)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath
 
+from stored_media.file_stream import file_range
 from stored_media.storage.base import (
     InvalidKey,
-    ObjectMissing,
     Part,
     Progress,
     SavedObject,
@@ -90,22 +89,9 @@ class LocalBackend(StorageBackend):
     async def read_part(
         self, key: str, part: Part, start: int, stop: int, chunk_size: int
     ) -> AsyncIterator[bytes]:
-        path = self.path_for(key)
-        try:
-            handle = await asyncio.to_thread(path.open, "rb")
-        except FileNotFoundError:
-            raise ObjectMissing(f"local file for key {key!r} is missing") from None
-        try:
-            await asyncio.to_thread(handle.seek, start)
-            remaining = stop - start
-            while remaining > 0:
-                chunk = await asyncio.to_thread(handle.read, min(chunk_size, remaining))
-                if not chunk:
-                    raise ObjectMissing(f"local file for key {key!r} is shorter than recorded")
-                remaining -= len(chunk)
-                yield chunk
-        finally:
-            handle.close()
+        # Cached pages are read on the event loop, the disk only from a thread (file_stream).
+        async for piece in file_range(self.path_for(key), start, stop, chunk_size):
+            yield piece
 
     def delete(self, key: str, parts: list[Part]) -> None:
         self.path_for(key).unlink(missing_ok=True)
