@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# ffmpeg/ffprobe for ingest (probe, remux, thumbnails); aria2 for optional segmented downloads.
+# ffmpeg/ffprobe for ingest (probe, remux, thumbnails); aria2 for optional segmented downloads;
+# libarchive13 for ReadVault's comic archives (RAR 4/5, 7z, tar through libarchive-c).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ffmpeg aria2 \
+    && apt-get install -y --no-install-recommends ffmpeg aria2 libarchive13 \
     && rm -rf /var/lib/apt/lists/*
 
 # Processes run as this user; the code stays root-owned, so they cannot change it.

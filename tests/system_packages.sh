@@ -7,10 +7,16 @@ declare -A PACKAGE_FOR=(
   [redis-server]=redis-server [aria2c]=aria2 [psql]=postgresql-client
   [docker-compose]=docker-compose
   [node]=nodejs [npm]=npm
+  [7zz]=7zip [qpdf]=qpdf
 )
+# Libraries loaded at run time (libarchive-c binds libarchive13 through ctypes).
+LIBRARIES=(libarchive13)
 missing=()
 for command in "${!PACKAGE_FOR[@]}"; do
   command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("${PACKAGE_FOR[$command]}")
+done
+for library in "${LIBRARIES[@]}"; do
+  dpkg-query -W -f='${Status}' "$library" 2>/dev/null | grep -q 'install ok installed' || missing+=("$library")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
