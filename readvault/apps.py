@@ -2,7 +2,16 @@ from django.apps import AppConfig
 
 
 class ReadVaultConfig(AppConfig):
-    """Manga and comics: series, chapters, pages, reader, OPDS (not built yet)."""
+    """ReadVault, manga and comics: series, volumes, chapters and pages. Its archives and
+    page images are stored and delivered through the media core (stored_media)."""
 
     name = "readvault"
     verbose_name = "ReadVault"
+
+    def ready(self) -> None:
+        # Everything this app wires into Django is connected here, not as a side effect of
+        # importing a module.
+        from readvault.models.library import servable_objects_rule
+        from stored_media.owners import register_owner
+
+        register_owner(self.label, servable_objects_rule)

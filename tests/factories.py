@@ -13,6 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
+from readvault.models import Chapter, Page, Series
 from stored_media.models import StoredObject
 from stored_media.objects import store_file
 from streaming.models import Episode, Genre, MediaFile, Season, Subtitle, Title
@@ -109,3 +110,65 @@ def subtitle(media: MediaFile, language: str = "en", text: str = VTT_TEXT, **fie
     """A WebVTT track of `media` in local storage."""
     track = stored(f"{media.stored.filename}.{language}.vtt", text.encode(), kind="vtt")
     return Subtitle.objects.create(media_file=media, stored=track, language=language, **fields)
+
+
+# --- ReadVault ----------------------------------------------------------------------------
+
+
+def comic_series(title: str = "Sample Manga", publish: bool = True, **fields) -> Series:
+    status = Series.Status.PUBLISHED if publish else Series.Status.DRAFT
+    return Series.objects.create(title=title, status=status, **fields)
+
+
+def comic_chapter(
+    series: Series, number: str | None = "1", pages: Iterable[bytes] = (), **fields
+) -> Chapter:
+    """A chapter whose archive is a real stored CBZ holding `pages` (stored, not deflated),
+    with a Page row per member pointing at its bytes, as import records them."""
+    import io
+    import zipfile
+    from decimal import Decimal
+
+    from PIL import Image
+
+    bodies = list(pages) or [_tiny_jpeg(Image)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for index, body in enumerate(bodies):
+            archive.writestr(f"{index + 1:04d}.jpg", body)
+    data = buffer.getvalue()
+    archive_object = stored(f"{series.slug}-{number}.cbz", data, kind="cbz")
+    chapter = Chapter.objects.create(
+        series=series,
+        number=Decimal(number) if number is not None else None,
+        archive=archive_object,
+        source_format=Chapter.SourceFormat.CBZ,
+        kept_as_is=True,
+        page_count=len(bodies),
+        **fields,
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for index, info in enumerate(archive.infolist()):
+            width, height = Image.open(io.BytesIO(bodies[index])).size
+            header_end = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            Page.objects.create(
+                chapter=chapter,
+                index=index,
+                member_name=info.filename,
+                width=width,
+                height=height,
+                format="jpeg",
+                size=info.file_size,
+                is_wide=width > height,
+                data_offset=header_end,
+                compressed_size=info.compress_size,
+            )
+    return chapter
+
+
+def _tiny_jpeg(image_module) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image_module.new("RGB", (60, 90), "white").save(out, "JPEG")
+    return out.getvalue()

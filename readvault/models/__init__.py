@@ -1,0 +1,30 @@
+"""ReadVault's records: the library (series, volumes, chapters, pages and their derived
+images) in `readvault.models.library`."""
+
+from readvault.models.library import (
+    Chapter,
+    Genre,
+    Page,
+    PageImage,
+    Person,
+    ReadingDirection,
+    Series,
+    SeriesCredit,
+    SeriesHiding,
+    Tag,
+    Volume,
+)
+
+__all__ = [
+    "Chapter",
+    "Genre",
+    "Page",
+    "PageImage",
+    "Person",
+    "ReadingDirection",
+    "Series",
+    "SeriesCredit",
+    "SeriesHiding",
+    "Tag",
+    "Volume",
+]
