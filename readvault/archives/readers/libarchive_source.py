@@ -22,6 +22,8 @@ from readvault.archives import member_names
 from readvault.archives.budget import ByteBudget
 from readvault.archives.errors import ArchiveRejected
 from readvault.archives.limits import Limits
+from readvault.archives.readers.rar_chain import check_rar_whole
+from readvault.archives.readers.tar_chain import check_tar_whole
 from readvault.archives.source_pages import (
     SourcePage,
     SourcePages,
@@ -58,6 +60,7 @@ def libarchive_pages(
 ) -> Iterator[SourcePages]:
     label = LABELS[source_format]
     format_name, filter_name = _reader_formats(source, source_format)
+    _check_whole(source, source_format)
     extracted: dict[str, Path] = {}
     comicinfos: dict[str, bytes] = {}
     try:
@@ -80,6 +83,17 @@ def libarchive_pages(
         pages=[SourcePage(name, partial(extracted[name].read_bytes)) for name in names],
         comicinfo=comicinfos[comicinfo_name] if comicinfo_name else None,
     )
+
+
+def _check_whole(source: Path, source_format: str) -> None:
+    """7z keeps its directory at the end, so libarchive notices a cut one; RAR and plain tar
+    are walked here (a compressed tar's own stream check catches a cut)."""
+    with source.open("rb") as archive:
+        size = source.stat().st_size
+        if source_format == "cbr":
+            check_rar_whole(archive, size)
+        elif source_format == "cbt" and archive.read(262)[257:262] == b"ustar":
+            check_tar_whole(archive, size)
 
 
 def _entry_name(entry: ArchiveEntry) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -16,6 +17,11 @@ from readvault.archives.errors import ArchiveRejected
 from readvault.archives.limits import Limits
 from readvault.archives.source_pages import SourcePage, SourcePages, check_page_count
 
+# A page-less PDF is a few hundred bytes; only that much is read to tell one apart.
+_EMPTY_PDF_SCAN = 64 * 1024
+_EMPTY_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b")
+_A_PAGE = re.compile(rb"/Type\s*/Page\b")
+
 
 def _open(source: Path) -> pdfium.PdfDocument:
     try:
@@ -26,7 +32,17 @@ def _open(source: Path) -> pdfium.PdfDocument:
                 "The PDF is password-protected; remove the password (e.g. qpdf --decrypt) "
                 "and import it again."
             ) from None
+        if _page_tree_is_empty(source):
+            raise ArchiveRejected("The PDF has no pages.") from None
         raise ArchiveRejected(f"The PDF is corrupt and cannot be opened ({error}).") from None
+
+
+def _page_tree_is_empty(source: Path) -> bool:
+    """PDFium refuses to open a PDF whose page tree is empty, as if it were corrupt; such a
+    file is tiny, and its root /Pages says /Count 0 in plain text."""
+    with source.open("rb") as stream:
+        head = stream.read(_EMPTY_PDF_SCAN)
+    return bool(_EMPTY_PAGES.search(head)) and not _A_PAGE.search(head)
 
 
 def _scale(width_pt: float, height_pt: float, limits: Limits) -> float:
