@@ -21,6 +21,7 @@ class ByteBudget:
         self.limits = limits
         # Per member, so a page loaded twice (checked, then converted) is counted once.
         self.read_so_far: dict[str, int] = {}
+        self.total = 0
         self.ceiling = limits.max_total_bytes
         if source_size is not None:
             ratio_cap = limits.max_ratio * source_size + limits.ratio_checked_above
@@ -44,11 +45,12 @@ class ByteBudget:
             data += block
             self._check_member(member, len(data), max_bytes=cap)
             self._check_total(member, others + len(data))
+        self.total = others + len(data)
         self.read_so_far[member] = len(data)
         return bytes(data)
 
     def _others(self, member: str) -> int:
-        return sum(self.read_so_far.values()) - self.read_so_far.get(member, 0)
+        return self.total - self.read_so_far.get(member, 0)
 
     def _check_member(self, member: str, size: int, max_bytes: int) -> None:
         if size > max_bytes:

@@ -16,6 +16,7 @@ from readvault.archives.limits import Limits
 # Pillow's format name -> ours: the formats every current browser shows.
 PAGE_FORMATS = {
     "JPEG": "jpeg",
+    "MPO": "jpeg",  # a JPEG carrying more pictures (cameras' MPF); browsers show the first
     "PNG": "png",
     "WEBP": "webp",
     "GIF": "gif",

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-import libarchive  # type: ignore[import-untyped]
-import libarchive.ffi  # type: ignore[import-untyped]
-from libarchive.entry import ArchiveEntry  # type: ignore[import-untyped]
-from libarchive.exception import ArchiveError  # type: ignore[import-untyped]
+import libarchive
+import libarchive.ffi
+from libarchive.entry import ArchiveEntry
+from libarchive.exception import ArchiveError
 
 from readvault.archives import member_names
 from readvault.archives.budget import ByteBudget
