@@ -158,8 +158,8 @@ def whole_job(source: Path, n: int) -> tuple[float, dict]:
 def download_rounds(source: Path, rounds: int) -> list[dict]:
     from django.test import override_settings
 
-    from streaming.ingest import native_download
-    from streaming.ingest.aria2_download import run_aria2
+    from ingest_core import native_download
+    from ingest_core.aria2_download import run_aria2
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     port = free_port()

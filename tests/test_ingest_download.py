@@ -21,16 +21,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streaming.ingest import aria2_download, native_download, ssrf
-from streaming.ingest.errors import DownloadFailed, IngestCancelled, PageNotMedia, SourceRefused
-from streaming.ingest.http_response import (
+from ingest_core import aria2_download, native_download, ssrf
+from ingest_core.errors import DownloadFailed, IngestCancelled, PageNotMedia, SourceRefused
+from ingest_core.http_response import (
     filename_for,
     filename_from_disposition,
     page_reason,
     parse_content_range,
     safe_filename,
 )
-from streaming.ingest.native_download import backoff, download, fetch_bytes
+from ingest_core.native_download import backoff, download, fetch_bytes
 from tests.support.http_sources import (
     HLS_PLAYLIST,
     LAST_MODIFIED,
@@ -249,7 +249,7 @@ def test_a_redirect_from_https_to_plain_http_is_followed_and_logged(
 ):
     tls_source.route("/film.mp4", Redirect(source.url("/film.mp4")))
     source.route("/film.mp4", MediaFile(FILM))
-    with caplog.at_level(logging.WARNING, logger="streaming.ingest.guarded_http"):
+    with caplog.at_level(logging.WARNING, logger="ingest_core.guarded_http"):
         result = download(tls_source.url("/film.mp4", host="media.example"), folder)
     assert result.final_url == source.url("/film.mp4")
     assert "redirects from https to plain http" in caplog.text
@@ -586,7 +586,7 @@ def test_when_aria2c_fails_the_native_downloader_takes_over(
     monkeypatch.setattr(aria2_download, "ARIA2_BINARY", str(failing))
     url = source.route("/big.mkv", MediaFile(BIG))
 
-    with caplog.at_level(logging.WARNING, logger="streaming.ingest.native_download"):
+    with caplog.at_level(logging.WARNING, logger="ingest_core.native_download"):
         result = download(url, folder)
 
     assert result.method == "native"

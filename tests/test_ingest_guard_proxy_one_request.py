@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from streaming.ingest.guard_proxy import guarded_proxy
+from ingest_core.guard_proxy import guarded_proxy
 
 KEEP_ALIVE_ANSWER = (
     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from django.utils import timezone
 
+from ingest_core.errors import SourceRefused
 from streaming.ingest import lease, service, sweep
-from streaming.ingest.errors import SourceRefused
 from streaming.ingest.runner import FETCH, PROCESS, run_step
 from streaming.models import IngestJob
 from streaming.models.ingest import this_worker

@@ -1,4 +1,4 @@
-"""The ingest job's life cycle (streaming/ingest/lifecycle.py): the table allows exactly its
+"""The ingest job's life cycle (ingest_core/lifecycle.py): the table allows exactly its
 moves, each to its writers; only the life cycle writes a job's state; and when the operator's
 cancel races a worker's write, a cancelled job is never flipped back to running."""
 
@@ -16,10 +16,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from ingest_core import lifecycle
+from ingest_core.errors import IngestCancelled
+from ingest_core.lifecycle import Actor, JobMovedOn, MoveRefused, State
 from streaming.api.token_store import issue_token
-from streaming.ingest import lease, lifecycle, runner, service
-from streaming.ingest.errors import IngestCancelled
-from streaming.ingest.lifecycle import Actor, JobMovedOn, MoveRefused, State
+from streaming.ingest import lease, runner, service
 from streaming.ingest.runner import FETCH, run_step
 from streaming.models import IngestJob
 from streaming.models.ingest import this_worker
@@ -317,8 +318,7 @@ def test_only_the_life_cycle_writes_a_jobs_state():
         p
         for p in (ROOT / "streaming").rglob("*.py")
         if "migrations" not in p.parts
-        and str(p.relative_to(ROOT))
-        not in WRITERS_OF_OTHER_STATES | {"streaming/ingest/lifecycle.py"}
+        and str(p.relative_to(ROOT)) not in WRITERS_OF_OTHER_STATES | {"ingest_core/lifecycle.py"}
     ]
     writes = [w for source in sources for w in _state_writes(source.relative_to(ROOT))]
 

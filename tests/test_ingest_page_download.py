@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from streaming.ingest.errors import DownloadFailed, IngestCancelled
-from streaming.ingest.guard_proxy import guarded_proxy
+from ingest_core.errors import DownloadFailed, IngestCancelled
+from ingest_core.guard_proxy import guarded_proxy
 from streaming.ingest.ytdlp_download import download_page, download_page_guarded
 from tests.support.services import need_binary
 

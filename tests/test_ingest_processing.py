@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest_core.errors import IngestCancelled
 from streaming.ingest import artifacts
 from streaming.ingest.artifacts import (
     extract_subtitles,
@@ -23,7 +24,7 @@ from streaming.ingest.artifacts import (
     sprite_layout,
     thumbnail_sprite,
 )
-from streaming.ingest.errors import IngestCancelled, ProcessingFailed
+from streaming.ingest.errors import ProcessingFailed
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.ffmpeg_run import failure_reason, run_ffmpeg
 from streaming.ingest.media_plan import plan_for

@@ -14,10 +14,10 @@ import urllib.request
 
 import pytest
 
-from streaming.ingest import ssrf
-from streaming.ingest.errors import DownloadFailed, SourceRefused
-from streaming.ingest.guard_proxy import guarded_proxy
-from streaming.ingest.ssrf import check_host, check_url, guarded_connection
+from ingest_core import ssrf
+from ingest_core.errors import DownloadFailed, SourceRefused
+from ingest_core.guard_proxy import guarded_proxy
+from ingest_core.ssrf import check_host, check_url, guarded_connection
 from tests.support.http_sources import (
     MediaFile,
     self_signed_certificate,

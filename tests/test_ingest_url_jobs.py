@@ -8,8 +8,9 @@ import hashlib
 
 import pytest
 
+from ingest_core import native_download
 from stored_media.models import StoredObject
-from streaming.ingest import native_download, service
+from streaming.ingest import service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, MediaFile
 from tests.support.http_sources import MediaFile as Served

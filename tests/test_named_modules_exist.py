@@ -15,7 +15,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("shadowvault", "stored_media", "streaming", "readvault", "tenants", "ads")
+PACKAGES = (
+    "shadowvault",
+    "stored_media",
+    "ingest_core",
+    "streaming",
+    "readvault",
+    "tenants",
+    "ads",
+)
 _OWN = "|".join((*PACKAGES, "tests"))
 # Not inside a string literal (settings keys, dispatch uids, model labels) nor a file name.
 DOTTED = re.compile(rf"(?<![\"'\w./])(?:{_OWN})(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?![\"'\w])")

@@ -16,6 +16,7 @@ FORBIDDEN = {
     "streaming": {"readvault", "ads"},
     "readvault": {"streaming", "ads"},
     "tenants": VAULTS | {"stored_media", "ads"},
+    "ingest_core": VAULTS | {"ads"},
 }
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from streaming.ingest import aria2_download, ssrf
-from streaming.ingest.errors import SourceRefused
-from streaming.ingest.native_download import download
+from ingest_core import aria2_download, ssrf
+from ingest_core.errors import SourceRefused
+from ingest_core.native_download import download
 from tests.support.http_sources import MediaFile, Redirect, source_server
 from tests.test_ingest_download import BIG, aria2c, file_sha256, folder, sha256, source, waits
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 import yt_dlp
 
+from ingest_core import native_download
+from ingest_core.errors import DownloadFailed
 from stored_media.models import StoredObject
-from streaming.ingest import native_download, service, ytdlp_download
-from streaming.ingest.errors import DownloadFailed, MediaRejected
+from streaming.ingest import service, ytdlp_download
+from streaming.ingest.errors import MediaRejected
 from streaming.ingest.ffmpeg_run import INPUT_GUARD, failure_reason
 from streaming.ingest.probe import probe
 from streaming.ingest.runner import run_inline

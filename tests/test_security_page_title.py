@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from streaming.ingest import native_download, service
+from ingest_core import native_download
+from streaming.ingest import service
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob
 from tests.support.http_sources import MediaFile as Served

@@ -7,10 +7,10 @@ import time
 import pytest
 from django.test import Client
 
+from ingest_core.errors import SourceRefused
+from ingest_core.ssrf import check_url
 from shadowvault import stored_settings
 from shadowvault.models import StoredSettings
-from streaming.ingest.errors import SourceRefused
-from streaming.ingest.ssrf import check_url
 from streaming.metadata.base import MetadataError
 from streaming.metadata.tmdb import TMDBProvider
 from tests.support.tmdb_double import API_KEY

@@ -13,7 +13,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.core.management import CommandError, call_command
 from telethon import events
 
-from streaming.ingest import ssrf
+from ingest_core import ssrf
 from streaming.ingest.service import submit_urls
 from streaming.ingest.telegram_leech import (
     NOT_ALLOWED,

@@ -10,9 +10,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ingest_core.errors import IngestError
+from ingest_core.lifecycle import MoveRefused
 from streaming.ingest import service
-from streaming.ingest.errors import IngestError
-from streaming.ingest.lifecycle import MoveRefused
 from streaming.models import IngestJob, Title
 from tenants.access import is_member
 from tenants.request_types import SiteApiRequest

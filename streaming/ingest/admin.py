@@ -17,10 +17,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ingest_core.errors import IngestError
+from ingest_core.lifecycle import MoveRefused
 from shadowvault.request_numbers import parse_id_list
 from streaming.ingest import service
-from streaming.ingest.errors import IngestError
-from streaming.ingest.lifecycle import MoveRefused
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title, Upload
 from streaming.uploads.views import UploadCollection, UploadResource

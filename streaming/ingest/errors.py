@@ -1,37 +1,17 @@
-"""What can go wrong in an ingest step, in words an operator can act on.
+"""What can go wrong in StreamVault's own ingest steps: the video and what becomes of it.
 
-Every step raises `IngestError` (or a subclass) with a message written for the admin's job
-list. `transient` says whether trying again later could help (a dropped connection, a 503);
-the job runner retries only those, with backoff, and fails the job at once otherwise.
+The errors every import job shares (a refused source, a failed download, a cancel) are in
+`ingest_core.errors`; these subclass its `IngestError`, so the runner treats them alike.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the models import the life cycle, which imports these errors
+from ingest_core.errors import IngestError
+
+if TYPE_CHECKING:  # the models import the life cycle; keep the models out of import time
     from streaming.models import MediaFile
-
-
-class IngestError(Exception):
-    transient = False
-
-    def __init__(self, message: str, *, transient: bool | None = None) -> None:
-        super().__init__(message)
-        if transient is not None:
-            self.transient = transient
-
-    @property
-    def reason(self) -> str:
-        return str(self)
-
-
-class SourceRefused(IngestError):
-    """The URL points somewhere ingest must not go (SSRF guard) or is not a URL we fetch."""
-
-
-class DownloadFailed(IngestError):
-    """The source could not be downloaded (HTTP error, stalled server, size cap, disk full)."""
 
 
 class MediaRejected(IngestError):
@@ -40,17 +20,6 @@ class MediaRejected(IngestError):
 
 class ProcessingFailed(IngestError):
     """ffmpeg failed on a file that looked fine to ffprobe."""
-
-
-class IngestCancelled(IngestError):
-    """The operator cancelled the job; raised from a progress callback to stop a step."""
-
-
-class PageNotMedia(DownloadFailed):
-    """The URL answered with an HTML page or an HLS playlist, not a media file.
-
-    Not a dead end: the caller hands such a URL to yt-dlp, which knows how to find the video.
-    """
 
 
 class AlreadyInLibrary(IngestError):

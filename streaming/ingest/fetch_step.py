@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streaming.ingest import native_download, ytdlp_download
-from streaming.ingest.errors import IngestError, PageNotMedia
+from ingest_core import native_download
+from ingest_core.errors import IngestError, PageNotMedia
+from streaming.ingest import ytdlp_download
 from streaming.ingest.progress import Reporter
 from streaming.models import IngestJob
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 
+from ingest_core.errors import IngestError
 from stored_media.media_types import JPEG, VTT, kind_named
 from stored_media.models import StoredObject
 from stored_media.objects import fill_sha256, store_file
@@ -28,7 +29,7 @@ from streaming.ingest.catalogue_link import (
     attach,
     quality_label,
 )
-from streaming.ingest.errors import AlreadyInLibrary, IngestError
+from streaming.ingest.errors import AlreadyInLibrary
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
 from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan_for

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from streaming.ingest import lifecycle
-from streaming.ingest.errors import IngestCancelled
+from ingest_core import lifecycle
+from ingest_core.errors import IngestCancelled
 from streaming.ingest.ffmpeg_run import Stats
 from streaming.models import IngestJob
 
@@ -82,7 +82,7 @@ class Reporter:
             self.listener(self.job)
 
 
-# Never "state": only streaming.ingest.lifecycle moves a job.
+# Never "state": only ingest_core.lifecycle moves a job.
 _PROGRESS_FIELDS = [
     "step_progress",
     "bytes_done",

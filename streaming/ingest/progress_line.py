@@ -1,28 +1,10 @@
 """A job's progress in words: one line for the `ingest` command and the bot, and the speed
-and ETA the admin shows."""
+and ETA the admin shows (the words for sizes and durations: `ingest_core.progress_text`)."""
 
 from __future__ import annotations
 
+from ingest_core.progress_text import human_bytes, human_duration
 from streaming.models import IngestJob
-
-
-def human_bytes(count: int | None) -> str:
-    if count is None:
-        return "?"
-    size = float(count)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} TB"
-
-
-def human_duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "--:--"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def speed_text(job: IngestJob) -> str:

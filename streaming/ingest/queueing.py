@@ -8,8 +8,8 @@ the ways in (service) must not import the tasks back.
 
 from __future__ import annotations
 
+from ingest_core.lifecycle import Step, first_step
 from shadowvault.task_queues import enqueue
-from streaming.ingest.lifecycle import Step, first_step
 from streaming.models import IngestJob
 
 TASK_FOR_STEP = {

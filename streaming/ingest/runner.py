@@ -16,11 +16,12 @@ from collections.abc import Callable
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from streaming.ingest import lifecycle
-from streaming.ingest.errors import AlreadyInLibrary, IngestCancelled, IngestError
+from ingest_core import lifecycle
+from ingest_core.errors import IngestCancelled, IngestError
+from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
+from streaming.ingest.errors import AlreadyInLibrary
 from streaming.ingest.fetch_step import fetch
 from streaming.ingest.lease import claim
-from streaming.ingest.lifecycle import JobMovedOn, MoveRefused, Step
 from streaming.ingest.process_step import process
 from streaming.ingest.progress import Heartbeat, Listener, Reporter
 from streaming.models import IngestJob

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from streaming.ingest import lifecycle
-from streaming.ingest.errors import DownloadFailed, SourceRefused
+from ingest_core import lifecycle
+from ingest_core.errors import DownloadFailed, SourceRefused
+from ingest_core.ssrf import check_url
 from streaming.ingest.fetch_step import source_folder
 from streaming.ingest.queueing import queue_job
-from streaming.ingest.ssrf import check_url
 from streaming.models import IngestJob, Title
 
 VIDEO_SUFFIXES = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from streaming.ingest import lifecycle
+from ingest_core import lifecycle
 from streaming.ingest.queueing import queue_step
 from streaming.models import IngestJob
 

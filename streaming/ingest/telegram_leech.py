@@ -26,8 +26,8 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.urls import reverse
 from telethon.errors import FloodWaitError, MessageNotModifiedError
 
-from streaming.ingest.errors import IngestError
-from streaming.ingest.progress_line import human_bytes
+from ingest_core.errors import IngestError
+from ingest_core.progress_text import human_bytes
 from streaming.ingest.service import submit_urls
 from streaming.models import IngestJob
 from tenants.middleware import tenant_for_host

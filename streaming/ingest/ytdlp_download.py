@@ -28,9 +28,10 @@ import yt_dlp
 from django.conf import settings
 from yt_dlp.networking.exceptions import HTTPError, TransportError
 
-from streaming.ingest.errors import DownloadFailed, IngestError, MediaRejected
+from ingest_core.errors import DownloadFailed, IngestError
+from ingest_core.guard_proxy import guarded_proxy
+from streaming.ingest.errors import MediaRejected
 from streaming.ingest.ffmpeg_run import INPUT_GUARD
-from streaming.ingest.guard_proxy import guarded_proxy
 from streaming.ingest.probe import probe
 
 logger = logging.getLogger(__name__)

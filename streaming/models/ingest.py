@@ -1,7 +1,7 @@
 """Ingest jobs: one URL or file on its way to a playable, stored, catalogued video.
 
 A job belongs to the site it was submitted on (its operator sees it in the admin). Its state
-is written only by `streaming.ingest.lifecycle` (which moves are allowed, and who may make
+is written only by `ingest_core.lifecycle` (which moves are allowed, and who may make
 them). Every other write names its fields (`update_fields`), because the worker, the
 heartbeat thread and the admin's cancel button write to the same row at once.
 """
@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from streaming.ingest.lifecycle import FINISHED, State
+from ingest_core.lifecycle import FINISHED, State
 from streaming.models.catalogue import MediaFile, Title
 from tenants.scoping import TenantOwned, TenantOwnedQuerySet
 
@@ -40,7 +40,7 @@ IngestJobManager = models.Manager.from_queryset(IngestJobQuerySet)
 
 
 class IngestJob(TenantOwned):
-    State = State  # the life cycle's own (streaming/ingest/lifecycle.py)
+    State = State  # the life cycle's own (ingest_core/lifecycle.py)
 
     class SourceKind(models.TextChoices):
         URL = "url", "URL"

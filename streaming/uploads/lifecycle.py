@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ingest_core.errors import IngestError
+from ingest_core.http_response import format_bytes
 from streaming.ingest import service
-from streaming.ingest.errors import IngestError
-from streaming.ingest.http_response import format_bytes
 from streaming.models import Upload
 from streaming.models.upload import expiry_from
 from streaming.uploads import receive, space

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ingest_core.errors import IngestError
 from streaming.ingest import service
-from streaming.ingest.errors import IngestError
 from streaming.ingest.progress_line import progress_line
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, Title

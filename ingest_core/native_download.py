@@ -20,10 +20,10 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from streaming.ingest import aria2_download
-from streaming.ingest.errors import DownloadFailed, PageNotMedia
-from streaming.ingest.guarded_http import ConnectionLost, Opened, fetch_bytes, open_url, read_chunk
-from streaming.ingest.http_response import (
+from ingest_core import aria2_download
+from ingest_core.errors import DownloadFailed, PageNotMedia
+from ingest_core.guarded_http import ConnectionLost, Opened, fetch_bytes, open_url, read_chunk
+from ingest_core.http_response import (
     content_length,
     filename_for,
     format_bytes,

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from streaming.ingest.errors import DownloadFailed
-from streaming.ingest.guard_proxy import GuardProxy, guarded_proxy
-from streaming.ingest.guarded_http import USER_AGENT
+from ingest_core.errors import DownloadFailed
+from ingest_core.guard_proxy import GuardProxy, guarded_proxy
+from ingest_core.guarded_http import USER_AGENT
 
 logger = logging.getLogger(__name__)
 

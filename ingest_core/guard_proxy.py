@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from streaming.ingest.errors import IngestError, SourceRefused
-from streaming.ingest.guarded_http import request_target
-from streaming.ingest.ssrf import check_host, check_url, connect_to, normalise_host
+from ingest_core.errors import IngestError, SourceRefused
+from ingest_core.guarded_http import request_target
+from ingest_core.ssrf import check_host, check_url, connect_to, normalise_host
 
 logger = logging.getLogger(__name__)
 

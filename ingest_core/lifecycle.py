@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from streaming.ingest.errors import IngestCancelled, IngestError
+from ingest_core.errors import IngestCancelled, IngestError
 
 logger = logging.getLogger(__name__)
 

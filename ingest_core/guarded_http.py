@@ -14,9 +14,9 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from streaming.ingest.errors import DownloadFailed, SourceRefused
-from streaming.ingest.http_response import content_length, format_bytes, status_failure
-from streaming.ingest.ssrf import CheckedURL, check_url, guarded_connection
+from ingest_core.errors import DownloadFailed, SourceRefused
+from ingest_core.http_response import content_length, format_bytes, status_failure
+from ingest_core.ssrf import CheckedURL, check_url, guarded_connection
 
 logger = logging.getLogger(__name__)
 

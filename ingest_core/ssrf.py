@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from ingest_core.errors import DownloadFailed, SourceRefused
 from shadowvault import stored_settings
-from streaming.ingest.errors import DownloadFailed, SourceRefused
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

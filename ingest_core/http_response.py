@@ -10,7 +10,7 @@ import re
 from http import HTTPStatus
 from urllib.parse import unquote, urlsplit
 
-from streaming.ingest.errors import DownloadFailed
+from ingest_core.errors import DownloadFailed
 
 CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 # One `; name=value` parameter; value is a quoted-string (with \-escapes) or a token.
