@@ -19,7 +19,9 @@ from readvault.metadata.comicinfo import (
     PageInfo,
     decimal_number,
     parse_comicinfo,
+    series_details,
 )
+from readvault.metadata.provider import CreditInfo
 
 # A v2.0 file as ComicTagger and Komga write it (namespaces on the root, every field once).
 FULL = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -283,3 +285,27 @@ def test_any_field_text_is_read_without_raising(text):
 )
 def test_decimal_number_reads_plain_decimals_only(text, number):
     assert decimal_number(text) == number
+
+
+def test_a_book_describes_its_series_with_year_and_summary_only_when_it_is_the_first():
+    first = series_details(parse_comicinfo(FULL))
+    later_book = FULL.replace(b"<Volume>1<", b"<Volume>7<").replace(b"<Number>1<", b"<Number>60<")
+    later = series_details(parse_comicinfo(later_book))
+
+    assert first is not None
+    assert later is not None
+    assert (first.provider, first.title, first.publisher, first.language) == (
+        "comicinfo",
+        "One Piece",
+        "Shueisha",
+        "en",
+    )
+    assert (first.reading_direction, first.age_rating, first.web_url) == (
+        "rtl",
+        "Teen",
+        "https://example.org/one-piece",
+    )
+    assert first.credits[0] == CreditInfo("Eiichiro Oda", "writer")
+    assert (first.year, first.summary is not None) == (1997, True)
+    assert (later.year, later.summary) == (None, None)
+    assert series_details(parse_comicinfo(xml("<Title>No series</Title>"))) is None

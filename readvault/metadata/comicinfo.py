@@ -22,6 +22,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree
 
+from readvault.metadata.provider import COMICINFO, CreditInfo, SeriesDetails
+
 MAX_COMICINFO_BYTES = 2 * 1024 * 1024  # a 2,000-page book with a long summary is ~300 KiB
 MAX_PAGES = 10_000
 
@@ -202,6 +204,30 @@ def parse_comicinfo(data: bytes, source: str = "ComicInfo.xml") -> ComicInfo:
         age_rating=_AGE_RATINGS.get(re.sub(r"[^a-z0-9+]", "", text("AgeRating").lower()), ""),
         page_count=_integer(text("PageCount"), 1, 1_000_000),
         pages=_pages(root),
+    )
+
+
+def series_details(info: ComicInfo) -> SeriesDetails | None:
+    """What a book's ComicInfo says about its series, or None when it names no series.
+
+    Year and Summary describe the book, not the series: they are the series' only when the
+    book is its first (volume 1 or chapter 0/1), as Komga and Kavita read them too."""
+    if not info.series:
+        return None
+    first = info.volume == 1 or (info.chapter is not None and info.chapter <= 1)
+    return SeriesDetails(
+        provider=COMICINFO,
+        title=info.series,
+        summary=(info.summary or None) if first else None,
+        publisher=info.publisher or None,
+        language=info.language or None,
+        age_rating=info.age_rating or None,
+        genres=list(info.genres) or None,
+        tags=list(info.tags) or None,
+        credits=[CreditInfo(name, role) for name, role in info.credits] or None,
+        reading_direction=info.reading_direction,
+        year=info.year if first else None,
+        web_url=info.web[0] if info.web else None,
     )
 
 
