@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageFile
 
 from readvault.archives import (
     DEFAULT_LIMITS,
@@ -43,6 +43,7 @@ from tests.support.comic_sources import (
     cmyk_jpeg,
     colour,
     page,
+    page_image,
     png_16_bit,
     write_7z,
     write_epub,
@@ -253,6 +254,17 @@ def test_a_pdf_is_rendered_page_by_page_at_the_render_width(tmp_path, work):
     assert all(close_to(got, colour(n)) for got, n in zip(colours, [3, 1, 2], strict=True))
 
 
+def test_a_wide_pdf_page_is_rendered_twice_as_wide_as_a_spread(tmp_path, work):
+    first, spread = page_image(1), page_image(2, (192, 96))
+    source = tmp_path / "c.pdf"
+    first.save(source, "PDF", save_all=True, append_images=[spread], resolution=72)
+    chapter = prepare_chapter(source, work, Limits(pdf_render_width=100))
+    assert [(f.width, f.height, f.is_wide) for f in chapter.pages] == [
+        (100, 150, False),
+        (200, 100, True),
+    ]
+
+
 def test_an_image_epub_reads_in_spine_order(tmp_path, work):
     images = [("a.jpg", page(1)), ("b.png", page(2, "PNG")), ("c.jpg", page(3))]
     source = write_epub(tmp_path / "book.epub", images, spine=["c.jpg", "a.jpg", "b.png"])
@@ -264,11 +276,61 @@ def test_an_image_epub_reads_in_spine_order(tmp_path, work):
     assert page_datas(chapter) == [page(3), page(1), page(2, "PNG")]
 
 
+@pytest.mark.parametrize("markup", ["svg", "img-entities"])
+def test_an_epub_showing_pages_through_svg_or_sloppy_xhtml_reads_in_spine_order(
+    tmp_path, work, markup
+):
+    images = [("a.jpg", page(1)), ("b.jpg", page(2))]
+    source = write_epub(tmp_path / "book.epub", images, spine=["b.jpg", "a.jpg"], markup=markup)
+    chapter = prepare_chapter(source, work)
+    assert page_datas(chapter) == [page(2), page(1)]
+
+
 def test_a_fixed_layout_epub_painting_its_pages_reads_in_manifest_order(tmp_path, work):
     images = [("p1.jpg", page(1)), ("p2.jpg", page(2))]
-    source = write_epub(tmp_path / "book.epub", images, fixed_layout_without_img=True)
+    source = write_epub(tmp_path / "book.epub", images, markup="css")
     chapter = prepare_chapter(source, work)
     assert page_datas(chapter) == [page(1), page(2)]
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"),
+    [("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif"), ("AVIF", "avif"), ("BMP", "bmp")],
+)
+def test_every_format_browsers_show_is_kept_with_its_facts(tmp_path, work, image_format, name):
+    data = page(1, image_format)
+    source = write_zip(tmp_path / "c.cbz", [(f"1.{name}", data)])
+    chapter = prepare_chapter(source, work)
+    assert chapter.kept_as_is
+    assert (chapter.pages[0].format, chapter.pages[0].size) == (name, len(data))
+    assert page_datas(chapter) == [data]
+
+
+def test_a_zip_of_bzip2_pages_is_converted_to_stored_pages(tmp_path, work):
+    source = write_zip(tmp_path / "c.cbz", PAGES, zipfile.ZIP_BZIP2)
+    chapter = prepare_chapter(source, work)
+    assert (chapter.source_format, chapter.kept_as_is) == ("cbz", False)
+    assert {facts.compression for facts in chapter.pages} == {0}
+    assert page_datas(chapter) == IN_ORDER
+
+
+def test_a_zip_in_a_compression_python_cannot_read_is_refused(tmp_path, work):
+    source = write_zip(tmp_path / "c.cbz", [("1.jpg", page(1))])
+    raw = bytearray(source.read_bytes())
+    for header, method_at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # APPNOTE 4.3.7, 4.3.12
+        raw[raw.index(header) + method_at] = 9  # Deflate64
+    source.write_bytes(bytes(raw))
+    assert "'1.jpg' uses compression method 9" in rejected(source, work)
+
+
+def test_page_facts_come_from_headers_without_decoding_a_page(tmp_path, work, monkeypatch):
+    def no_decoding(self):
+        raise AssertionError("a page was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    source = write_zip(tmp_path / "c.cbz", [("1.jpg", page(1)), ("2.png", page(2, "PNG"))])
+    chapter = prepare_chapter(source, work)
+    assert [facts.format for facts in chapter.pages] == ["jpeg", "png"]
 
 
 def test_wide_pages_are_marked_as_spreads(tmp_path, work):

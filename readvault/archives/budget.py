@@ -56,8 +56,8 @@ class ByteBudget:
         if size > max_bytes:
             raise ArchiveRejected(
                 f"The archive member {member!r} unpacks to more than {max_bytes:,} bytes, "
-                "over the per-page limit (a page that large is a decompression bomb or not "
-                "a comic page)."
+                "over the limit for one member: far larger than any comic page or "
+                "ComicInfo.xml (a decompression bomb, or not a comic)."
             )
 
     def _check_total(self, member: str, total: int) -> None:

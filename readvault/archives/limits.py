@@ -30,7 +30,7 @@ class Limits:
     max_pixels: int = 80_000_000
     max_comicinfo_bytes: int = 1 * MIB
     # PDF pages are rendered to JPEG: 1800 px wide reads well on a 4K screen's column and
-    # keeps a page near 0.5 MB at quality 90.
+    # keeps a page near 0.5 MB at quality 90. A spread (wider than tall) gets twice the width.
     pdf_render_width: int = 1800
     jpeg_quality: int = 90
 

@@ -37,6 +37,7 @@ def prepare_chapter(
     source_format = detect_format(source)
     source_size = source.stat().st_size if source_format in _RATIO_CHECKED else None
     budget = ByteBudget(limits, source_size)
+    work_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=work_dir))
     try:
         with _source_pages(source, source_format, scratch, limits, budget) as found:

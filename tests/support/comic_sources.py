@@ -115,21 +115,18 @@ def write_epub(
     images: list[tuple[str, bytes]],
     spine: list[str] | None = None,
     text_pages: int = 0,
-    fixed_layout_without_img: bool = False,
+    markup: str = "img",
 ) -> Path:
     """An EPUB 3: mimetype first and stored, container.xml, a package document whose spine
     lists one XHTML page per image (in `spine` order of image names), plus `text_pages` of
-    prose. `fixed_layout_without_img` paints each page as a CSS background, as some fixed-
-    layout books do, so only the manifest tells the images' order."""
+    prose. `markup` is how a page shows its image: "img"; "img-entities" (an &nbsp; that
+    makes the XHTML invalid XML, as careless tools write); "svg" (an SVG <image>, as
+    Kobo and Kindle comics do); "css" (a background, fixed-layout: only the manifest tells
+    the images' order)."""
     spine = spine if spine is not None else [name for name, _ in images]
     items, refs, files = [], [], []
     for number, name in enumerate(spine):
-        body = (
-            f'<div style="background-image:url(../images/{name})"></div>'
-            if fixed_layout_without_img
-            else f'<img src="../images/{name}" alt="page"/>'
-        )
-        files.append((f"OEBPS/text/p{number}.xhtml", _xhtml(body)))
+        files.append((f"OEBPS/text/p{number}.xhtml", _xhtml(PAGE_MARKUP[markup].format(name))))
         items.append(
             f'<item id="p{number}" href="text/p{number}.xhtml" media-type="application/xhtml+xml"/>'
         )
@@ -148,7 +145,7 @@ def write_epub(
         '<?xml version="1.0" encoding="utf-8"?>'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Test</dc:title>'
-        f"{layout if fixed_layout_without_img else ''}</metadata>"
+        f"{layout if markup in ('css', 'svg') else ''}</metadata>"
         f"<manifest>{''.join(items)}</manifest><spine>{''.join(refs)}</spine></package>"
     )
     container = (
@@ -166,6 +163,17 @@ def write_epub(
         for name, data in images:
             archive.writestr(f"OEBPS/images/{name}", data)
     return path
+
+
+PAGE_MARKUP = {
+    "img": '<img src="../images/{}" alt="page"/>',
+    "img-entities": '<p>&nbsp;</p><img src="../images/{}" alt="page"/>',
+    "svg": (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 64 96"><image width="64" height="96" xlink:href="../images/{}"/></svg>'
+    ),
+    "css": '<div style="background-image:url(../images/{})"></div>',
+}
 
 
 def _xhtml(body: str) -> str:

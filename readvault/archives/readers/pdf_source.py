@@ -46,10 +46,12 @@ def _page_tree_is_empty(source: Path) -> bool:
 
 
 def _scale(width_pt: float, height_pt: float, limits: Limits) -> float:
-    """The render width, unless the page is so tall the pixel cap comes first."""
+    """The render width (twice it for a spread, which holds two pages), unless the page is so
+    large the pixel cap comes first."""
     if width_pt <= 0 or height_pt <= 0:
         return 1.0
-    scale = limits.pdf_render_width / width_pt
+    pages_across = 2 if width_pt > height_pt else 1
+    scale = pages_across * limits.pdf_render_width / width_pt
     if (width_pt * scale) * (height_pt * scale) > limits.max_pixels:
         scale = math.sqrt(limits.max_pixels / (width_pt * height_pt))
     return scale
