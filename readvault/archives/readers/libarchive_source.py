@@ -73,7 +73,9 @@ def libarchive_pages(
                 if member_names.is_comicinfo(name):
                     blocks = entry.get_blocks()
                     comicinfos[name] = budget.take(name, blocks, limits.max_comicinfo_bytes)
-                elif member_names.is_page(name) or member_names.is_unshowable_image(name):
+                elif member_names.is_unshowable_image(name):
+                    member_names.refuse_unshowable(name)  # before unpacking it
+                elif member_names.is_page(name):
                     extracted[name] = _extract(entry, name, scratch, budget, len(extracted))
     except ArchiveError as error:
         raise _rejection(label, error) from None
