@@ -19,6 +19,7 @@ from readvault.metadata.matching import (
     configured_provider,
     find_series,
     match_series,
+    refresh_series,
 )
 from readvault.metadata.names import parse_name
 from readvault.metadata.provider import Candidate
@@ -255,3 +256,35 @@ def test_a_comicinfo_series_is_no_skeleton_even_without_a_provider():
     series = match_series(parse_name("x/c001.cbz"), parse_comicinfo(COMICINFO_XML))
 
     assert (series.title, series.is_skeleton) == ("Berserk", False)
+
+
+# refresh_series: the admin's "match metadata" on a saved series
+
+
+def test_refreshing_a_series_with_an_anilist_id_fills_its_gaps(provider):
+    series = Series.objects.create(title="My Berserk", anilist_id=30002, summary="Mine.")
+
+    assert refresh_series(series, provider) == "“My Berserk”: filled in from anilist."
+
+    series.refresh_from_db()
+    assert (series.title, series.summary, series.run_status) == ("My Berserk", "Mine.", "hiatus")
+
+
+def test_refreshing_by_name_needs_one_certain_answer(provider):
+    series = Series.objects.create(title="Jade River")
+
+    assert refresh_series(series, provider) == "“Jade River”: 2 candidates, none certain"
+    series.refresh_from_db()
+    assert series.metadata_error == "anilist: 2 candidates, none certain"
+
+    series.year = 2015
+    refresh_series(series, provider)
+    series.refresh_from_db()
+    assert (series.anilist_id, series.metadata_error) == (900001, "")
+
+
+def test_refreshing_without_a_provider_says_so(settings):
+    settings.ANILIST_API_URL = ""
+    series = Series.objects.create(title="Offline")
+
+    assert "no metadata provider is set up" in refresh_series(series)

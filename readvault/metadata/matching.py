@@ -89,6 +89,28 @@ def match_series(
     return series
 
 
+def refresh_series(series: Series, provider: MetadataProvider | None = None) -> str:
+    """Look a saved series up again (by its AniList id, else a search with one certain
+    answer) and fill it in under apply_details' rules. A failure is recorded on the series;
+    the answer is one line for the operator."""
+    provider = provider or configured_provider()
+    if provider is None:
+        return f"“{series}”: no metadata provider is set up (ANILIST_API_URL is empty)."
+    try:
+        external_id = str(series.anilist_id) if series.anilist_id else None
+        if external_id is None:
+            candidates = provider.search(series.title, series.year)
+            chosen = confident_match(candidates, series.title, series.year)
+            if chosen is None:
+                raise MetadataError(f"{len(candidates)} candidates, none certain")
+            external_id = chosen.external_id
+        apply_details(series, provider.details(external_id))
+    except MetadataError as error:
+        record_failure(series, f"{provider.name}: {error}")
+        return f"“{series}”: {error}"
+    return f"“{series}”: filled in from {provider.name}."
+
+
 def find_series(name: str) -> Series | None:
     """The oldest series with this title, or with it among its alternative titles."""
     by_title = Series.objects.filter(title__iexact=name).order_by("pk").first()
