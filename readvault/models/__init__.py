@@ -1,6 +1,7 @@
 """ReadVault's records: the library (series, volumes, chapters, pages and their derived
-images) in `readvault.models.library`."""
+images) in `readvault.models.library`; import jobs in `readvault.models.imports`."""
 
+from readvault.models.imports import ImportJob
 from readvault.models.library import (
     Chapter,
     Genre,
@@ -18,6 +19,7 @@ from readvault.models.library import (
 __all__ = [
     "Chapter",
     "Genre",
+    "ImportJob",
     "Page",
     "PageImage",
     "Person",
