@@ -25,6 +25,7 @@ QUEUE_FOR_TASK = {
     "streaming.tasks.ingest_process": CPU,
     "streaming.tasks.ingest_sweep": DEFAULT,
     "streaming.tasks.sweep_uploads": DEFAULT,
+    "readvault.tasks.make_page_images": CPU,
 }
 
 
