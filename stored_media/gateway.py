@@ -59,6 +59,7 @@ class GatewayOptions:
     max_body: str = "100m"
     upload_max_body: str = "0"  # the upload route's body limit; 0: none (chunks are checked)
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
+    page_cache_size: str = "5g"  # ReadVault's page cache (pages and their images)
     user: str = ""  # nginx started as root drops to this user (default: nobody)
 
 
@@ -86,7 +87,7 @@ def render(options: GatewayOptions) -> str:
 
 def write(options: GatewayOptions, output: Path) -> Path:
     """Write the config privately (it holds LINK_SECRET) and make nginx's folders."""
-    for folder in ("", "cache", "authorize"):
+    for folder in ("", "cache", "authorize", "pages"):
         (Path(options.run_dir) / folder).mkdir(parents=True, exist_ok=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
