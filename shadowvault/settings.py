@@ -289,6 +289,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
     },
     "ingest-sweep": {"task": "streaming.tasks.ingest_sweep", "schedule": 60},
+    "comic-import-sweep": {"task": "readvault.tasks.import_sweep", "schedule": 60},
     "upload-sweep": {"task": "streaming.tasks.sweep_uploads", "schedule": 3600},
 }
 

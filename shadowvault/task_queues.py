@@ -26,6 +26,9 @@ QUEUE_FOR_TASK = {
     "streaming.tasks.ingest_sweep": DEFAULT,
     "streaming.tasks.sweep_uploads": DEFAULT,
     "readvault.tasks.make_page_images": CPU,
+    "readvault.tasks.import_fetch": DOWNLOADS,
+    "readvault.tasks.import_process": CPU,
+    "readvault.tasks.import_sweep": DEFAULT,
 }
 
 

@@ -1,0 +1,25 @@
+"""Queueing an import job's steps on Celery: downloads on the `downloads` queue, reading and
+converting pages on `cpu` (shadowvault/task_queues.py), as video's steps go.
+
+Tasks are sent by name: the tasks module imports the runner, which imports the steps, and
+the ways in (service) must not import the tasks back.
+"""
+
+from __future__ import annotations
+
+from ingest_core.lifecycle import Step, first_step
+from readvault.models import ImportJob
+from shadowvault.task_queues import enqueue
+
+TASK_FOR_STEP = {
+    Step.FETCH: "readvault.tasks.import_fetch",
+    Step.PROCESS: "readvault.tasks.import_process",
+}
+
+
+def queue_step(job_id: int, step: Step, delay: int = 0) -> None:
+    enqueue(TASK_FOR_STEP[step], job_id, delay=delay)
+
+
+def queue_job(job: ImportJob) -> None:
+    queue_step(job.pk, first_step(job))
