@@ -11,7 +11,11 @@ class ReadVaultConfig(AppConfig):
     def ready(self) -> None:
         # Everything this app wires into Django is connected here, not as a side effect of
         # importing a module.
+        from django.contrib import admin
+
+        from readvault.importing import admin as import_admin
         from readvault.models.library import servable_objects_rule
         from stored_media.owners import register_owner
 
         register_owner(self.label, servable_objects_rule)
+        import_admin.register(admin.site)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("streaming.site.urls")),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/comics/", include("readvault.api.urls")),
     path("api/", include("streaming.api.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),

@@ -2,7 +2,7 @@
 docs/comic_imports.md), through the same job machinery as video's ingest (`ingest_core`).
 
 `service` is how every way in submits jobs (the admin's page in `admin`, the
-`import_comics` command, the API), one job per chapter found
+`import_comics` command, the API in `readvault.api.imports`), one job per chapter found
 (`sources`: archives, folders of images); `queueing` sends their steps to the workers
 (readvault/tasks.py). `runner` runs a step under a `lease`, with `progress` reported and the
 life cycle's `moves`, and decides what follows: the next step, a retry, an end.
