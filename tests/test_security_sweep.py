@@ -35,6 +35,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from readvault.delivery import serve_page
+from readvault.models import SeriesHiding
 from stored_media.delivery import stream_media
 from stored_media.signing import signed_link
 from streaming.models import (
@@ -52,7 +54,14 @@ from streaming.models import (
 )
 from tenants.models import Domain
 from tests import factories
-from tests.factories import PASSWORD, episode_file, film_file, make_member
+from tests.factories import (
+    PASSWORD,
+    comic_chapter,
+    comic_series,
+    episode_file,
+    film_file,
+    make_member,
+)
 from tests.support.sweep_support import (
     BETA_MARKER,
     HIDDEN_MARKER,
@@ -136,6 +145,11 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         )
         WatchlistEntry.objects.create(tenant=beta, user=user, title=secret)
     WatchProgress.objects.create(tenant=alpha, user=alice, media_file=heat_media)
+    # ReadVault: a chapter Alpha shows, and one of a series only Beta shows.
+    shown_chapter = comic_chapter(comic_series("Sweep Manga"))
+    hidden_comic = comic_series(f"{HIDDEN_MARKER} Comic")
+    hidden_chapter = comic_chapter(hidden_comic)
+    SeriesHiding.objects.create(tenant=alpha, series=hidden_comic)
 
     pool = {
         "slug": [heat.slug, show.slug, secret.slug, draft.slug],
@@ -144,6 +158,9 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         "name": [heat_media.stored.link_name, secret_media.stored.link_name],
         "pk": [str(o.pk) for o in (heat, secret, draft, ours, theirs, our_job, their_job)],
         "title_id": [str(heat.pk), str(secret.pk)],
+        "chapter_id": [str(shown_chapter.pk), str(hidden_chapter.pk)],
+        "index": ["0", "1"],
+        "variant": ["orig", "800.webp", "auto-400"],
         "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
     }
     pool.update(admin_object_ids(alpha, beta))
@@ -303,9 +320,9 @@ def test_path_parameters_with_real_and_hostile_values(world, roles, sweep):
                     continue
                 for role in who:
                     sweep.send(route, role, "GET", path, repr(values)[:80])
-                    if route.view is stream_media:
-                        # Media is reached through signed links: sign, so the view goes on
-                        # to look the object up on this site (Beta's only is not there).
+                    if route.view in (stream_media, serve_page):
+                        # Media and pages are reached through signed links: sign, so the view
+                        # goes on to look the object up on this site (Beta's only is not there).
                         sweep.send(route, role, "GET", signed_link(path), "signed")
     settle(sweep)
 
@@ -403,8 +420,10 @@ def test_hostile_headers(world, roles, sweep):
         if route.is_format_variant or (path := first_path(route, pool)) is None:
             continue
         variants = [{"HTTP_HOST": host} for host in HOST_VARIANTS] + [JUNK_HEADERS, NUL_HEADER]
-        if route.template.startswith("media/"):
+        if route.template.startswith(("media/", "pages/")):
             variants += RANGE_HEADERS
+        if route.view is serve_page:
+            path = signed_link(path)  # so Accept, If-None-Match and the rest reach the view
         for index, headers in enumerate(variants):
             sweep.send(route, roles[index % len(roles)], "GET", path, repr(headers)[:80], **headers)
     settle(sweep)
