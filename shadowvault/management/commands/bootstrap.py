@@ -1,4 +1,5 @@
-"""Prepare a fresh install: folders, the default site, a demo operator, the sample video."""
+"""Prepare a fresh install: folders, the default site, a demo operator, the sample video and
+the sample manga."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from readvault.sample_comic import SampleComicError, ensure_sample_series
 from shadowvault.broker import ensure_broker_folders
 from streaming.catalogue.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
 from tenants.models import Domain, Tenant
@@ -30,12 +32,15 @@ class Command(BaseCommand):
     help = (
         "Set up a fresh install: data folders, the default site answering localhost and "
         "127.0.0.1, a demo operator (DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD, or generated "
-        "and printed once), and a sample video made with ffmpeg. Safe to run again."
+        "and printed once), a sample video made with ffmpeg and a sample manga drawn with "
+        "Pillow. Safe to run again."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--no-sample", action="store_true", help="Do not make the sample video."
+            "--no-sample",
+            action="store_true",
+            help="Do not make the sample video and the sample manga.",
         )
         parser.add_argument(
             "--hostname",
@@ -64,6 +69,7 @@ class Command(BaseCommand):
             folder.mkdir(parents=True, exist_ok=True)
         if not no_sample:
             self.ensure_sample(tenant)
+            self.ensure_sample_comic(tenant)
 
     @transaction.atomic
     def ensure_default_site(self, hostnames: list[str]) -> Tenant:
@@ -119,3 +125,14 @@ class Command(BaseCommand):
         else:
             path = settings.SAMPLE_MEDIA_DIR / SAMPLE_NAME
             self.stdout.write(f"Sample video: {path} (ingested and published as “{title}”)")
+
+    def ensure_sample_comic(self, tenant: Tenant) -> None:
+        try:
+            series = ensure_sample_series(settings.SAMPLE_MEDIA_DIR, tenant)
+        except SampleComicError as exc:
+            self.stderr.write(self.style.WARNING(str(exc)))
+        else:
+            chapters = series.chapters.count()
+            self.stdout.write(
+                f"Sample manga: “{series}”, {chapters} chapters (imported and published)"
+            )
