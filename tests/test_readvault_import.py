@@ -71,6 +71,9 @@ def test_a_folder_of_several_formats_becomes_series_volumes_and_chapters(
     assert sorted(eager_imports.page_images) == sorted(Chapter.objects.values_list("pk", flat=True))
     assert leftovers(ingest_dirs) == []
     assert all((library / "Berserk").rglob("*.cbz")), "the operator's files stay where they were"
+    for chapter in Chapter.objects.select_related("archive"):
+        stored = ingest_dirs / "media" / chapter.archive.key
+        assert chapter.archive.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
 
 
 def test_a_kept_cbz_is_stored_byte_for_byte_with_page_facts_that_point_at_its_bytes(

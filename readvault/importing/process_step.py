@@ -44,7 +44,7 @@ def process(job: ImportJob, reporter: Reporter) -> Chapter:
         return job.chapter
     prepared, place, digest = _checked_chapter(job, reporter)
     reporter.enter(ImportJob.State.UPLOADING)
-    archive = _store(job, prepared, place, reporter)
+    archive = _store(job, prepared, place, digest, reporter)
     try:
         # Another job may have added this archive while this one worked.
         duplicates.refuse_a_copy(job, digest)
@@ -115,19 +115,25 @@ def _archive_hash(job: ImportJob, prepared: PreparedChapter) -> str:
 
 
 def _store(
-    job: ImportJob, prepared: PreparedChapter, place: Place, reporter: Reporter
+    job: ImportJob, prepared: PreparedChapter, place: Place, digest: str, reporter: Reporter
 ) -> StoredObject:
     """Store the CBZ on the configured backend. The job's own file is moved, not copied,
-    into local storage; an operator's file is never moved."""
+    into local storage, and not read again for its sha256: `digest` is that file's, already
+    read (an operator's file is never moved; its copy is hashed as it is written)."""
     owned = prepared.cbz_path.resolve().is_relative_to(job.work_dir.resolve())
-    return store_file(
+    archive = store_file(
         prepared.cbz_path,
         _archive_name(place, job),
         settings.MEDIA_STORAGE,
         reporter.bytes,
         move=owned,
+        hash_later=owned,
         kind=CBZ.name,
     )
+    if not archive.sha256:
+        archive.sha256 = digest
+        StoredObject.objects.filter(pk=archive.pk).update(sha256=digest)
+    return archive
 
 
 def _archive_name(place: Place, job: ImportJob) -> str:
