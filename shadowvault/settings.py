@@ -191,6 +191,17 @@ TMDB_API_KEY = config.text("TMDB_API_KEY", "")
 TMDB_API_URL = config.url("TMDB_API_URL", "https://api.themoviedb.org/3", {"http", "https"})
 TMDB_LANGUAGE = config.text("TMDB_LANGUAGE", "en-US")
 TMDB_TIMEOUT = config.integer("TMDB_TIMEOUT", 10, minimum=1)
+# Metadata (readvault/metadata): AniList's public GraphQL API needs no key; "off" stops the
+# lookups ("match metadata" then says so). Imports never wait on it: the operator asks.
+ANILIST_API_URL = (
+    ""
+    if config.text("ANILIST_API_URL", "") == "off"
+    else config.url("ANILIST_API_URL", "https://graphql.anilist.co", {"http", "https"})
+)
+ANILIST_TIMEOUT = config.integer("ANILIST_TIMEOUT", 10, minimum=1)
+ANILIST_TITLE_LANGUAGE = config.choice(
+    "ANILIST_TITLE_LANGUAGE", "english", {"english", "romaji", "native"}
+)
 
 # Ingest (streaming/ingest, see docs/ingest.md): URLs and files to playable, stored videos.
 # Each job works in its own folder under INGEST_WORK_DIR; folders a crash left are swept.
