@@ -150,6 +150,9 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     hidden_comic = comic_series(f"{HIDDEN_MARKER} Comic")
     hidden_chapter = comic_chapter(hidden_comic)
     SeriesHiding.objects.create(tenant=alpha, series=hidden_comic)
+    # The library admin: a hiding of Beta's own is among SeriesHiding's ids; the cover
+    # chooser's pages take a series id and a page id.
+    SeriesHiding.objects.create(tenant=beta, series=comic_series("Hidden on Beta"))
 
     pool = {
         "slug": [heat.slug, show.slug, secret.slug, draft.slug],
@@ -161,6 +164,8 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         "chapter_id": [str(shown_chapter.pk), str(hidden_chapter.pk)],
         "index": ["0", "1"],
         "variant": ["orig", "800.webp", "auto-400"],
+        "series_id": [str(shown_chapter.series_id), str(hidden_comic.pk)],
+        "page_id": [str(c.pages.get(index=0).pk) for c in (shown_chapter, hidden_chapter)],
         "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
     }
     pool.update(admin_object_ids(alpha, beta))
