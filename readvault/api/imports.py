@@ -151,7 +151,7 @@ class ImportJobCancel(APIView):
     request: SiteApiRequest
 
     @extend_schema(request=None, responses={200: ImportJobSerializer, 409: None})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: Request, pk: str) -> Response:
         job = generics.get_object_or_404(_jobs_for(self.request), pk=pk)
         try:
             service.cancel(job)
