@@ -80,10 +80,14 @@ def ensure_sample_series(folder: Path, tenant: Tenant) -> Series:
     # No queue: run_inline runs each job's steps in this process, no worker needed.
     choices = Choices(tenant=tenant, via="bootstrap", publish=True, queue=lambda job: None)
     jobs = [run_inline(job) for job in submit_paths([source], choices)]
+    series = None
     for job in jobs:
         if job.state != ImportJob.State.DONE or job.series is None:
             raise SampleComicError(f"the sample manga could not be imported: {job.error}")
-    return Series.objects.get(pk=jobs[0].series_id)
+        series = job.series
+    if series is None:
+        raise SampleComicError("the sample manga's folder held no chapters")
+    return series
 
 
 def write_cbz(path: Path, sample: SampleChapter) -> Path:
