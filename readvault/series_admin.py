@@ -39,8 +39,8 @@ from tenants.request_types import tenant_of
 # Each series costs the provider up to two requests, in this request; AniList allows 90 a minute.
 MATCHED_AT_ONCE = 20
 NOT_CONFIGURED = (
-    "No metadata provider is configured (ANILIST_API_URL is empty), so nothing was looked up. "
-    "Set ANILIST_API_URL to https://graphql.anilist.co to match series."
+    "No metadata provider is configured (ANILIST_API_URL is off), so nothing was looked up. "
+    "Remove ANILIST_API_URL=off from the environment (AniList is the default) to match series."
 )
 
 # Set on the intermediate pages' forms: the operator has seen the page and confirms.

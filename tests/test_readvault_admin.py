@@ -482,7 +482,7 @@ def test_matching_without_a_configured_provider_says_so(alpha, olivia, settings,
     response = act(signed_in(olivia), "match_metadata", [manga])
 
     assert said(response) == [NOT_CONFIGURED]
-    assert "ANILIST_API_URL is empty" in NOT_CONFIGURED
+    assert "ANILIST_API_URL is off" in NOT_CONFIGURED
 
 
 # --- site admins ------------------------------------------------------------------------------
