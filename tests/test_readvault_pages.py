@@ -367,12 +367,13 @@ def test_a_page_is_one_ranged_read_of_only_its_bytes(alpha, settings, backend_na
     start = page.data_offset
     assert counting.reads == [(start, start + page.compressed_size, page.compressed_size)]
     if telegram is not None:
-        # What Telegram itself sent: the planner's windows over this page's bytes and no
-        # more (getFile's alignment rules may round a window up, never add a page).
+        # What Telegram itself sent: the planner's windows over this page's bytes and little
+        # more (windows are powers of two on 4 KiB lines; the plan splits one that would
+        # fetch over 64 KiB nobody asked for).
         asked = [(offset, limit) for _, offset, limit in telegram.requests[asked_before:]]
         plan = plan_get_file(start, start + page.compressed_size, chapter.archive.size)
         assert asked == [(request.offset, request.limit) for request in plan]
-        assert sum(limit for _, limit in asked) < 2 * page.compressed_size + 64 * 1024
+        assert sum(limit for _, limit in asked) <= page.compressed_size + 64 * 1024 + 4096
 
 
 def test_the_task_reads_each_page_once_and_no_other_byte(chapter, pages):

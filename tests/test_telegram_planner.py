@@ -1,5 +1,6 @@
 """The getFile planner: every request is one Telegram accepts, and trimming the answers gives
-exactly the wanted bytes, with one request per 1 MiB chunk touched."""
+exactly the wanted bytes, with one request per 1 MiB chunk touched unless that one would fetch
+more than MAX_WASTE bytes nobody asked for."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stored_media.storage.telegram_plan import CHUNK, PAGE, FileRequest, is_legal, plan_get_file
+from stored_media.storage.telegram_plan import (
+    CHUNK,
+    MAX_WASTE,
+    PAGE,
+    FileRequest,
+    is_legal,
+    plan_get_file,
+)
 
 MAX_DOCUMENT = 6 * CHUNK
 BODY = random.Random(20261125).randbytes(MAX_DOCUMENT)
@@ -57,30 +65,43 @@ def test_trimmed_answers_are_exactly_the_wanted_bytes(size, start, stop):
 
 @property_settings
 @given(size=positions, start=positions, stop=positions)
-def test_it_sends_one_request_per_chunk_touched(size, start, stop):
+def test_each_chunk_touched_costs_few_requests_in_order(size, start, stop):
     plan = plan_get_file(start, stop, size)
     stop = min(stop, size)
     if start >= stop:
         assert plan == []
         return
     chunks = [request.offset // CHUNK for request in plan]
-    assert chunks == list(range(start // CHUNK, (stop - 1) // CHUNK + 1))
-    assert len(plan) <= -(-(stop - start) // CHUNK) + 1
+    assert sorted(set(chunks)) == list(range(start // CHUNK, (stop - 1) // CHUNK + 1))
+    assert chunks == sorted(chunks)
+    assert max(chunks.count(chunk) for chunk in chunks) <= 5  # 1 MiB / 64 KiB in powers of two
 
 
 @property_settings
 @given(size=positions, start=positions, stop=positions)
-def test_it_fetches_nothing_it_does_not_need(size, start, stop):
-    for request in plan_get_file(start, stop, size):
+def test_it_fetches_little_it_does_not_need(size, start, stop):
+    plan = plan_get_file(start, stop, size)
+    for request in plan:
         assert request.keep > 0
         assert request.offset < size
         assert 0 <= request.skip < request.limit
         assert request.skip + request.keep <= request.limit
-        if request.limit > PAGE:
-            # No naturally aligned window of half the size covers the kept bytes.
-            first = request.offset + request.skip
-            last = first + request.keep - 1
-            assert first // (request.limit // 2) != last // (request.limit // 2)
+    for chunk in {request.offset // CHUNK for request in plan}:
+        mine = [request for request in plan if request.offset // CHUNK == chunk]
+        fetched = sum(min(r.offset + r.limit, size) - r.offset for r in mine)
+        kept = sum(r.keep for r in mine)
+        assert fetched - kept <= MAX_WASTE + PAGE
+
+
+def test_a_comic_page_around_the_half_chunk_line_costs_its_size_and_little_more():
+    """A 300 KiB page straddling 512 KiB: a naturally aligned window would be the whole
+    1 MiB chunk; two windows fetch 256 + 64 KiB."""
+    start, stop = 400 * 1024, 700 * 1024
+    plan = plan_get_file(start, stop, 10 * CHUNK)
+    assert plan == [
+        FileRequest(400 * 1024, 256 * 1024, skip=0, keep=256 * 1024),
+        FileRequest(656 * 1024, 64 * 1024, skip=0, keep=44 * 1024),
+    ]
 
 
 def test_a_whole_aligned_slice_is_one_full_request():
@@ -100,9 +121,16 @@ def test_a_range_across_a_chunk_line_is_split_there():
     ]
 
 
-def test_bytes_straddling_the_half_chunk_line_take_a_whole_chunk():
+def test_bytes_straddling_the_half_chunk_line_take_a_small_window():
     half = CHUNK // 2
-    assert plan_get_file(half - 1, half + 1, CHUNK) == [FileRequest(0, CHUNK, half - 1, 2)]
+    assert plan_get_file(half - 1, half + 1, CHUNK) == [
+        FileRequest(half - PAGE, 2 * PAGE, skip=PAGE - 1, keep=2)
+    ]
+
+
+def test_a_window_near_the_chunk_end_starts_earlier_rather_than_cross_it():
+    plan = plan_get_file(CHUNK - 5 * PAGE, CHUNK - 10, 10 * CHUNK)
+    assert plan == [FileRequest(CHUNK - 8 * PAGE, 8 * PAGE, skip=3 * PAGE, keep=5 * PAGE - 10)]
 
 
 def test_a_read_past_the_end_stops_at_the_end():

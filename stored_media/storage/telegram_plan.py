@@ -12,17 +12,19 @@ Telegram's rules for getFile without the `precise` flag (https://core.telegram.o
 4. a request stays inside one 1 MiB chunk of the file:
    offset // 1 MiB == (offset + limit - 1) // 1 MiB.
 
-Rule 4 means every 1 MiB chunk the range touches costs at least one request, so the plan
-sends exactly one request per touched chunk: the fewest possible. Inside a chunk it asks for
-the smallest window that covers the wanted bytes: chunks wholly inside the range get 1 MiB
-(nginx asks for 1 MiB slices aligned to 1 MiB, so that is the common case and wastes nothing),
-the first and last chunks get a smaller window when one covers the wanted bytes. Smaller
-windows never add requests, they only cut the bytes fetched and thrown away.
+Rule 4 means every 1 MiB chunk the range touches costs at least one request. Inside a chunk
+the plan asks for the smallest legal window that covers the wanted bytes: chunks wholly inside
+the range get 1 MiB (nginx asks for 1 MiB slices aligned to 1 MiB, so that is the common case
+and wastes nothing), a partial chunk a smaller window. Nothing in the rules asks a window to
+start at a multiple of its own size, so the window starts at the 4 KiB line below the wanted
+bytes (or earlier, to end at the chunk's end): 300 KiB around the 512 KiB mark cost a
+512 KiB window, not the whole 1 MiB chunk a naturally aligned window would need.
 
-Each window's offset is a multiple of its limit ("naturally aligned"), which is stricter than
-the rules above but is the form Telethon's own downloader sends; it makes rule 4 hold by
-construction. The price: wanted bytes that straddle an alignment line (say 8 KiB around the
-512 KiB mark) get a wider window, never more than 1 MiB and never an extra round trip.
+Windows come in powers of two, so one window may still fetch up to half again what is wanted
+(a 300 KiB comic page costs a 512 KiB window). When one window would fetch more than
+MAX_WASTE bytes nobody asked for, the chunk's bytes are asked in a few windows instead
+(256 KiB + 64 KiB for that page), which the backend sends concurrently: a page from a chapter
+archive then costs its own size plus at most MAX_WASTE + 4 KiB.
 
 Telegram answers a request that runs past the end of the document with the bytes that exist
 (a short read), so the plan clamps `stop` to the document's size and never asks for an
@@ -35,6 +37,8 @@ from dataclasses import dataclass
 
 PAGE = 4 * 1024  # Telegram: offset and limit are multiples of 4 KiB
 CHUNK = 1024 * 1024  # Telegram: limit divides 1 MiB; no request crosses a 1 MiB boundary
+# Unwanted bytes one chunk's requests may fetch before the plan splits it into more requests.
+MAX_WASTE = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,24 +70,50 @@ def plan_get_file(start: int, stop: int, part_size: int) -> list[FileRequest]:
     if start < 0 or stop < 0 or part_size < 0:
         raise ValueError("start, stop and part_size must not be negative")
     stop = min(stop, part_size)
-    requests = []
+    requests: list[FileRequest] = []
     position = start
     while position < stop:
         chunk_end = (position // CHUNK + 1) * CHUNK
         wanted_stop = min(stop, chunk_end)
-        offset, limit = _window(position, wanted_stop)
-        requests.append(
-            FileRequest(offset, limit, skip=position - offset, keep=wanted_stop - position)
-        )
+        requests += _chunk_requests(position, wanted_stop, part_size)
         position = wanted_stop
     return requests
 
 
+def _chunk_requests(lo: int, hi: int, part_size: int) -> list[FileRequest]:
+    """Requests for [lo, hi), which lies inside one 1 MiB chunk: one window, or a few when
+    one would fetch more than MAX_WASTE unwanted bytes."""
+    requests = []
+    position = lo // PAGE * PAGE
+    while position < hi:
+        first = max(lo, position)  # bytes before `position` are in the previous request
+        offset, limit = _window(position, hi)
+        if _waste(offset, limit, first, hi, part_size) > MAX_WASTE:
+            offset, limit = position, _largest_power_of_two_at_most(hi - position)
+        last = min(hi, offset + limit)
+        requests.append(FileRequest(offset, limit, skip=first - offset, keep=last - first))
+        position = offset + limit
+    return requests
+
+
 def _window(lo: int, hi: int) -> tuple[int, int]:
-    """The smallest naturally aligned legal window covering [lo, hi), which lies inside one
-    1 MiB chunk. Doubling from 4 KiB stops at 1 MiB at the latest, because bytes in one
-    chunk always share their 1 MiB-aligned window."""
+    """The smallest legal window covering [lo, hi) (inside one chunk, `lo` on a 4 KiB line):
+    it starts at `lo`, or earlier when it would otherwise cross the chunk's end."""
     limit = PAGE
-    while lo // limit != (hi - 1) // limit:
+    while limit < hi - lo:
         limit *= 2
-    return lo // limit * limit, limit
+    chunk_end = (lo // CHUNK + 1) * CHUNK
+    return min(lo, chunk_end - limit), limit
+
+
+def _waste(offset: int, limit: int, first: int, hi: int, part_size: int) -> int:
+    """Bytes the window fetches besides [first, hi) (Telegram sends none past the end)."""
+    fetched = min(offset + limit, part_size) - offset
+    return fetched - (min(hi, offset + limit) - first)
+
+
+def _largest_power_of_two_at_most(span: int) -> int:
+    limit = PAGE
+    while limit * 2 <= span:
+        limit *= 2
+    return limit
