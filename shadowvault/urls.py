@@ -7,6 +7,7 @@ from shadowvault import health, public_uploads, web_app
 
 urlpatterns = [
     path("", include("streaming.site.urls")),
+    path("", include("readvault.site.urls")),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/comics/", include("readvault.api.urls")),

@@ -31,7 +31,14 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
-from tests.factories import episode_file, film_file, make_site, subtitle
+from tests.factories import (
+    comic_chapter,
+    comic_series,
+    episode_file,
+    film_file,
+    make_site,
+    subtitle,
+)
 from tests.support.sweep_support import build_path, discover_routes, real_values, signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +100,11 @@ def full_site(alpha, alice) -> dict[str, list[str]]:
     season = Season.objects.create(title=show, number=1)
     episode = Episode.objects.create(season=season, number=1, name="Pilot")
     episode_media = episode_file(episode)
+    # A ReadVault series: its page, and a search for "film" shows its card among the films.
+    manga = comic_series("Film Manga", alternative_titles=["Eiga"])
+    comic_chapter(manga, "1")
     return {
-        "slug": [first.slug, show.slug],
+        "slug": [first.slug, show.slug, manga.slug],
         "media_id": [str(first_media.pk), str(episode_media.pk)],
         "uidb64": [urlsafe_base64_encode(force_bytes(alice.pk))],
         "token": [default_token_generator.make_token(alice)],

@@ -1,0 +1,1 @@
+"""ReadVault's viewer-facing pages (the series page), routed by readvault.site.urls."""
