@@ -36,6 +36,7 @@ def eager_imports(ingest_dirs, monkeypatch) -> Queued:
 
 
 SUBMIT = "/admin/readvault/importjob/submit/"
+JSON = "application/json"
 
 
 def admin_client(user, host="a.test") -> Client:
@@ -84,6 +85,26 @@ def test_a_file_that_is_not_an_archive_is_a_form_error_and_no_job(alpha, olivia,
     assert response.status_code == 200
     assert b"notes.txt is not a comic archive" in response.content
     assert not ImportJob.objects.exists()
+
+
+def test_the_pages_script_sends_one_archive_a_request_and_reads_json(
+    alpha, olivia, eager_imports, tmp_path
+):
+    """What static/js/comic-upload.js does: a request per file, asking for JSON."""
+    client = admin_client(olivia)
+    upload = SimpleUploadedFile("Ping Pong c1.cbz", cbz_bytes(tmp_path, 1, 2))
+
+    made = client.post(SUBMIT, {"archives": upload, "publish": "on"}, HTTP_ACCEPT=JSON)
+    refused = client.post(SUBMIT, {"archives": SimpleUploadedFile("x.txt", b"x")}, HTTP_ACCEPT=JSON)
+
+    job = ImportJob.objects.get()
+    assert (made.status_code, made.json()) == (201, {"jobs": [job.pk]})
+    assert job.state == "done"
+    assert refused.status_code == 400
+    assert "x.txt is not a comic archive" in refused.json()["error"]
+    page = client.get(SUBMIT)
+    assert b"js/comic-upload.js" in page.content
+    assert b'class="ingest-submit comic-import"' in page.content
 
 
 def test_an_operator_imports_a_folder_of_the_import_folder(

@@ -220,9 +220,13 @@ class ImportJobAdmin(OperatorOnlyAdmin):
             self.message_user(request, f"{queued} jobs queued again.")
 
     def submit_view(self, request: HttpRequest) -> HttpResponse:
+        """The "Import comics" page. js/comic-upload.js posts the chosen archives here one
+        per request (each within the gateway's body limit) and asks for JSON: the new jobs'
+        ids (201), or the reason (400)."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
         posted = request.method == "POST"
+        as_json = "application/json" in request.headers.get("Accept", "")
         form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
         if posted and form.is_valid():
             try:
@@ -230,15 +234,19 @@ class ImportJobAdmin(OperatorOnlyAdmin):
             except IngestError as error:
                 form.add_error(None, str(error))
             else:
+                if as_json:
+                    return JsonResponse({"jobs": [job.pk for job in jobs]}, status=201)
                 self.message_user(request, f"{len(jobs)} import jobs queued.")
                 return redirect("admin:readvault_importjob_changelist")
+        if posted and as_json:
+            reasons = [str(m) for errors in form.errors.values() for m in errors]
+            return JsonResponse({"error": " ".join(reasons)}, status=400)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import comics",
             "form": form,
             "media": self.media + form.media,
-            "archive_suffixes": ",".join(ARCHIVE_SUFFIXES),
         }
         return TemplateResponse(request, "admin/readvault/importjob/submit.html", context)
 
