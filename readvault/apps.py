@@ -21,3 +21,14 @@ class ReadVaultConfig(AppConfig):
         register_owner(self.label, servable_objects_rule)
         library_admin.register(admin.site)
         import_admin.register(admin.site)
+        self._connect_search()
+
+    def _connect_search(self) -> None:
+        # The "manga" source of the site's one search box, and SQLite's search triggers put
+        # back after migrations (readvault.search).
+        from readvault.search import signals
+        from readvault.search.series import KIND, LABEL, search_series, typeahead_series
+        from shadowvault.search_sources import register_search_source
+
+        register_search_source(KIND, search_series, typeahead_series, label=LABEL)
+        signals.connect()
