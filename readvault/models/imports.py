@@ -9,39 +9,30 @@ worker, its heartbeat thread and the operator's cancel write to the same row at 
 
 from __future__ import annotations
 
-import os
-import socket
-from datetime import timedelta
-from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from ingest_core.lifecycle import FINISHED, State
+from ingest_core.job_model import JobBase
+from ingest_core.job_model import this_worker as this_worker  # re-exported beside its model
 from readvault.models.library import Chapter, Series
-from tenants.scoping import TenantOwned, TenantOwnedQuerySet
-
-LOG_LIMIT = 20_000  # characters of log kept per job: the tail is what an operator reads
 
 
-class ImportJobQuerySet(TenantOwnedQuerySet):
-    def unfinished(self) -> ImportJobQuerySet:
-        return self.exclude(state__in=FINISHED)
+class ImportJob(JobBase):
+    """A comic's job: `JobBase` (ingest_core/job_model.py) holds what every vault's job has;
+    here are a comic's sources, choices, pages and what the job made."""
 
-    def stale(self) -> ImportJobQuerySet:
-        """Jobs a worker was running but stopped reporting on: that worker is gone."""
-        cutoff = timezone.now() - timedelta(seconds=settings.INGEST_LEASE_SECONDS)
-        return self.unfinished().exclude(worker="").filter(heartbeat_at__lt=cutoff)
-
-
-ImportJobManager = models.Manager.from_queryset(ImportJobQuerySet)
-
-
-class ImportJob(TenantOwned):
-    State = State  # the life cycle's own (ingest_core/lifecycle.py)
+    PROGRESS_RESET: ClassVar[dict[str, Any]] = {
+        **JobBase.PROGRESS_RESET,
+        "pages_done": 0,
+        "pages_total": None,
+        "pages_per_second": None,
+    }
+    CLEARED_AT_END = (*JobBase.CLEARED_AT_END, "pages_per_second")
+    RESULT_FIELDS = ("series", "chapter")
+    # Beside video's job folders, named apart: each vault's sweep removes only its own.
+    WORK_DIR_PREFIX = "comic"
 
     class SourceKind(models.TextChoices):
         URL = "url", "URL"
@@ -49,11 +40,6 @@ class ImportJob(TenantOwned):
         FOLDER = "folder", "Folder of images on this machine"
         UPLOAD = "upload", "Uploaded file"
 
-    FINISHED = FINISHED
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
     via = models.CharField(max_length=60, help_text="admin, upload, folder, cli, api")
     source = models.TextField(help_text="The URL, or the path of the file or folder.")
     source_kind = models.CharField(max_length=8, choices=SourceKind.choices)
@@ -72,36 +58,15 @@ class ImportJob(TenantOwned):
         related_name="+",
         help_text="Add the chapter to this series instead of finding one from the names.",
     )
-    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
-    step_progress = models.FloatField(null=True, blank=True, help_text="0..1 of this state")
     pages_done = models.PositiveIntegerField(default=0)
     pages_total = models.PositiveIntegerField(null=True, blank=True)
     pages_per_second = models.FloatField(null=True, blank=True)
-    bytes_done = models.BigIntegerField(default=0)
-    bytes_total = models.BigIntegerField(null=True, blank=True)
-    speed_bps = models.BigIntegerField(null=True, blank=True)
-    eta_seconds = models.IntegerField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    note = models.CharField(max_length=400, blank=True, help_text="How a job without error ended.")
-    # To recognise the same archive coming in again (readvault/importing/duplicates.py).
-    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    log = models.TextField(blank=True)
-    cancel_requested = models.BooleanField(default=False)
-    worker = models.CharField(max_length=200, blank=True, help_text="host:pid running it now")
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
     )
     chapter = models.ForeignKey(
         Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects: ClassVar[ImportJobManager] = ImportJobManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -112,45 +77,14 @@ class ImportJob(TenantOwned):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.source_name or self.source[:80]}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in FINISHED
-
-    @property
-    def percent(self) -> int | None:
-        """How far the current state is: 100 once done; pages while they are read, bytes
-        while they move."""
-        if self.state in (State.DONE, State.DUPLICATE):
-            return 100
-        if self.step_progress is not None:
-            return _percent(self.step_progress)
+    def counted_percent(self) -> int | None:
+        """Pages while they are read, bytes while they move."""
         if self.pages_total:
             return _percent(self.pages_done / self.pages_total)
         if self.bytes_total:
             return _percent(self.bytes_done / self.bytes_total)
         return None
 
-    @property
-    def work_dir(self) -> Path:
-        # Beside video's job folders, named apart: each vault's sweep removes only its own.
-        return Path(settings.INGEST_WORK_DIR) / f"comic-{self.pk}"
-
-    def add_log(self, line: str) -> None:
-        """Append a timestamped line (kept to the last LOG_LIMIT characters) and save it."""
-        stamp = timezone.now().strftime("%H:%M:%S")
-        self.log = f"{self.log}{stamp} {line.rstrip()}\n"[-LOG_LIMIT:]
-        self.save(update_fields=["log", "updated_at"])
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.splitlines()[-lines:])
-
 
 def _percent(fraction: float) -> int:
     return max(0, min(100, int(fraction * 100)))
-
-
-def this_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
