@@ -1,11 +1,13 @@
-"""ReadVault's series search (readvault.search): what a site's readers find, in which order,
-on either database, whatever they type, with a constant number of queries."""
+"""ReadVault's series search (readvault.search) and its place in the site's one search box
+(streaming.site.search_everywhere): what a site's readers find, in which order, on either
+database, whatever they type, with a constant number of queries."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +16,8 @@ from readvault.search.schema import SQLITE_FOLDS, sqlite_fold
 from readvault.search.series import search_series, typeahead_series
 from readvault.search.signals import restore_triggers
 from shadowvault.search_sources import search_sources
-from tests.factories import comic_series
+from streaming.models import Title
+from tests.factories import comic_series, film
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +267,74 @@ def test_queries_per_call_stay_the_same_as_the_library_grows(
 
 def test_the_manga_source_is_registered_in_ready():
     assert [(source.kind, source.label) for source in search_sources()] == [("manga", "Manga")]
+
+
+@pytest.fixture
+def naruto_film(alpha) -> Title:
+    return film("Naruto the Movie", year=2004, slug="naruto-the-movie")
+
+
+def test_the_search_page_shows_films_and_manga_in_one_list_with_their_kinds(
+    on_alpha, library, naruto_film
+):
+    page = on_alpha.get("/search/", {"q": "naruto"}).content.decode()
+
+    manga = page.index('href="/manga/naruto/"')
+    movie = page.index('href="/title/naruto-the-movie/"')
+    assert manga < movie  # the exact name before a longer one
+    assert page.count('class="kind-badge">Manga<') == 2  # Naruto, Boruto
+    assert "2004 · Film" in page
+    assert "3 results" in page
+    assert "Naruto Hiden" not in page
+    assert "Naruto Gaiden" not in page
+
+
+def test_the_search_page_lists_manga_when_no_title_matches(on_alpha, library):
+    page = on_alpha.get("/search/", {"q": "shingeki"}).content.decode()
+
+    assert 'href="/manga/attack-on-titan/"' in page
+    assert "Also known as Shingeki no Kyojin" in page
+    assert "Nothing found" not in page
+
+
+def test_typeahead_json_includes_series_with_their_kind(on_alpha, library, naruto_film):
+    results = on_alpha.get("/search/typeahead", {"q": "naru"}).json()["results"]
+
+    by_title = {result["title"]: result for result in results}
+    naruto = by_title["Naruto"]
+    assert (naruto["kind"], naruto["badge"], naruto["url"]) == ("manga", "Manga", "/manga/naruto/")
+    movie = by_title["Naruto the Movie"]
+    assert (movie["kind"], movie["slug"], movie["url"], movie["badge"]) == (
+        "film",
+        "naruto-the-movie",
+        "/title/naruto-the-movie/",
+        "",
+    )
+    assert "Naruto Hiden" not in by_title
+
+
+def test_the_search_page_and_typeahead_add_a_constant_number_of_queries(
+    on_alpha, library, naruto_film
+):
+    def counts() -> list[tuple[int, int]]:
+        """(all queries, the series' queries) of each request."""
+        measured = []
+        for path, query in [
+            ("/search/", "naruto"),
+            ("/search/", "shingeki"),  # no title: the titles' second try
+            ("/search/", "nruto"),  # misspelt: the series' second read
+            ("/search/typeahead", "naru"),
+        ]:
+            with CaptureQueriesContext(connection) as captured:
+                assert on_alpha.get(path, {"q": query}).status_code == 200
+            sql = [query["sql"] for query in captured.captured_queries]
+            measured.append((len(sql), sum("readvault_series" in s for s in sql)))
+        return measured
+
+    few = counts()
+    for n in range(40):
+        film(f"Naruto Documentary {n}", year=2000 + n)
+        comic_series(f"Naruto Artbook {n}")
+
+    assert [series for _, series in few] == [1, 1, 2, 1]
+    assert counts() == few

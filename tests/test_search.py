@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from streaming.models import Episode, Genre, MediaFile, Season, Title, TitleHiding
 from streaming.search import MAX_RESULTS, search_titles, typeahead
 from streaming.search.terms import terms_of
-from streaming.search.views import title_typeahead
+from streaming.site.catalogue_views import typeahead as typeahead_view
 from tests.factories import episode_file, film_file
 
 HOSTILE = [
@@ -245,7 +245,7 @@ def test_the_typeahead_view_answers_json_for_the_requests_site(alpha, catalogue)
     request = RequestFactory().get("/search/typeahead", {"q": "heat"})
     request.tenant = alpha
 
-    response = title_typeahead(request)
+    response = typeahead_view(request)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"

@@ -118,6 +118,13 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     )
     episode = Episode.objects.create(season=Season.objects.create(title=show, number=1), number=1)
     episode_media = episode_file(episode)
+    # ReadVault: a series Alpha shows, a draft, and one only Beta shows (its search source
+    # and its series page must keep the last two to themselves on Alpha).
+    manga = factories.comic_series("Heat Manga", alternative_titles=["Netsu"], year=1999)
+    factories.comic_chapter(manga, "1")
+    manga_draft = factories.comic_series("Unfinished Manga", publish=False)
+    manga_secret = factories.comic_series(f"{HIDDEN_MARKER} Secret Manga", slug="beta-only-manga")
+    SeriesHiding.objects.create(tenant=alpha, series=manga_secret)
 
     beta.tagline = f"{BETA_MARKER} tagline"
     beta.save(update_fields=["tagline"])
@@ -155,7 +162,10 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     SeriesHiding.objects.create(tenant=beta, series=comic_series("Hidden on Beta"))
 
     pool = {
-        "slug": [heat.slug, show.slug, secret.slug, draft.slug],
+        "slug": [
+            *(heat.slug, show.slug, secret.slug, draft.slug),
+            *(manga.slug, manga_secret.slug, manga_draft.slug),
+        ],
         "media_id": [str(m.pk) for m in (heat_media, episode_media, secret_media)],
         "object_id": [str(heat_media.stored_id), str(secret_media.stored_id)],
         "name": [heat_media.stored.link_name, secret_media.stored.link_name],

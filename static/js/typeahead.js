@@ -1,5 +1,6 @@
-// Search-box suggestions: titles of this site as you type. Enter on a suggestion opens it;
-// otherwise the form submits to the search page as it does without JavaScript.
+// Search-box suggestions as you type: titles of this site, and what its other search sources
+// find (manga, with a badge). Enter on a suggestion opens it; otherwise the form submits to
+// the search page as it does without JavaScript.
 (() => {
   "use strict";
 
@@ -38,7 +39,7 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         const link = document.createElement("a");
-        link.href = titleUrl(result.slug);
+        link.href = result.url || titleUrl(result.slug);
         link.tabIndex = -1;
         link.textContent = result.title;
         if (result.year) {
@@ -46,6 +47,13 @@
           year.className = "muted";
           year.textContent = ` ${result.year}`;
           link.append(year);
+        }
+        if (result.badge) {
+          // Another kind than films and series ("Manga"), from a search source.
+          const badge = document.createElement("span");
+          badge.className = "kind-badge";
+          badge.textContent = result.badge;
+          link.append(badge);
         }
         option.append(link);
         list.append(option);
@@ -55,7 +63,7 @@
         const empty = document.createElement("li");
         empty.className = "suggestions-empty";
         empty.setAttribute("role", "presentation");
-        empty.textContent = "No title starts like that. Press Enter to search everything.";
+        empty.textContent = "Nothing starts like that. Press Enter to search everything.";
         list.append(empty);
       }
       list.hidden = false;

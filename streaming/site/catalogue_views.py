@@ -1,22 +1,21 @@
-"""Browse, search and title pages: anyone may look; members also see their own state."""
+"""Browse, search (with its typeahead) and title pages: anyone may look; members also see
+their own state."""
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
-from streaming.search import MAX_RESULTS, SearchResult
 from streaming.site import access
 from streaming.site.bounded_paginator import BoundedPaginator
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
 from streaming.site.home_rows import home_rows
+from streaming.site.search_everywhere import search_everywhere, typeahead_everywhere
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
 from tenants.request_types import SiteRequest
@@ -55,21 +54,22 @@ def browse(request: SiteRequest) -> HttpResponse:
 
 @require_GET
 def search(request: SiteRequest) -> HttpResponse:
+    """Titles and what every search source finds (streaming.site.search_everywhere)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     page_number = _page_number(request.GET.get("page"))
-    result, pages = None, 0
+    found = None
     if query:
-        result = _search_page(request, query, page_number)
-        pages = math.ceil(min(result.total, MAX_RESULTS) / PAGE_SIZE)
-        if pages and page_number > pages:  # an old link past the end shows the last page
-            page_number = pages
-            result = _search_page(request, query, page_number)
+        found = search_everywhere(request, query, page=page_number, size=PAGE_SIZE)
+        if found.pages and page_number > found.pages:  # an old link past the end: the last
+            page_number = found.pages
+            found = search_everywhere(request, query, page=page_number, size=PAGE_SIZE)
+    pages = found.pages if found else 0
     return render(
         request,
         "streaming/search.html",
         {
             "query": query,
-            "result": result,
+            "found": found,
             "page_number": page_number,
             "pages": pages,
             "has_previous": page_number > 1,
@@ -78,8 +78,12 @@ def search(request: SiteRequest) -> HttpResponse:
     )
 
 
-def _search_page(request: SiteRequest, query: str, page_number: int) -> SearchResult:
-    return access.search_for(request, query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+@require_GET
+def typeahead(request: SiteRequest) -> JsonResponse:
+    """`GET ?q=sta` -> `{"results": [{"title", "year", "kind", "url", "badge", ...}, ...]}`:
+    titles (with their `id` and `slug`) and every search source's suggestions, of the
+    request's site only. Any `q` is answered (an empty or odd one with no results)."""
+    return JsonResponse({"results": typeahead_everywhere(request, request.GET.get("q", ""))})
 
 
 def _page_number(raw: str | None) -> int:

@@ -3,7 +3,6 @@ and passwords are tenants.urls; the media links are stored_media's)."""
 
 from django.urls import include, path
 
-from streaming.search.views import title_typeahead
 from streaming.site import (
     account_views,
     catalogue_views,
@@ -28,7 +27,7 @@ urlpatterns = [
     path("", catalogue_views.home, name="home"),
     path("browse/", catalogue_views.browse, name="browse"),
     path("search/", catalogue_views.search, name="search"),
-    path("search/typeahead", title_typeahead, name="search-typeahead"),
+    path("search/typeahead", catalogue_views.typeahead, name="search-typeahead"),
     path("title/<slug:slug>/", catalogue_views.title_detail, name="title-page"),
     path(
         "title/<slug:slug>/watchlist/", viewer_views.toggle_watchlist, name="title-page-watchlist"
