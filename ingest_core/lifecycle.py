@@ -179,22 +179,13 @@ def _who(by: Actor) -> str:
 
 # The moves as each writer makes them: the fields that go with each.
 
-_PROGRESS_RESET = {
-    "step_progress": None,
-    "bytes_done": 0,
-    "bytes_total": None,
-    "speed_bps": None,
-    "eta_seconds": None,
-    "media_seconds_done": None,
-    "media_seconds_total": None,
-    "speed_ratio": None,
-}
-
 
 def start(job, state: str) -> None:
     """The worker enters a running state: its progress starts again from nothing. Refused
-    with `IngestCancelled` once the operator asked to cancel."""
-    _unless_cancelled(job, state, {**_PROGRESS_RESET, "heartbeat_at": timezone.now()})
+    with `IngestCancelled` once the operator asked to cancel. Which fields are progress is
+    the job's class's to say (`JobBase.PROGRESS_RESET`)."""
+    fields = {**type(job).PROGRESS_RESET, "heartbeat_at": timezone.now()}
+    _unless_cancelled(job, state, fields)
 
 
 def hand_off(job) -> None:
@@ -209,18 +200,17 @@ def retry_later(job, reason: str, delay: int) -> None:
 
 
 def finish(job, state: str, *, error: str = "", note: str = "") -> None:
-    """The worker ends the job (its `media_file` and `title` are written with it). Not
-    refused by a cancel request: a job that is done is done."""
+    """The worker ends the job, with what it made or found (`JobBase.RESULT_FIELDS`: a
+    video's media file and title, a comic's series and chapter). Not refused by a cancel
+    request: a job that is done is done."""
+    kind = type(job)
     fields = {
         "error": error,
         "note": note[:400],
         "worker": "",
         "finished_at": timezone.now(),
-        "speed_bps": None,
-        "eta_seconds": None,
-        "speed_ratio": None,
-        "media_file": job.media_file,
-        "title": job.title,
+        **dict.fromkeys(kind.CLEARED_AT_END),
+        **{name: getattr(job, name) for name in kind.RESULT_FIELDS},
     }
     line = f"{state}: {error or note}" if error or note else state
     move(job, state, by=Actor.WORKER, fields=fields, log=line)

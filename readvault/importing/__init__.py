@@ -5,7 +5,7 @@ docs/comic_imports.md), through the same job machinery as video's ingest (`inges
 `import_comics` command, the API in `readvault.api.imports`), one job per chapter found
 (`sources`: archives, folders of images); `queueing` sends their steps to the workers
 (readvault/tasks.py). `runner` runs a step under a `lease`, with `progress` reported and the
-life cycle's `moves`, and decides what follows: the next step, a retry, an end.
+moves of `ingest_core.lifecycle`, and decides what follows: the next step, a retry, an end.
 `fetch_step` downloads a URL; `process_step` checks it against the library (`duplicates`),
 prepares it (readvault.archives), places it (`placement`, `series_match`), stores it and
 adds it to the library in one transaction (`catalogue`). `sweep` queues silent jobs again

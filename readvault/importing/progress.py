@@ -19,8 +19,8 @@ from types import TracebackType
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from ingest_core import lifecycle
 from ingest_core.errors import IngestCancelled
-from readvault.importing import moves
 from readvault.models import ImportJob
 
 Listener = Callable[[ImportJob], None]
@@ -39,7 +39,7 @@ class Reporter:
 
     def enter(self, state: str) -> None:
         """Start a new state: progress, speed and ETA start again from nothing."""
-        moves.start(self.job, state)
+        lifecycle.start(self.job, state)
         self._speed = _Rate()
         self._last_write = time.monotonic()
         if self.listener:

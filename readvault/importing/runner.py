@@ -20,7 +20,6 @@ from django.conf import settings
 from ingest_core import lifecycle
 from ingest_core.errors import IngestCancelled, IngestError
 from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
-from readvault.importing import moves
 from readvault.importing.errors import AlreadyInLibrary
 from readvault.importing.fetch_step import fetch
 from readvault.importing.lease import claim
@@ -63,7 +62,7 @@ def _run(job: ImportJob, step: Step, schedule: Schedule, listener: Listener | No
                 chapter = process(job, reporter)
         if step == FETCH:
             # A cancel that lands during this last write wins: IngestCancelled, below.
-            moves.hand_off(job)
+            lifecycle.hand_off(job)
     except IngestCancelled:
         _end(job, State.CANCELLED, "cancelled by the operator")
     except AlreadyInLibrary as found:
@@ -114,7 +113,7 @@ def _failed(job: ImportJob, step: Step, error: IngestError, schedule: Schedule) 
     delay = min(600, 15 * 2 ** (job.attempts - 1))
     shutil.rmtree(job.work_dir / OUT_FOLDER, ignore_errors=True)
     try:
-        moves.retry_later(job, error.reason, delay)
+        lifecycle.retry_later(job, error.reason, delay)
     except IngestCancelled:
         _end(job, State.CANCELLED, "cancelled by the operator")
         return
@@ -122,5 +121,5 @@ def _failed(job: ImportJob, step: Step, error: IngestError, schedule: Schedule) 
 
 
 def _end(job: ImportJob, state: str, error: str, note: str = "") -> None:
-    moves.finish(job, state, error=error, note=note)
+    lifecycle.finish(job, state, error=error, note=note)
     shutil.rmtree(job.work_dir, ignore_errors=True)

@@ -23,7 +23,6 @@ from django.db import transaction
 from ingest_core import lifecycle
 from ingest_core.errors import DownloadFailed, SourceRefused
 from ingest_core.ssrf import check_url
-from readvault.importing import moves
 from readvault.importing.queueing import queue_job
 from readvault.importing.sources import chapters_in, is_archive, name_within, source_folder
 from readvault.metadata.names import ARCHIVE_SUFFIXES
@@ -124,7 +123,7 @@ def import_folders() -> list[str]:
 def cancel(job: ImportJob) -> None:
     """A queued job ends now; a running one stops at its next progress report. A job that
     has ended is refused (`lifecycle.MoveRefused`)."""
-    if moves.cancel(job):
+    if lifecycle.cancel(job):
         shutil.rmtree(job.work_dir, ignore_errors=True)
 
 

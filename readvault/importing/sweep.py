@@ -12,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 
 from ingest_core import lifecycle
-from readvault.importing import moves
 from readvault.importing.queueing import queue_step
 from readvault.models import ImportJob
 
@@ -43,7 +42,7 @@ def requeue_stale_jobs() -> list[int]:
     a job that ended or spoke up since the sweep looked is left alone."""
     requeued = []
     for job in ImportJob.objects.stale():
-        if moves.requeue_silent(job):
+        if lifecycle.requeue_silent(job):
             queue_step(job.pk, lifecycle.step_for(job))
             requeued.append(job.pk)
     return requeued

@@ -1,10 +1,11 @@
 """Import jobs: one comic source (a URL, a file, a folder of images, an upload) on its way to
 a stored, catalogued chapter.
 
-The same job machinery as StreamVault's ingest jobs (`ingest_core`): a job belongs to the
-site it was submitted on; its state is written only by `ingest_core.lifecycle.move`
-(through `readvault.importing.moves`), every other write names its fields, because the
-worker, its heartbeat thread and the operator's cancel write to the same row at once.
+The same job machinery as StreamVault's ingest jobs (`ingest_core`, whose
+`ingest_core.job_model.JobBase` holds what every job row has): a job belongs to the site it
+was submitted on; its state is written only by `ingest_core.lifecycle.move`, every other
+write names its fields, because the worker, its heartbeat thread and the operator's cancel
+write to the same row at once.
 """
 
 from __future__ import annotations
