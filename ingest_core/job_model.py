@@ -14,7 +14,7 @@ import os
 import socket
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -129,6 +129,10 @@ class JobBase(TenantOwned):
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.splitlines()[-lines:])
+
+
+# Any vault's job class, for the generic code here (lease, progress, runner, sweep, admin).
+Job = TypeVar("Job", bound=JobBase)
 
 
 def this_worker() -> str:

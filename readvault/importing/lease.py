@@ -1,62 +1,11 @@
-"""Who runs an import job now: a lease (worker name + heartbeat) taken with one conditional
-UPDATE, as video's ingest does.
-
-A task delivered twice (a redelivery after a worker died, the stale-job sweep) runs the job
-once: the second claim finds a live lease and gives up. A lease is free when no worker holds
-it, when its heartbeat is older than INGEST_LEASE_SECONDS, or when its holder was a process on
-this machine that no longer exists (a SIGKILLed pool child: taken over at once).
-"""
+"""Who runs an import job now: its lease, taken as every vault's job's is (`ingest_core.lease`)."""
 
 from __future__ import annotations
 
-import os
-import socket
-from datetime import timedelta
-
-from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
-
+from ingest_core import lease
 from readvault.models import ImportJob
-from readvault.models.imports import this_worker
 
 
 def claim(job_id: int, states: tuple[str, ...]) -> ImportJob | None:
-    """Take the job's lease if it is in one of `states` and nobody live holds it. A first
-    start or a takeover from a lost worker counts as an attempt."""
-    job = ImportJob.objects.filter(pk=job_id, state__in=states).first()
-    if job is None:
-        return None
-    cutoff = timezone.now() - timedelta(seconds=settings.INGEST_LEASE_SECONDS)
-    free = Q(worker="") | Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
-    if _holder_is_dead(job.worker):
-        free |= Q(worker=job.worker)
-    counts = job.started_at is None or job.worker != ""
-    me = this_worker()
-    taken = (
-        ImportJob.objects.filter(free, pk=job_id, state__in=states)
-        .exclude(worker=me)
-        .update(
-            worker=me,
-            heartbeat_at=timezone.now(),
-            attempts=job.attempts + (1 if counts else 0),
-            started_at=job.started_at or timezone.now(),
-        )
-    )
-    if not taken:
-        return None
-    job.refresh_from_db()
-    return job
-
-
-def _holder_is_dead(worker: str) -> bool:
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    """Take the job's lease if it is in one of `states` and nobody live holds it."""
+    return lease.claim(ImportJob, job_id, states)
