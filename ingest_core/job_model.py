@@ -5,7 +5,7 @@ the progress of bytes, the attempts, the error and note, the log, the lease (wor
 heartbeat) and the timestamps from here, and adds its own source kinds, choices and result.
 It also names, for the life cycle and the progress reporter, the fields of its own that go
 with them (`PROGRESS_RESET`, `CLEARED_AT_END`, `RESULT_FIELDS`): `ingest_core.lifecycle` and
-the progress reporter write through those names, never through a vault's model.
+`ingest_core.job_progress` write through those names, never through a vault's model.
 """
 
 from __future__ import annotations

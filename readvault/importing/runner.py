@@ -19,12 +19,13 @@ from django.conf import settings
 
 from ingest_core import lifecycle
 from ingest_core.errors import IngestCancelled, IngestError
+from ingest_core.job_progress import Heartbeat
 from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
 from readvault.importing.errors import AlreadyInLibrary
 from readvault.importing.fetch_step import fetch
 from readvault.importing.lease import claim
 from readvault.importing.process_step import OUT_FOLDER, process
-from readvault.importing.progress import Heartbeat, Listener, Reporter
+from readvault.importing.progress import Listener, Reporter
 from readvault.models import ImportJob
 
 logger = logging.getLogger(__name__)

@@ -18,12 +18,13 @@ from django.conf import settings
 
 from ingest_core import lifecycle
 from ingest_core.errors import IngestCancelled, IngestError
+from ingest_core.job_progress import Heartbeat
 from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
 from streaming.ingest.errors import AlreadyInLibrary
 from streaming.ingest.fetch_step import fetch
 from streaming.ingest.lease import claim
 from streaming.ingest.process_step import process
-from streaming.ingest.progress import Heartbeat, Listener, Reporter
+from streaming.ingest.progress import Listener, Reporter
 from streaming.models import IngestJob
 
 logger = logging.getLogger(__name__)
