@@ -36,6 +36,19 @@ class IngestCancelled(IngestError):
     """The operator cancelled the job; raised from a progress callback to stop a step."""
 
 
+class AlreadyInLibrary(IngestError):
+    """The job's content is already in the library: not an error, an ending.
+
+    Raised by a process step before anything is stored (or before its result is catalogued,
+    when another job got there first); the runner ends the job as `duplicate`, with `found`
+    (what the library had: a video's version, a comic's chapter) as its result."""
+
+    def __init__(self, found: object, note: str) -> None:
+        super().__init__(note)
+        self.found = found
+        self.note = note
+
+
 class PageNotMedia(DownloadFailed):
     """The URL answered with an HTML page or an HLS playlist, not a media file.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import ingest_core.errors
 from ingest_core.errors import IngestError
 
 if TYPE_CHECKING:  # the models import the life cycle; keep the models out of import time
@@ -23,13 +24,10 @@ class ChapterNumberTaken(IngestError):
     """The series already has a chapter with this number, from another archive."""
 
 
-class AlreadyInLibrary(IngestError):
-    """The job's archive is already a chapter of the library: not an error, an ending.
-
-    Raised before anything is stored (or before the chapter is catalogued, when another job
-    got there first); the runner ends the job as `duplicate`, pointing at that chapter."""
+class AlreadyInLibrary(ingest_core.errors.AlreadyInLibrary):
+    """The job's archive is already a chapter of the library (`chapter`): the job ends as
+    `duplicate`, pointing at that chapter."""
 
     def __init__(self, chapter: Chapter, note: str) -> None:
-        super().__init__(note)
+        super().__init__(chapter, note)
         self.chapter = chapter
-        self.note = note

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import ingest_core.errors
 from ingest_core.errors import IngestError
 
 if TYPE_CHECKING:  # the models import the life cycle; keep the models out of import time
@@ -22,14 +23,10 @@ class ProcessingFailed(IngestError):
     """ffmpeg failed on a file that looked fine to ffprobe."""
 
 
-class AlreadyInLibrary(IngestError):
-    """The job's content is already a version in the catalogue: not an error, an ending.
-
-    Raised by the processing step before anything is made or stored (or before the new
-    version is attached, when another job got there first); the runner ends the job as
+class AlreadyInLibrary(ingest_core.errors.AlreadyInLibrary):
+    """The job's content is already a version in the catalogue (`media`): the job ends as
     `duplicate`, pointing at the version that was there."""
 
     def __init__(self, media: MediaFile, note: str) -> None:
-        super().__init__(note)
+        super().__init__(media, note)
         self.media = media
-        self.note = note
