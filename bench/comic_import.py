@@ -214,7 +214,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from readvault import page_images
+    from readvault.pages import images as page_images
 
     page_images.enqueue = lambda *args, **kwargs: None  # made later, not part of an import
     try:

@@ -81,7 +81,7 @@ def setup_django(install: Install) -> None:
 
 
 def make_world(install: Install, pages: int) -> World:
-    from readvault.page_links import page_uri
+    from readvault.pages.links import page_uri
     from stored_media.signing import signed_link
     from tests.factories import comic_series, make_site
     from tests.support.comic_pages import chapter_with_pages, page_image
@@ -183,7 +183,7 @@ def bytes_per_page(pages: int) -> dict[str, list[tuple[int, int]]]:
     """(page size, bytes the backend fetched) for each page, read in this process from S3
     (what boto3 received) and from the Telegram double (what getFile answered)."""
     from readvault.models import Series
-    from readvault.page_bytes import read_page
+    from readvault.pages.member_bytes import read_page
     from stored_media.storage import get_backend, override_backend
     from stored_media.storage.telegram import TelegramBackend
     from tests.support.comic_pages import chapter_with_pages, page_image

@@ -13,13 +13,13 @@ class ReadVaultConfig(AppConfig):
         # importing a module.
         from django.contrib import admin
 
-        from readvault import library_admin
+        from readvault.catalogue import admin as catalogue_admin
         from readvault.importing import admin as import_admin
         from readvault.models.library import servable_objects_rule
         from stored_media.owners import register_owner
 
         register_owner(self.label, servable_objects_rule)
-        library_admin.register(admin.site)
+        catalogue_admin.register(admin.site)
         import_admin.register(admin.site)
         self._connect_search()
 

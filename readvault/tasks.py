@@ -9,7 +9,7 @@ from readvault.importing.queueing import queue_step
 from readvault.importing.runner import FETCH, PROCESS, run_step
 from readvault.importing.sweep import remove_orphan_folders, requeue_stale_jobs
 from readvault.models import Chapter
-from readvault.page_images import make_for_chapter
+from readvault.pages.images import make_for_chapter
 from stored_media.storage.base import BackendUnavailable
 
 

@@ -250,7 +250,7 @@ TELEGRAM_LEECH_BOT_TOKEN = config.text("TELEGRAM_LEECH_BOT_TOKEN", "")
 # The site (a domain name) whose jobs /leech creates; empty: the first active site.
 TELEGRAM_LEECH_SITE = config.text("TELEGRAM_LEECH_SITE", "")
 
-# ReadVault page images (readvault/page_images.py): reading widths in WebP and JPEG, and in
+# ReadVault page images (readvault/pages/images.py): reading widths in WebP and JPEG, and in
 # AVIF too when on (about 1.1 s of CPU a page here); covers and thumbnails always get AVIF.
 READVAULT_PAGE_AVIF = config.boolean("READVAULT_PAGE_AVIF", False)
 

@@ -15,7 +15,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", RedirectView.as_view(url=static("img/icon.svg"), permanent=True)),
     path("", include("stored_media.urls")),
-    path("", include("readvault.urls")),  # ReadVault's page links, /pages/
+    path("", include("readvault.pages.urls")),  # ReadVault's page links, /pages/
     # The installable web app (shadowvault/web_app.py). The worker is served from the root:
     # its scope cannot reach above the folder its script lives in.
     path("manifest.webmanifest", web_app.manifest, name="web-manifest"),

@@ -12,8 +12,8 @@ from contextlib import ExitStack
 import pytest
 
 from readvault.models import SeriesHiding
-from readvault.page_images import make_for_chapter
-from readvault.page_links import page_uri
+from readvault.pages.images import make_for_chapter
+from readvault.pages.links import page_uri
 from stored_media import signing
 from tests.factories import comic_series
 from tests.support.comic_pages import chapter_with_pages, page_image

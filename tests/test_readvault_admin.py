@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from readvault.catalogue.merge import MOVED_ABOVE, is_own_m2m, pointing_fields
+from readvault.catalogue.series_admin import NOT_CONFIGURED
 from readvault.models import (
     Chapter,
     Genre,
@@ -18,8 +20,6 @@ from readvault.models import (
     Tag,
     Volume,
 )
-from readvault.series_admin import NOT_CONFIGURED
-from readvault.series_merge import MOVED_ABOVE, is_own_m2m, pointing_fields
 from tests.factories import comic_chapter, comic_series
 from tests.support.anilist_double import serving_anilist
 

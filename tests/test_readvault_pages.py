@@ -1,7 +1,7 @@
-"""ReadVault's pages: signed page links answered by the origin (readvault/delivery.py) from
+"""ReadVault's pages: signed page links answered by the origin (readvault/pages/delivery.py) from
 made images or from one ranged read of the chapter's archive, the images made in the
-background (readvault/page_images.py), and the links the site and admin use
-(readvault/page_links.py). Through nginx: tests/test_gateway_pages.py."""
+background (readvault/pages/images.py), and the links the site and admin use
+(readvault/pages/links.py). Through nginx: tests/test_gateway_pages.py."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from readvault import image_encoding
 from readvault.models import PageImage, SeriesHiding
-from readvault.page_bytes import read_page
-from readvault.page_images import make_for_chapter, queue_for
-from readvault.page_links import (
+from readvault.pages import encoding as image_encoding
+from readvault.pages.images import make_for_chapter, queue_for
+from readvault.pages.links import (
     chapter_page_urls,
     cover_url,
     page_uri,
@@ -32,7 +31,8 @@ from readvault.page_links import (
     thumbnail_url,
     thumbnail_urls,
 )
-from readvault.page_variants import (
+from readvault.pages.member_bytes import read_page
+from readvault.pages.variants import (
     ALL_WIDTHS,
     PageRoles,
     Variant,
@@ -427,7 +427,7 @@ def test_a_corrupt_page_is_skipped_with_a_log_line(alpha, pages, caplog):
     chapter = chapter_with_pages(comic_series(), [b"\xff\xd8\xff\xe0 not a jpeg", pages[0]])
     chapter.pages.filter(index=0).update(width=1000, height=1400)
 
-    with caplog.at_level(logging.WARNING, logger="readvault.page_images"):
+    with caplog.at_level(logging.WARNING, logger="readvault.pages.images"):
         make_for_chapter(chapter)
 
     assert not PageImage.objects.filter(page__index=0).exists()

@@ -13,10 +13,10 @@ from django.test import Client
 from PIL import Image, ImageStat
 
 from readvault.archives import PageFacts, page_bytes
+from readvault.catalogue.sample_comic import SAMPLE_TITLE
 from readvault.metadata.comicinfo import parse_comicinfo
 from readvault.models import Chapter, ImportJob, Page, Series
-from readvault.page_links import page_uri
-from readvault.sample_comic import SAMPLE_TITLE
+from readvault.pages.links import page_uri
 from stored_media.models import StoredObject
 from stored_media.signing import signed_link
 from stored_media.storage import get_backend

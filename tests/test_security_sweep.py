@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from readvault.delivery import serve_page
 from readvault.models import SeriesHiding
+from readvault.pages.delivery import serve_page
 from stored_media.delivery import stream_media
 from stored_media.signing import signed_link
 from streaming.models import (

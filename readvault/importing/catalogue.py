@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from readvault import page_images
 from readvault.archives import PreparedChapter
 from readvault.importing.errors import ChapterNumberTaken
 from readvault.importing.placement import Place
 from readvault.importing.series_match import known_series, series_for
 from readvault.models import Chapter, ImportJob, Page, Series, Volume
+from readvault.pages import images as page_images
 from stored_media.models import StoredObject
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from readvault import page_images
 from readvault.importing import queueing
+from readvault.pages import images as page_images
 from shadowvault.celery import app as celery_app
 from tests.support.comic_sources import (
     page,

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from readvault.sample_comic import SampleComicError, ensure_sample_series
+from readvault.catalogue.sample_comic import SampleComicError, ensure_sample_series
 from shadowvault.broker import ensure_broker_folders
 from streaming.catalogue.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
 from tenants.models import Domain, Tenant

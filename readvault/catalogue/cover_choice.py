@@ -4,9 +4,9 @@ first chapter."""
 
 from __future__ import annotations
 
-from readvault import page_images
 from readvault.models import Chapter, Page, Series
-from readvault.page_roles import reading_order
+from readvault.pages import images as page_images
+from readvault.pages.roles import reading_order
 
 CHAPTERS_OFFERED = 3
 PAGES_OFFERED = 6

@@ -1,4 +1,4 @@
-"""ReadVault's admin registrations: the series CMS (readvault.series_admin), chapters with
+"""ReadVault's admin registrations: the series CMS (readvault.catalogue.series_admin), chapters with
 their page facts, genres, tags and people (operators), and per-site series hiding (site
 admins). `register` is called from ReadVaultConfig.ready()."""
 
@@ -10,9 +10,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 
-from readvault.library_admin_forms import ChapterForm
+from readvault.catalogue.admin_forms import ChapterForm
+from readvault.catalogue.series_admin import SeriesAdmin
 from readvault.models import Chapter, Genre, Page, Person, Series, SeriesHiding, Tag, Volume
-from readvault.series_admin import SeriesAdmin
 from tenants.access import is_operator
 from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from readvault import page_roles
 from readvault.models import Chapter, Series
+from readvault.pages import roles as page_roles
 
 # Chapter.number holds 9 digits, 3 of them decimals.
 HIGHEST_NUMBER = Decimal("999999.999")
@@ -23,7 +23,7 @@ class OrderRefused(ValueError):
 
 
 def reading_order(series: Series) -> list[Chapter]:
-    """The chapters as readers meet them (readvault.page_roles.reading_order)."""
+    """The chapters as readers meet them (readvault.pages.roles.reading_order)."""
     chapters = Chapter.objects.filter(series=series).select_related("volume")
     return list(page_roles.reading_order(chapters))
 

@@ -1,5 +1,5 @@
 """Which page is a series' cover and which are chapter thumbnails: the pages that get small
-images (and AVIF) besides the reading widths (readvault.page_variants.planned_formats).
+images (and AVIF) besides the reading widths (readvault.pages.variants.planned_formats).
 
 A chapter's thumbnail is its first page. A series' cover is the page the operator chose
 (`Series.cover_page`), else the first page of its first chapter in reading order.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 
 from readvault.models import Chapter, Page, Series
-from readvault.page_variants import COVER_WIDTHS, PageRoles
+from readvault.pages.variants import COVER_WIDTHS, PageRoles
 
 
 def reading_order(chapters: QuerySet[Chapter]) -> QuerySet[Chapter]:

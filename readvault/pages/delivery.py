@@ -1,5 +1,5 @@
 """GET/HEAD /pages/<chapter id>/<index>/<variant>: one page of a chapter, as a signed link
-asks for it (variants: readvault.page_variants).
+asks for it (variants: readvault.pages.variants).
 
 Three kinds of request reach this view, as for /media/ (stored_media.delivery):
 - nginx's auth_request (it carries the authorize token; nginx checked the signature): a 200
@@ -12,7 +12,7 @@ Three kinds of request reach this view, as for /media/ (stored_media.delivery):
 
 The bytes are a made image's stored object when one exists for the asked width and format,
 else the original page, read with one ranged read of the chapter's archive
-(readvault.page_bytes). Nothing is decoded or encoded here.
+(readvault.pages.member_bytes). Nothing is decoded or encoded here.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from django.http.response import HttpResponseBase
 
 from readvault.models import Chapter, Page, PageImage
 from readvault.models.library import visible_rule
-from readvault.page_bytes import CorruptPage, close, page_chunks
-from readvault.page_roles import roles_of
-from readvault.page_variants import Variant, choose, content_type, parse_variant, planned_formats
+from readvault.pages.member_bytes import CorruptPage, close, page_chunks
+from readvault.pages.roles import roles_of
+from readvault.pages.variants import Variant, choose, content_type, parse_variant, planned_formats
 from stored_media import signing
 from stored_media.delivery import AUTHORIZE_HEADER, GATEWAY_HEADER
 from stored_media.media_types import MEDIA_CSP, served_type

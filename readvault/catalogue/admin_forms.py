@@ -1,4 +1,4 @@
-"""The forms of the library admin (readvault.library_admin): a series' chapter list with
+"""The forms of the library admin (readvault.catalogue.admin): a series' chapter list with
 editable order and numbers, one chapter, and the pages of the merge, renumber and cover
 actions. Each bad value is a form error, never a database error."""
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from readvault.chapter_order import HIGHEST_NUMBER
+from readvault.catalogue.chapter_order import HIGHEST_NUMBER
 from readvault.models import Chapter, Page, Series
 from readvault.models.library import format_number
 

@@ -1,7 +1,7 @@
 """A page as the operator sees it in the admin (choosing a cover): the smallest image made
 from it when there is one, else the page as stored in its chapter's archive.
 
-The admin serves these itself rather than through signed page links (readvault.page_links):
+The admin serves these itself rather than through signed page links (readvault.pages.links):
 a site's links serve only the series it shows, and a draft's cover is chosen before any site
 shows it.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from asgiref.sync import async_to_sync
 
 from readvault.models import Page, PageImage
-from readvault.page_bytes import read_page
-from readvault.page_variants import content_type
+from readvault.pages.member_bytes import read_page
+from readvault.pages.variants import content_type
 from stored_media.models import StoredObject
 from stored_media.storage import get_backend
 

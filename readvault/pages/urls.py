@@ -1,9 +1,9 @@
-"""ReadVault's page links: `/pages/<chapter id>/<index>/<variant>` (readvault.delivery),
+"""ReadVault's page links: `/pages/<chapter id>/<index>/<variant>` (readvault.pages.delivery),
 asked by readers and by the nginx gateway."""
 
 from django.urls import path, re_path
 
-from readvault.delivery import not_a_page_link, serve_page
+from readvault.pages.delivery import not_a_page_link, serve_page
 
 urlpatterns = [
     path("pages/<int:chapter_id>/<int:index>/<str:variant>", serve_page, name="readvault-page"),

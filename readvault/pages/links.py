@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 
 from readvault.models import Chapter, Page, Series
-from readvault.page_roles import cover_page
-from readvault.page_variants import ALL_WIDTHS, AUTO, IMAGE_FORMATS, ORIGINAL, Variant
+from readvault.pages.roles import cover_page
+from readvault.pages.variants import ALL_WIDTHS, AUTO, IMAGE_FORMATS, ORIGINAL, Variant
 from stored_media.signing import link_for_viewer
 
 

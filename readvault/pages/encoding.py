@@ -1,4 +1,4 @@
-"""Decoding a page once and encoding it at smaller widths (Pillow), for readvault.page_images.
+"""Decoding a page once and encoding it at smaller widths (Pillow), for readvault.pages.images.
 
 Pages come as they were scanned or drawn: CMYK JPEGs, 16-bit PNGs, palette images with
 transparency, animated GIFs and WebPs, photos turned by an EXIF tag. Each is brought to 8-bit

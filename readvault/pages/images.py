@@ -1,7 +1,7 @@
 """Images made from a chapter's pages ahead of reading, in the background (Celery, `cpu`
 queue): reading widths 400/800/1200 in WebP and JPEG (AVIF too with READVAULT_PAGE_AVIF),
 the chapter's thumbnail (its first page, 200/400) and the series' cover (300/600) in AVIF,
-WebP and JPEG; only widths below the page's own (readvault.page_variants.planned_images).
+WebP and JPEG; only widths below the page's own (readvault.pages.variants.planned_images).
 
 Each image is stored on the archive's backend and recorded as a PageImage. A run makes only
 what is missing, so running it again (a retry, a second delivery, a changed cover) is cheap;
@@ -19,12 +19,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from readvault import image_encoding
-from readvault.image_encoding import UnreadableImage
 from readvault.models import Chapter, Page, PageImage
-from readvault.page_bytes import CorruptPage, read_page
-from readvault.page_roles import cover_page_id
-from readvault.page_variants import PageRoles, planned_images
+from readvault.pages import encoding as image_encoding
+from readvault.pages.encoding import UnreadableImage
+from readvault.pages.member_bytes import CorruptPage, read_page
+from readvault.pages.roles import cover_page_id
+from readvault.pages.variants import PageRoles, planned_images
 from shadowvault.task_queues import enqueue
 from stored_media.models import StoredObject
 from stored_media.objects import store_file

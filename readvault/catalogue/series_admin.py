@@ -14,10 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from readvault.chapter_order import OrderRefused, reading_order, renumber_chapters, set_numbers
-from readvault.chapter_order import sort_by_number as sort_chapters
-from readvault.cover_choice import cover_candidates, set_cover
-from readvault.library_admin_forms import (
+from readvault.catalogue.admin_forms import (
     ChapterRowForm,
     ChapterRowFormSet,
     CoverForm,
@@ -25,12 +22,20 @@ from readvault.library_admin_forms import (
     RenumberForm,
     SeriesForm,
 )
+from readvault.catalogue.chapter_order import (
+    OrderRefused,
+    reading_order,
+    renumber_chapters,
+    set_numbers,
+)
+from readvault.catalogue.chapter_order import sort_by_number as sort_chapters
+from readvault.catalogue.cover_choice import cover_candidates, set_cover
+from readvault.catalogue.merge import MergeRefused, check_merge, merge_series
+from readvault.catalogue.page_previews import preview_of
+from readvault.catalogue.site_hiding import hide_on, show_on
 from readvault.metadata.matching import configured_provider, refresh_series
 from readvault.models import Chapter, Page, Series, SeriesCredit, SeriesHiding, Volume
-from readvault.page_bytes import CorruptPage
-from readvault.page_previews import preview_of
-from readvault.series_merge import MergeRefused, check_merge, merge_series
-from readvault.site_hiding import hide_on, show_on
+from readvault.pages.member_bytes import CorruptPage
 from stored_media.media_types import MEDIA_CSP
 from stored_media.storage.base import BackendUnavailable, ObjectMissing
 from tenants.access import is_operator, is_site_admin
@@ -392,7 +397,7 @@ class SeriesAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/readvault/series/cover.html", context)
 
     def page_preview(self, request: HttpRequest, series_id: int, page_id: int) -> HttpResponse:
-        """One page of the series for the cover choice (readvault.page_previews)."""
+        """One page of the series for the cover choice (readvault.catalogue.page_previews)."""
         if not self.has_change_permission(request):
             return HttpResponse(status=403)
         page = get_object_or_404(

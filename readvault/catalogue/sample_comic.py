@@ -1,9 +1,9 @@
 """A two-chapter sample manga made at install (`manage.py bootstrap`), so a new install has
 one readable series beside the sample film.
 
-Its pages are drawn with Pillow (readvault.sample_comic_pages) and packed as CBZ files with a
-ComicInfo.xml that says Manga=YesAndRightToLeft, into the sample folder; then they are
-imported through the import pipeline (readvault.importing), as the sample film is ingested
+Its pages are drawn with Pillow (readvault.catalogue.sample_comic_pages) and packed as CBZ
+files with a ComicInfo.xml that says Manga=YesAndRightToLeft, into the sample folder; then
+they are imported through the import pipeline (readvault.importing), as the sample film is ingested
 through video's: checked, stored on the configured backend, catalogued from the ComicInfo
 and published. Running it again finds the series and makes nothing.
 """
@@ -15,10 +15,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from readvault.catalogue.sample_comic_pages import Palette, spread, story_page, title_page
 from readvault.importing.runner import run_inline
 from readvault.importing.service import Choices, submit_paths
 from readvault.models import ImportJob, Series
-from readvault.sample_comic_pages import Palette, spread, story_page, title_page
 from tenants.models import Tenant
 
 SAMPLE_TITLE = "ShadowVault Sample Manga"

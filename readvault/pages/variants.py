@@ -1,6 +1,6 @@
 """What a page link asks for, and which images exist or will exist for a page: pure rules
-shared by the origin (readvault.delivery), the links (readvault.page_links) and the
-background task (readvault.page_images). No I/O.
+shared by the origin (readvault.pages.delivery), the links (readvault.pages.links) and the
+background task (readvault.pages.images). No I/O.
 
 A page link is `/pages/<chapter id>/<page index>/<variant>`, the variant one of:
 
