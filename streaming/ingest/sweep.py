@@ -1,47 +1,20 @@
-"""Housekeeping that keeps workers stateless: folders a crashed worker left behind are
-removed, and jobs whose worker went silent are queued again (a worker lost on another
-machine; on this machine a redelivered task takes over at once, see `lease`)."""
+"""Housekeeping for ingest jobs, as for every vault's (`ingest_core.job_sweep`): the folders
+of ended jobs are removed, silent jobs queued again on video's queues."""
 
 from __future__ import annotations
 
-import logging
-import re
-import shutil
 from pathlib import Path
 
-from django.conf import settings
-
-from ingest_core import lifecycle
+from ingest_core import job_sweep
 from streaming.ingest.queueing import queue_step
 from streaming.models import IngestJob
 
-logger = logging.getLogger(__name__)
-_JOB_FOLDER = re.compile(r"^job-(\d+)$")
-
 
 def remove_orphan_folders() -> list[Path]:
-    """Remove job folders whose job has ended or no longer exists."""
-    root = Path(settings.INGEST_WORK_DIR)
-    if not root.is_dir():
-        return []
-    folders = {int(m[1]): p for p in root.iterdir() if (m := _JOB_FOLDER.match(p.name))}
-    live = set(IngestJob.objects.filter(pk__in=folders).unfinished().values_list("pk", flat=True))
-    removed = []
-    for job_id, folder in sorted(folders.items()):
-        if job_id not in live:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    if removed:
-        logger.info("removed %d orphaned ingest folders", len(removed))
-    return removed
+    """Remove job folders ("job-<id>") whose job has ended or no longer exists."""
+    return job_sweep.remove_orphan_folders(IngestJob)
 
 
 def requeue_stale_jobs() -> list[int]:
-    """Queue the step of every job whose worker went silent again (its state says which);
-    a job that ended or spoke up since the sweep looked is left alone."""
-    requeued = []
-    for job in IngestJob.objects.stale():
-        if lifecycle.requeue_silent(job):
-            queue_step(job.pk, lifecycle.step_for(job))
-            requeued.append(job.pk)
-    return requeued
+    """Queue the step of every job whose worker went silent again."""
+    return job_sweep.requeue_stale_jobs(IngestJob, queue_step)
