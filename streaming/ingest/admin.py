@@ -7,27 +7,22 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.html import format_html
 
 from ingest_core.errors import IngestError
-from ingest_core.lifecycle import MoveRefused
-from shadowvault.request_numbers import parse_id_list
+from ingest_core.job_admin import JobAdmin
 from streaming.ingest import service
 from streaming.ingest.progress_line import eta_text, speed_text
 from streaming.models import IngestJob, Title, Upload
 from streaming.uploads.views import UploadCollection, UploadResource
-from tenants.admin_scoping import OperatorOnlyAdmin
 from tenants.request_types import tenant_of
-
-MAX_LIVE_JOBS = 200  # more than a changelist page (list_per_page) ever shows
 
 
 class SubmitForm(forms.Form):
@@ -70,13 +65,14 @@ class SubmitForm(forms.Form):
         return data
 
 
-class IngestJobAdmin(OperatorOnlyAdmin):
+class IngestJobAdmin(JobAdmin[IngestJob]):
+    """The job list and its live columns are every vault's (`ingest_core.job_admin`); here
+    are the submit page (URLs, a resumable upload, a folder) and "keep a second copy"."""
+
+    submit_url_name = "ingest_submit"
+    live_url_name = "ingest_live"
     list_display = ("id", "source_label", "state_label", "progress", "speed", "eta", "attempts")
-    list_filter = ("state", "source_kind", "tenant")
-    search_fields = ("source", "source_name", "error")
     actions = ("cancel_jobs", "retry_jobs", "keep_copies")
-    list_per_page = 50
-    readonly_fields = [f.name for f in IngestJob._meta.fields] + ["log_tail_block"]
     fieldsets = (
         (
             None,
@@ -98,110 +94,32 @@ class IngestJobAdmin(OperatorOnlyAdmin):
         ),
     )  # fmt: skip
 
-    class Media:
-        js = ("js/ingest_admin.js",)
-        css = {"all": ("css/ingest_admin.css",)}
-
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("title", "tenant")
 
-    def get_urls(self):
+    def own_urls(self) -> list[URLPattern]:
+        # tus answers of its own (403, 404 as plain text), never the admin's login redirect.
         return [
-            path("submit/", self.admin_site.admin_view(self.submit_view), name="ingest_submit"),
-            path("live/", self.admin_site.admin_view(self.live_view), name="ingest_live"),
-            # tus answers of its own (403, 404 as plain text), never the admin's login redirect.
             path("uploads/", UploadCollection.as_view(), name="ingest_uploads"),
             path("uploads/<uuid:upload_id>", UploadResource.as_view(), name="ingest_upload"),
-            *super().get_urls(),
         ]
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # jobs are read-only records; actions act on them
+    def speed_text(self, job: IngestJob) -> str:
+        return speed_text(job)
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
-        return redirect("admin:ingest_submit")
+    def eta_text(self, job: IngestJob) -> str:
+        return eta_text(job)
 
-    @admin.display(description="Source")
-    def source_label(self, job: IngestJob) -> str:
-        return job.source_name or job.source[:90]
+    def cancel_job(self, job: IngestJob) -> None:
+        service.cancel(job)
 
-    @admin.display(description="State", ordering="state")
-    def state_label(self, job: IngestJob) -> str:
-        return format_html(
-            '<span class="ingest-state ingest-{}" data-job="{}" data-live="state" '
-            'data-live-url="{}">{}</span>'
-            '<div class="ingest-error" data-job="{}" data-live="error">{}</div>',
-            job.state,
-            job.pk,
-            reverse("admin:ingest_live"),
-            job.get_state_display(),
-            job.pk,
-            job.error or job.note,
-        )
-
-    @admin.display(description="Progress")
-    def progress(self, job: IngestJob) -> str:
-        percent = job.percent
-        return format_html(
-            '<progress max="100" {} data-job="{}" data-live="percent"></progress>',
-            format_html('value="{}"', percent) if percent is not None else "",
-            job.pk,
-        )
-
-    @admin.display(description="Speed")
-    def speed(self, job: IngestJob) -> str:
-        return format_html(
-            '<span data-job="{}" data-live="speed">{}</span>', job.pk, speed_text(job)
-        )
-
-    @admin.display(description="ETA")
-    def eta(self, job: IngestJob) -> str:
-        return format_html('<span data-job="{}" data-live="eta">{}</span>', job.pk, eta_text(job))
-
-    @admin.display(description="Log (last 40 lines)")
-    def log_tail_block(self, job: IngestJob) -> str:
-        return format_html(
-            '<pre class="ingest-log" data-job="{}" data-live="log" data-live-url="{}">{}</pre>',
-            job.pk,
-            reverse("admin:ingest_live"),
-            job.log_tail(),
-        )
-
-    @admin.action(description="Cancel selected jobs")
-    def cancel_jobs(self, request: HttpRequest, queryset: QuerySet) -> None:
-        """Each job the life cycle lets the operator cancel; a refusal (the job has ended) is
-        a warning naming the job."""
-        requested = 0
-        for job in queryset:
-            try:
-                service.cancel(job)
-                requested += 1
-            except MoveRefused as refused:
-                self.message_user(request, str(refused), messages.WARNING)
-        if requested:
-            self.message_user(request, f"Cancel requested for {requested} jobs.")
-
-    @admin.action(description="Retry selected jobs (as new jobs)")
-    def retry_jobs(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._queue_again(request, queryset, service.retry, "{} jobs queued again.")
+    def retry_job(self, job: IngestJob) -> IngestJob:
+        return service.retry(job)
 
     @admin.action(description="Keep a second copy of selected jobs already in the library")
     def keep_copies(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = "{} jobs queued to keep a second copy."
-        self._queue_again(request, queryset, service.keep_a_copy, done)
-
-    def _queue_again(self, request: HttpRequest, queryset: QuerySet, again, done: str) -> None:
-        """Run `again` (a service call making a new job) on each job; a refusal is a
-        warning naming the job, the others still go."""
-        queued = 0
-        for job in queryset:
-            try:
-                again(job)
-                queued += 1
-            except IngestError as error:
-                self.message_user(request, f"#{job.pk}: {error}", messages.WARNING)
-        if queued:
-            self.message_user(request, done.format(queued))
+        self.queue_again(request, queryset, service.keep_a_copy, done)
 
     def submit_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
@@ -225,17 +143,6 @@ class IngestJobAdmin(OperatorOnlyAdmin):
             **_uploader_context(request),
         }
         return TemplateResponse(request, "admin/streaming/ingestjob/submit.html", context)
-
-    def live_view(self, request: HttpRequest) -> JsonResponse:
-        """The live columns of the jobs on the page (polled by js/ingest_admin.js).
-
-        admin_view only checks that the caller may open the admin at all (any site admin);
-        this view answers only those who may see the job list, with its rows."""
-        if not self.has_view_permission(request):
-            return JsonResponse({"detail": "You may not follow ingest jobs."}, status=403)
-        ids = parse_id_list(request.GET.get("ids"), limit=MAX_LIVE_JOBS)
-        jobs = self.get_queryset(request).filter(pk__in=ids)
-        return JsonResponse({"jobs": {job.pk: _live(job) for job in jobs}})
 
 
 def _submit(request: HttpRequest, data: dict) -> list[IngestJob]:
@@ -268,19 +175,6 @@ def _uploader_context(request: HttpRequest) -> dict:
         "upload_expiry_hours": settings.INGEST_UPLOAD_EXPIRY_HOURS,
         "upload_max_bytes": settings.INGEST_UPLOAD_MAX_BYTES,
         "video_suffixes": ",".join(sorted(service.VIDEO_SUFFIXES)),
-    }
-
-
-def _live(job: IngestJob) -> dict:
-    return {
-        "state": job.get_state_display(),
-        "state_code": job.state,
-        "percent": job.percent,
-        "speed": speed_text(job),
-        "eta": eta_text(job),
-        "error": job.error or job.note,
-        "log": job.log_tail(),
-        "finished": job.is_finished,
     }
 
 
