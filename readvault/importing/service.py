@@ -7,8 +7,6 @@ folder with no comics in it, an empty upload.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,16 +18,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from ingest_core import lifecycle
-from ingest_core.errors import DownloadFailed, SourceRefused
-from ingest_core.ssrf import check_url
+from ingest_core import lifecycle, submission
+from ingest_core.errors import SourceRefused
 from readvault.importing.queueing import queue_job
 from readvault.importing.sources import chapters_in, is_archive, name_within, source_folder
 from readvault.metadata.names import ARCHIVE_SUFFIXES
 from readvault.models import ImportJob, Series
 from tenants.models import Tenant
 
-MAX_URLS = 200  # per submission; a paste of thousands is a mistake, not a queue
 MAX_UPLOADS = 100  # files per admin submission (Django's DATA_UPLOAD_MAX_NUMBER_FILES)
 Queue = Callable[[ImportJob], None]
 Kind = ImportJob.SourceKind
@@ -50,13 +46,7 @@ class Choices:
 def submit_urls(urls: Iterable[str], choices: Choices) -> list[ImportJob]:
     """One job per URL. Every URL is checked first: one bad URL refuses the whole batch,
     naming it, so a paste is never half-submitted."""
-    cleaned = [url.strip() for url in urls if url.strip()]
-    if not cleaned:
-        raise SourceRefused("no URL given")
-    if len(cleaned) > MAX_URLS:
-        raise SourceRefused(f"{len(cleaned)} URLs at once; submit at most {MAX_URLS}")
-    for url in cleaned:
-        _check(url)
+    cleaned = submission.checked_urls(urls)
     return _create([(url, Kind.URL, "") for url in cleaned], choices)
 
 
@@ -69,7 +59,7 @@ def submit_paths(
     that holds each given path (so its own name names the series)."""
     sources: list[tuple[str, str, str]] = []
     for given in paths:
-        path = _checked_path(Path(given), within)
+        path = submission.checked_path(Path(given), within)
         base = Path(within).resolve() if within is not None else path.parent
         sources.extend(_chapters(path, base))
     if not sources:
@@ -102,29 +92,13 @@ def submit_uploads(uploads: Iterable[UploadedFile], choices: Choices) -> list[Im
     return jobs
 
 
-def import_root() -> Path:
-    return Path(settings.INGEST_IMPORT_DIR)
+import_root = submission.import_root
+cancel = submission.cancel
 
 
 def import_folders() -> list[str]:
-    """Folders under INGEST_IMPORT_DIR the admin offers (relative names, '' = the folder)."""
-    root = import_root()
-    if not root.is_dir():
-        return []
-    found = [""]
-    for current, dirs, _files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(str(Path(current, d).relative_to(root)) for d in dirs)
-        if len(found) > 500:
-            break
-    return found
-
-
-def cancel(job: ImportJob) -> None:
-    """A queued job ends now; a running one stops at its next progress report. A job that
-    has ended is refused (`lifecycle.MoveRefused`)."""
-    if lifecycle.cancel(job):
-        shutil.rmtree(job.work_dir, ignore_errors=True)
+    """Folders of the import folder the admin offers; hidden ones are not comics' folders."""
+    return submission.import_folders(hidden=False)
 
 
 def retry(job: ImportJob, queue: Queue | None = None) -> ImportJob:
@@ -204,7 +178,8 @@ def _upload_job(upload: UploadedFile, choices: Choices) -> ImportJob:
     folder = source_folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with (folder / _safe_name(name)).open("wb") as handle:
+        # "#" kept: archives name chapters so ("Berserk #21.cbz").
+        with (folder / submission.safe_name(name, also="#")).open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
     except OSError as error:
@@ -212,28 +187,3 @@ def _upload_job(upload: UploadedFile, choices: Choices) -> ImportJob:
         raise SourceRefused(f"could not keep {name}: {error.strerror}") from error
     transaction.on_commit(partial(choices.queue or queue_job, job))
     return job
-
-
-def _check(url: str) -> None:
-    # A name that does not resolve from here right now is let through: the worker checks
-    # again before it connects, and its job fails with the reason if it still does not.
-    with contextlib.suppress(DownloadFailed):
-        check_url(url)
-
-
-def _checked_path(path: Path, within: Path | None) -> Path:
-    if within is not None:
-        root = Path(within).resolve()
-        resolved = (root / path).resolve()
-        if resolved != root and root not in resolved.parents:
-            raise SourceRefused(f"{path} is outside the import folder")
-    else:
-        resolved = path.expanduser().resolve()
-    if not resolved.exists():
-        raise SourceRefused(f"{path} does not exist")
-    return resolved
-
-
-def _safe_name(name: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() or ch in "._- ()[],'#" else "_" for ch in name).strip(". ")
-    return cleaned[:200] or "upload"

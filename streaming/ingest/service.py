@@ -6,8 +6,6 @@ exists: a URL the SSRF guard refuses, a path outside the import folder, an empty
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,9 +14,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from ingest_core import lifecycle
-from ingest_core.errors import DownloadFailed, SourceRefused
-from ingest_core.ssrf import check_url
+from ingest_core import lifecycle, submission
+from ingest_core.errors import SourceRefused
 from streaming.ingest.fetch_step import source_folder
 from streaming.ingest.queueing import queue_job
 from streaming.models import IngestJob, Title
@@ -27,7 +24,6 @@ VIDEO_SUFFIXES = {
     ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".ts", ".m2ts", ".mpg", ".mpeg",
     ".wmv", ".flv", ".ogv", ".3gp",
 }  # fmt: skip
-MAX_URLS = 200  # per submission; a paste of thousands is a mistake, not a queue
 Queue = Callable[[IngestJob], None]
 
 
@@ -44,13 +40,7 @@ def submit_urls(
 ) -> list[IngestJob]:
     """One job per URL. Every URL is checked first: one bad URL refuses the whole batch,
     naming it, so a paste is never half-submitted."""
-    cleaned = [url.strip() for url in urls if url.strip()]
-    if not cleaned:
-        raise SourceRefused("no URL given")
-    if len(cleaned) > MAX_URLS:
-        raise SourceRefused(f"{len(cleaned)} URLs at once; submit at most {MAX_URLS}")
-    for url in cleaned:
-        _check(url)
+    cleaned = submission.checked_urls(urls)
     return _create(
         [(url, IngestJob.SourceKind.URL, "") for url in cleaned],
         tenant=tenant,
@@ -78,7 +68,7 @@ def submit_paths(
     (the admin's import folder), nothing outside that folder is accepted, symlinks included."""
     files: list[Path] = []
     for path in paths:
-        files.extend(_video_files(_checked_path(Path(path), within)))
+        files.extend(_video_files(submission.checked_path(Path(path), within)))
     if not files:
         raise SourceRefused("no video files found (looked for " + _suffix_list() + ")")
     return _create(
@@ -180,7 +170,7 @@ def _upload_job(
         folder = source_folder(job)
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            write(folder / _safe_name(name))
+            write(folder / submission.safe_name(name))
         except OSError as error:
             shutil.rmtree(job.work_dir, ignore_errors=True)
             raise SourceRefused(f"could not keep the upload: {error.strerror}") from error
@@ -188,29 +178,9 @@ def _upload_job(
     return job
 
 
-def import_root() -> Path:
-    return Path(settings.INGEST_IMPORT_DIR)
-
-
-def import_folders() -> list[str]:
-    """Folders under INGEST_IMPORT_DIR the admin offers (relative names, '' = the folder)."""
-    root = import_root()
-    if not root.is_dir():
-        return []
-    found = [""]
-    for current, dirs, _files in os.walk(root):
-        dirs.sort()
-        found.extend(str(Path(current, d).relative_to(root)) for d in dirs)
-        if len(found) > 500:
-            break
-    return found
-
-
-def cancel(job: IngestJob) -> None:
-    """A queued job ends now; a running one stops at its next progress report. A job that
-    has ended is refused (`lifecycle.MoveRefused`)."""
-    if lifecycle.cancel(job):
-        shutil.rmtree(job.work_dir, ignore_errors=True)
+import_root = submission.import_root
+import_folders = submission.import_folders
+cancel = submission.cancel
 
 
 def retry(job: IngestJob, queue: Queue | None = None) -> IngestJob:
@@ -277,26 +247,6 @@ def _create(
     return jobs
 
 
-def _check(url: str) -> None:
-    # A name that does not resolve from here right now is let through: the worker checks
-    # again before it connects, and its job fails with the reason if it still does not.
-    with contextlib.suppress(DownloadFailed):
-        check_url(url)
-
-
-def _checked_path(path: Path, within: Path | None) -> Path:
-    if within is not None:
-        root = Path(within).resolve()
-        resolved = (root / path).resolve()
-        if resolved != root and root not in resolved.parents:
-            raise SourceRefused(f"{path} is outside the import folder")
-    else:
-        resolved = path.expanduser().resolve()
-    if not resolved.exists():
-        raise SourceRefused(f"{path} does not exist")
-    return resolved
-
-
 def _video_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -313,8 +263,3 @@ def _video_files(path: Path) -> list[Path]:
 
 def _suffix_list() -> str:
     return ", ".join(sorted(VIDEO_SUFFIXES))
-
-
-def _safe_name(name: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() or ch in "._- ()[],'" else "_" for ch in name).strip(". ")
-    return cleaned[:200] or "upload"
