@@ -1,9 +1,9 @@
 """The job list every vault's import jobs have in the admin (operators only): the state,
 progress, speed and ETA columns kept live by js/ingest_admin.js, the log, cancel and retry.
 
-A vault's admin names its URLs (`submit_url_name`, `live_url_name`), says a job's state,
-speed and ETA in its own words, and gives its service's cancel and retry; its submit page,
-form and query are its own.
+A vault's admin names its URLs (`submit_url_name`, `live_url_name`), says a job's state and
+speed in its own words, and gives its service's retry; its submit page, form and query are
+its own.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from ingest_core import submission
 from ingest_core.errors import IngestError
 from ingest_core.job_model import Job
 from ingest_core.lifecycle import MoveRefused
+from ingest_core.progress_text import eta_words
 from shadowvault.request_numbers import parse_id_list
 from tenants.admin_scoping import OperatorOnlyAdmin
 
@@ -49,10 +51,10 @@ class JobAdmin(OperatorOnlyAdmin, Generic[Job]):
         raise NotImplementedError
 
     def eta_text(self, job: Job) -> str:
-        raise NotImplementedError
+        return eta_words(job.eta_seconds)
 
     def cancel_job(self, job: Job) -> None:
-        raise NotImplementedError
+        submission.cancel(job)
 
     def retry_job(self, job: Job) -> object:
         raise NotImplementedError

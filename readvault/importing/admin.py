@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from ingest_core.errors import IngestError
 from ingest_core.job_admin import JobAdmin
 from readvault.importing import service
-from readvault.importing.progress_line import eta_text, speed_text, state_text
+from readvault.importing.progress_line import speed_text, state_text
 from readvault.metadata.names import ARCHIVE_SUFFIXES
 from readvault.models import ImportJob, Series
 from tenants.request_types import SiteRequest
@@ -124,12 +124,6 @@ class ImportJobAdmin(JobAdmin[ImportJob]):
 
     def speed_text(self, job: ImportJob) -> str:
         return speed_text(job)
-
-    def eta_text(self, job: ImportJob) -> str:
-        return eta_text(job)
-
-    def cancel_job(self, job: ImportJob) -> None:
-        service.cancel(job)
 
     def retry_job(self, job: ImportJob) -> ImportJob:
         return service.retry(job)

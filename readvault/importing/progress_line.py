@@ -1,11 +1,12 @@
-"""An import job's progress in words: one line for the `import_comics` command, and the
-state, speed and ETA the admin and the API show (sizes and durations in
-`ingest_core.progress_text`'s words)."""
+"""An import job's progress in a comic's words: the state and speed the admin and the API
+show, and one line for the `import_comics` command (its layout, sizes, durations and ETA:
+`ingest_core.progress_text`)."""
 
 from __future__ import annotations
 
 from ingest_core.lifecycle import State
-from ingest_core.progress_text import human_bytes, human_duration
+from ingest_core.progress_text import eta_words, human_bytes
+from ingest_core.progress_text import progress_line as line
 from readvault.models import ImportJob
 
 # The life cycle's states are shared with video ("Probing"); what each means for a comic.
@@ -33,22 +34,13 @@ def speed_text(job: ImportJob) -> str:
     return pages
 
 
-def eta_text(job: ImportJob) -> str:
-    """ "01:20", or "" while the job can say nothing about its end."""
-    return human_duration(job.eta_seconds) if job.eta_seconds is not None else ""
-
-
 def progress_line(job: ImportJob, width: int = 24) -> str:
-    percent = job.percent
-    if percent is None:
-        bar = "[" + "." * width + "]   ?%"
-    else:
-        filled = width * percent // 100
-        bar = "[" + "#" * filled + "." * (width - filled) + f"] {percent:3d}%"
-    parts = [f"#{job.pk}", f"{state_text(job):<13}", bar]
-    if speed := speed_text(job):
-        parts.append(speed)
-    if eta := eta_text(job):
-        parts.append(f"ETA {eta}")
-    parts.append(job.source_name or job.source)
-    return "  ".join(parts)
+    return line(
+        job.pk,
+        f"{state_text(job):<13}",
+        job.percent,
+        speed_text(job),
+        eta_words(job.eta_seconds),
+        job.source_name or job.source,
+        width,
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ingest_core.errors import IngestError
 from ingest_core.job_admin import JobAdmin
 from streaming.ingest import service
-from streaming.ingest.progress_line import eta_text, speed_text
+from streaming.ingest.progress_line import speed_text
 from streaming.models import IngestJob, Title, Upload
 from streaming.uploads.views import UploadCollection, UploadResource
 from tenants.request_types import tenant_of
@@ -106,12 +106,6 @@ class IngestJobAdmin(JobAdmin[IngestJob]):
 
     def speed_text(self, job: IngestJob) -> str:
         return speed_text(job)
-
-    def eta_text(self, job: IngestJob) -> str:
-        return eta_text(job)
-
-    def cancel_job(self, job: IngestJob) -> None:
-        service.cancel(job)
 
     def retry_job(self, job: IngestJob) -> IngestJob:
         return service.retry(job)

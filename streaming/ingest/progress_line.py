@@ -1,9 +1,11 @@
-"""A job's progress in words: one line for the `ingest` command and the bot, and the speed
-and ETA the admin shows (the words for sizes and durations: `ingest_core.progress_text`)."""
+"""A job's progress in video's words: the speed (bytes, or ffmpeg's time) the admin shows,
+and one line for the `ingest` command and the bot (its layout, sizes, durations and ETA:
+`ingest_core.progress_text`)."""
 
 from __future__ import annotations
 
-from ingest_core.progress_text import human_bytes, human_duration
+from ingest_core.progress_text import eta_words, human_bytes, human_duration
+from ingest_core.progress_text import progress_line as line
 from streaming.models import IngestJob
 
 
@@ -28,22 +30,13 @@ def media_time_text(job: IngestJob) -> str:
     return f"{done} of {human_duration(round(job.media_seconds_total))}"
 
 
-def eta_text(job: IngestJob) -> str:
-    """ "01:20", or "" while the job can say nothing about its end."""
-    return human_duration(job.eta_seconds) if job.eta_seconds is not None else ""
-
-
 def progress_line(job: IngestJob, width: int = 24) -> str:
-    percent = job.percent
-    if percent is None:
-        bar = "[" + "." * width + "]   ?%"
-    else:
-        filled = width * percent // 100
-        bar = "[" + "#" * filled + "." * (width - filled) + f"] {percent:3d}%"
-    parts = [f"#{job.pk}", f"{job.get_state_display():<11}", bar]
-    if speed := speed_text(job):
-        parts.append(speed)
-    if eta := eta_text(job):
-        parts.append(f"ETA {eta}")
-    parts.append(job.source_name or job.source)
-    return "  ".join(parts)
+    return line(
+        job.pk,
+        f"{job.get_state_display():<11}",
+        job.percent,
+        speed_text(job),
+        eta_words(job.eta_seconds),
+        job.source_name or job.source,
+        width,
+    )
