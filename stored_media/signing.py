@@ -108,6 +108,11 @@ def gateway_token() -> str:
     return hmac.new(settings.LINK_SECRET.encode(), b"shadowvault-gateway", "sha256").hexdigest()
 
 
+def is_gateway_token(sent: str) -> bool:
+    """Whether a header's value is the gateway token (compared in constant time)."""
+    return bool(sent) and hmac.compare_digest(sent, gateway_token())
+
+
 def link_for_viewer(uri: str, request: HttpRequest) -> str:
     """A signed link for the viewer of `request`, bound to their address if the site says so."""
     tenant = getattr(request, "tenant", None)

@@ -23,11 +23,6 @@ def first_chapter_id(series_id: int) -> int | None:
     return chapters.values_list("pk", flat=True).first()
 
 
-async def afirst_chapter_id(series_id: int) -> int | None:
-    chapters = reading_order(Chapter.objects.filter(series_id=series_id))
-    return await chapters.values_list("pk", flat=True).afirst()
-
-
 def cover_page_id(series: Series) -> int | None:
     """The id of the series' cover page; None for a series without pages."""
     if series.cover_page_id is not None:
@@ -46,7 +41,7 @@ def cover_page(series: Series) -> Page | None:
     return Page.objects.prefetch_related("images").filter(pk=page_id).first()
 
 
-async def roles_of(page: Page, width: int | None = None) -> PageRoles:
+def roles_of(page: Page, width: int | None = None) -> PageRoles:
     """The roles of `page` (its chapter and series loaded), as far as they decide what is made
     at `width`: whether it is the cover is asked of the database only for a cover width."""
     series = page.chapter.series
@@ -55,5 +50,5 @@ async def roles_of(page: Page, width: int | None = None) -> PageRoles:
         if series.cover_page_id is not None:
             cover = series.cover_page_id == page.pk
         elif page.index == 0:
-            cover = await afirst_chapter_id(series.pk) == page.chapter_id
+            cover = first_chapter_id(series.pk) == page.chapter_id
     return PageRoles(page.width, is_thumbnail=page.index == 0, is_cover=cover)
