@@ -22,6 +22,7 @@ class ReadVaultConfig(AppConfig):
         catalogue_admin.register(admin.site)
         import_admin.register(admin.site)
         self._connect_search()
+        self._connect_gateway_pages()
 
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put
@@ -32,3 +33,10 @@ class ReadVaultConfig(AppConfig):
 
         register_search_source(KIND, search_series, typeahead_series, label=LABEL)
         signals.connect()
+
+    def _connect_gateway_pages(self) -> None:
+        # nginx's page requests skip the middleware (shadowvault.gateway_fast_paths).
+        from readvault.pages.fast_path import PREFIX, serve_gateway_page
+        from shadowvault.gateway_fast_paths import register_gateway_path
+
+        register_gateway_path(PREFIX, serve_gateway_page)

@@ -15,21 +15,24 @@ import boto3
 import uvicorn
 from django.core.asgi import get_asgi_application
 
+from shadowvault.gateway_fast_paths import GatewayFastPaths
 from stored_media.gateway import GatewayOptions, write
 from tests.support.services import free_port, need_binary, port_open, stop, wait_until
 
 
 @contextmanager
-def uvicorn_in_thread():
-    """The project's ASGI app under a real uvicorn server, on a free loopback port."""
+def uvicorn_in_thread(access_log: bool = False):
+    """The project's ASGI app under a real uvicorn server, on a free loopback port. With
+    `access_log`, uvicorn's access lines go to the "uvicorn.access" logger (and caplog)."""
     port = free_port()
     config = uvicorn.Config(
-        get_asgi_application(),
+        GatewayFastPaths(get_asgi_application()),  # as shadowvault.asgi serves it
         host="127.0.0.1",
         port=port,
         lifespan="off",
-        log_level="warning",
-        access_log=False,
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        log_config=None if access_log else uvicorn.config.LOGGING_CONFIG,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
