@@ -16,7 +16,7 @@ from readvault.importing import service
 from readvault.importing.progress_line import progress_line
 from readvault.importing.runner import run_inline
 from readvault.models import ImportJob, Series
-from tenants.models import Tenant
+from tenants.command_site import site_for_command
 
 ENDED_WELL = (ImportJob.State.DONE, ImportJob.State.DUPLICATE)
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         wait = options["wait"]
         choices = service.Choices(
-            tenant=_tenant(options["site"]),
+            tenant=site_for_command(options["site"]),
             via="cli",
             publish=not options["no_publish"],
             target_series=_series(options["series"]),
@@ -106,18 +106,6 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"job #{job.pk} {job.state}: {job.error}")
         return job
-
-
-def _tenant(domain: str | None) -> Tenant:
-    if domain:
-        tenant = Tenant.objects.filter(domains__hostname=domain.lower()).first()
-        if tenant is None:
-            raise CommandError(f"no site has the domain {domain}")
-        return tenant
-    tenant = Tenant.objects.filter(is_active=True).order_by("pk").first()
-    if tenant is None:
-        raise CommandError("there is no site yet; run `manage.py bootstrap` first")
-    return tenant
 
 
 def _series(given: str | None) -> Series | None:

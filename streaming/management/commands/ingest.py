@@ -13,7 +13,7 @@ from streaming.ingest import service
 from streaming.ingest.progress_line import progress_line
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, Title
-from tenants.models import Tenant
+from tenants.command_site import site_for_command
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, sources, site, draft, background, keep_copy, **options) -> None:
-        tenant = _tenant(site)
+        tenant = site_for_command(site)
         urls = [s for s in sources if s.startswith(("http://", "https://"))]
         paths = [Path(s) for s in sources if s not in urls]
         kwargs = {"tenant": tenant, "via": "cli", "publish": not draft, "keep_copy": keep_copy}
@@ -87,18 +87,6 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"job #{job.pk} {job.state}: {job.error}")
         return job
-
-
-def _tenant(domain: str | None) -> Tenant:
-    if domain:
-        tenant = Tenant.objects.filter(domains__hostname=domain.lower()).first()
-        if tenant is None:
-            raise CommandError(f"no site has the domain {domain}")
-        return tenant
-    tenant = Tenant.objects.filter(is_active=True).order_by("pk").first()
-    if tenant is None:
-        raise CommandError("there is no site yet; run `manage.py bootstrap` first")
-    return tenant
 
 
 def _page_of(title: Title | None) -> str:
