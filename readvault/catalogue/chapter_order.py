@@ -1,5 +1,6 @@
 """A series' reading order (`Chapter.position`) and chapter numbers, set in bulk by the
-operator: renumbering follows the reading order, sorting follows the numbers."""
+operator: renumbering follows the reading order, sorting follows the numbers; and where an
+imported chapter joins that order (`position_for_new`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from readvault.models import Chapter, Series
@@ -72,12 +73,40 @@ def sort_by_number(series: Series) -> int:
 
 def _volume_then_number(chapter: Chapter) -> tuple:
     volume = chapter.volume.number if chapter.volume is not None else None
-    return (
-        volume is None,
-        volume or 0,
-        chapter.number is not None,
-        chapter.number or 0,
+    return order_key(volume, chapter.number)
+
+
+def order_key(volume: int | None, number: Decimal | None) -> tuple:
+    """Where a chapter goes when sorted by number: by volume (a whole-volume file, without a
+    number, first in its volume), chapters of no volume after every volume."""
+    return (volume is None, volume or 0, number is not None, number or 0)
+
+
+def position_for_new(series: Series, volume: int | None, number: Decimal | None) -> int:
+    """The reading position of a chapter about to join `series` (call it inside the
+    transaction that adds the chapter), making room for it.
+
+    A series never sorted (every position 0) reads by number, so the new chapter takes 0 too.
+    Otherwise it goes just after the last chapter, in reading order, that sorts before it by
+    (volume, number): the chapters after that move down one, in one UPDATE. An order the
+    operator arranged by hand stays as it is around the new chapter."""
+    # Two imports into one series must not read the same positions (PostgreSQL; SQLite's
+    # IMMEDIATE transactions hold the one write lock already).
+    list(Series.objects.select_for_update().filter(pk=series.pk).values_list("pk"))
+    chapters = Chapter.objects.filter(series=series)
+    rows = list(
+        page_roles.reading_order(chapters).values_list("position", "volume__number", "number")
     )
+    if not any(position for position, _, _ in rows):
+        return 0
+    key = order_key(volume, number)
+    before = [position for position, v, n in rows if order_key(v, n) <= key]
+    at = before[-1] + 1 if before else rows[0][0]
+    if at <= rows[-1][0]:
+        chapters.filter(position__gte=at).update(
+            position=F("position") + 1, updated_at=timezone.now()
+        )
+    return at
 
 
 def _write(chapters: Iterable[Chapter], field: str) -> None:

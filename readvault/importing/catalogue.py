@@ -4,6 +4,10 @@ In one transaction: the series (the operator's target, else one found or made fr
 ComicInfo.xml and the names), its volume, the chapter, a row for each page, and the series
 published when the job says so. Readers see either nothing or the whole chapter. Page images
 are queued only once that transaction has committed.
+
+The chapter takes its place in the series' reading order as it is added
+(`readvault.catalogue.chapter_order.position_for_new`): a series the operator sorted stays
+sorted.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from readvault.archives import PreparedChapter
+from readvault.catalogue.chapter_order import position_for_new
 from readvault.importing.errors import ChapterNumberTaken
 from readvault.importing.placement import Place
 from readvault.importing.series_match import known_series, series_for
@@ -44,6 +49,7 @@ def _add_chapter(
         series=series,
         volume=volume,
         number=place.number,
+        position=position_for_new(series, place.volume, place.number),
         title=place.title,
         release_date=place.release_date,
         page_count=len(prepared.pages),
