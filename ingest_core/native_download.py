@@ -21,7 +21,7 @@ from typing import BinaryIO
 from django.conf import settings
 
 from ingest_core import aria2_download
-from ingest_core.errors import DownloadFailed, PageNotMedia
+from ingest_core.errors import DownloadFailed, IngestError, PageNotMedia
 from ingest_core.guarded_http import ConnectionLost, Opened, fetch_bytes, open_url, read_chunk
 from ingest_core.http_response import (
     content_length,
@@ -74,6 +74,17 @@ def download(url: str, target_dir: Path, progress: Progress | None = None) -> Do
     except BaseException:
         job.discard()
         raise
+
+
+def downloaded_file(folder: Path) -> Path:
+    """The one whole file a download (or an upload's hand-off) left in a job's `folder`.
+
+    A `.part` file is a download cut short, not a source."""
+    files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.endswith(".part"))
+    if len(files) != 1:
+        # Only a crash between the download and its hand-off leaves this; download again.
+        raise IngestError("the downloaded file is missing; it will be downloaded again")
+    return files[0]
 
 
 def backoff(retry: int) -> float:

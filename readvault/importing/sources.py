@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from ingest_core.errors import IngestError
+from ingest_core.native_download import downloaded_file
 from readvault.metadata.names import ARCHIVE_SUFFIXES
 from readvault.models import ImportJob
 
@@ -32,13 +33,7 @@ def source_path(job: ImportJob) -> Path:
         if not (path.is_dir() if kind == ImportJob.SourceKind.FOLDER else path.is_file()):
             raise IngestError(f"{job.source} no longer exists")
         return path
-    files = sorted(
-        p for p in source_folder(job).glob("*") if p.is_file() and not p.name.endswith(".part")
-    )
-    if len(files) != 1:
-        # Only a crash between the download and its hand-off leaves this; download again.
-        raise IngestError("the downloaded file is missing; it will be downloaded again")
-    return files[0]
+    return downloaded_file(source_folder(job))
 
 
 def is_archive(path: Path) -> bool:

@@ -49,10 +49,4 @@ def source_file(job: IngestJob) -> Path:
         if not path.is_file():
             raise IngestError(f"the file {job.source} no longer exists")
         return path
-    files = sorted(
-        p for p in source_folder(job).glob("*") if p.is_file() and not p.name.endswith(".part")
-    )
-    if len(files) != 1:
-        # Only a crash between the download and its hand-off leaves this; download again.
-        raise IngestError("the downloaded file is missing; it will be downloaded again")
-    return files[0]
+    return native_download.downloaded_file(source_folder(job))
