@@ -40,12 +40,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.api_double import ApiDouble, send_answer
 
 # The types a query may walk through, and the fields each has (those the records hold).
 TYPES: dict[str, dict[str, str | None]] = {
@@ -298,34 +299,14 @@ class GraphQLError(Exception):
         self.status = status
 
 
-class AniListDouble:
+class AniListDouble(ApiDouble):
     def __init__(self) -> None:
+        super().__init__(_handler(self))
         self.requests: list[tuple[str, dict[str, Any], dict[str, str]]] = []
-        self._lock = threading.Lock()
         self._rate_limits, self._retry_after = 0, 30
         self._failures, self._failure_status = 0, 500
         self._errors_in_200, self._keep_data = 0, False
-        self._garbage = 0
-        self._delay = 0.0
         self._remaining = 89
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        # A short poll interval: shutdown() waits for it, once per test.
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def __enter__(self) -> AniListDouble:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join()
 
     def rate_limit_next(self, count: int, retry_after: int = 30) -> None:
         with self._lock:
@@ -338,14 +319,6 @@ class AniListDouble:
     def errors_in_200_next(self, count: int, keep_data: bool) -> None:
         with self._lock:
             self._errors_in_200, self._keep_data = count, keep_data
-
-    def garbage_next(self, count: int) -> None:
-        with self._lock:
-            self._garbage = count
-
-    def delay_next(self, seconds: float) -> None:
-        with self._lock:
-            self._delay = seconds
 
     def remaining_next(self, remaining: int) -> None:
         with self._lock:
@@ -593,17 +566,7 @@ def _handler(double: AniListDouble) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(min(length, 1024 * 1024))
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, extra, answer = double.answer(body, headers)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", extra.pop("Content-Type", "application/json"))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test); nothing to answer
+            send_answer(self, *double.answer(body, headers))
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output quiet

@@ -31,10 +31,11 @@ few neighbours.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.api_double import ApiDouble, send_answer
 
 API_KEY = "double-api-key-5f2b9c"
 READ_TOKEN = "eyJhbGciOiJIUzI1NiJ9.double-read-token.c2lnbmF0dXJl"
@@ -192,43 +193,17 @@ RATE_LIMITED = {
 }
 
 
-class TMDBDouble:
+class TMDBDouble(ApiDouble):
+    path = "/3"
+
     def __init__(self) -> None:
+        super().__init__(_handler(self))
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
-        self._lock = threading.Lock()
         self._rate_limits, self._retry_after = 0, "3"
-        self._garbage = 0
-        self._delay = 0.0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        # A short poll interval: shutdown() waits for it, once per test.
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/3"
-
-    def __enter__(self) -> TMDBDouble:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join()
 
     def rate_limit_next(self, count: int, retry_after: int | str = 3) -> None:
         with self._lock:
             self._rate_limits, self._retry_after = count, str(retry_after)
-
-    def garbage_next(self, count: int) -> None:
-        with self._lock:
-            self._garbage = count
-
-    def delay_next(self, seconds: float) -> None:
-        with self._lock:
-            self._delay = seconds
 
     def answer(self, path: str, params: dict[str, str], headers: dict[str, str]):
         """(status, extra headers, body bytes) for one request."""
@@ -299,17 +274,7 @@ def _handler(double: TMDBDouble) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(url.query).items()}
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, extra, body = double.answer(url.path, params, headers)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", extra.pop("Content-Type", "application/json"))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test); nothing to answer
+            send_answer(self, *double.answer(url.path, params, headers))
 
         def log_message(self, format, *args) -> None:
             pass  # keep test output quiet
