@@ -9,6 +9,7 @@ import pytest
 from readvault.metadata.apply import apply_details, record_failure
 from readvault.metadata.provider import FILENAME, CreditInfo, MetadataError, SeriesDetails
 from readvault.models import Genre, Person, Series, SeriesCredit, Tag
+from tests.support.series_snapshot import credits_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +38,6 @@ def rich(**overrides) -> SeriesDetails:
         "web_url": "https://anilist.co/manga/86635",
     }
     return SeriesDetails(**{**values, **overrides})
-
-
-def credits_of(series: Series) -> list[tuple[str, str]]:
-    return [(c.person.name, c.role) for c in series.credits.order_by("order")]
-
-
-def snapshot(series: Series) -> dict:
-    series.refresh_from_db()
-    return {
-        **{f.attname: getattr(series, f.attname) for f in Series._meta.concrete_fields},
-        "updated_at": None,
-        "genres": sorted(series.genres.values_list("name", flat=True)),
-        "tags": sorted(series.tags.values_list("name", flat=True)),
-        "credits": credits_of(series),
-    }
 
 
 # apply_details

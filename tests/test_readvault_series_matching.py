@@ -25,6 +25,7 @@ from readvault.metadata.names import parse_name
 from readvault.metadata.provider import Candidate
 from readvault.models import Series
 from tests.support.anilist_double import serving_anilist
+from tests.support.series_snapshot import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -38,21 +39,6 @@ def anilist(settings):
 @pytest.fixture
 def provider(anilist) -> AniListProvider:
     return AniListProvider.from_settings(sleep=lambda seconds: None)
-
-
-def credits_of(series: Series) -> list[tuple[str, str]]:
-    return [(c.person.name, c.role) for c in series.credits.order_by("order")]
-
-
-def snapshot(series: Series) -> dict:
-    series.refresh_from_db()
-    return {
-        **{f.attname: getattr(series, f.attname) for f in Series._meta.concrete_fields},
-        "updated_at": None,
-        "genres": sorted(series.genres.values_list("name", flat=True)),
-        "tags": sorted(series.tags.values_list("name", flat=True)),
-        "credits": credits_of(series),
-    }
 
 
 # match_series: ComicInfo, then AniList when sure, then the names
