@@ -39,6 +39,7 @@ from readvault.pages.member_bytes import CorruptPage
 from stored_media.media_types import MEDIA_CSP
 from stored_media.storage.base import BackendUnavailable, ObjectMissing
 from tenants.access import is_operator, is_site_admin
+from tenants.admin_scoping import OperatorOnlyAdmin
 from tenants.request_types import tenant_of
 
 # Each series costs the provider up to two requests, in this request; AniList allows 90 a minute.
@@ -105,7 +106,7 @@ class ChapterInline(OperatorOnlyInline, admin.TabularInline):
         return str(chapter.volume.number) if chapter.volume is not None else "—"
 
 
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(OperatorOnlyAdmin):
     form = SeriesForm
     list_display = [
         "title",
@@ -163,6 +164,7 @@ class SeriesAdmin(admin.ModelAdmin):
         return [(name, options) for name, options in fieldsets if name != "Cover"]
 
     # --- who may do what ------------------------------------------------------------------
+    # Only operators change a series (OperatorOnlyAdmin); a site's admins also see it, published.
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_site_admin(request)
@@ -172,15 +174,6 @@ class SeriesAdmin(admin.ModelAdmin):
             return True
         published = obj is None or obj.status == Series.Status.PUBLISHED
         return is_site_admin(request) and published
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_operator(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_operator(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_operator(request)
 
     def has_site_hiding_permission(self, request: HttpRequest) -> bool:
         """For the "hide/show on my site" actions: anyone who administers this site."""
