@@ -1,13 +1,17 @@
 """ReadVault's Celery tasks: thin, by id, calling plain functions (queued through
 shadowvault.task_queues; Celery finds this module by the apps' tasks.py autodiscovery)."""
 
-from celery import shared_task
+import math
+
+from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
+from readvault.importing import series_lookup
 from readvault.importing.queueing import queue_step
 from readvault.importing.runner import FETCH, PROCESS, run_step
 from readvault.importing.sweep import remove_orphan_folders, requeue_stale_jobs
+from readvault.metadata.provider import RateLimited
 from readvault.models import Chapter
 from readvault.pages.images import make_for_chapter
 from stored_media.storage.base import BackendUnavailable
@@ -44,6 +48,19 @@ def import_fetch(job_id: int) -> str:
 )
 def import_process(job_id: int) -> str:
     return run_step(job_id, PROCESS, queue_step)
+
+
+# A skeleton series an import made (readvault.importing.series_lookup). The provider's rate
+# limit (429 with Retry-After) retries the lookup after the wait it asked for; past the last
+# retry the failure stays recorded on the series for the operator.
+@shared_task(bind=True, max_retries=5)
+def refresh_series_metadata(self: Task, series_id: int) -> str:
+    try:
+        return series_lookup.look_up(series_id)
+    except RateLimited as limited:
+        if self.request.retries >= (self.max_retries or 0):
+            return f"series {series_id}: {limited}; not retried again"
+        raise self.retry(countdown=math.ceil(limited.retry_after)) from None
 
 
 @shared_task

@@ -29,6 +29,7 @@ QUEUE_FOR_TASK = {
     "readvault.tasks.import_fetch": DOWNLOADS,
     "readvault.tasks.import_process": CPU,
     "readvault.tasks.import_sweep": DEFAULT,
+    "readvault.tasks.refresh_series_metadata": DEFAULT,
 }
 
 

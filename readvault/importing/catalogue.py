@@ -3,7 +3,8 @@
 In one transaction: the series (the operator's target, else one found or made from the
 ComicInfo.xml and the names), its volume, the chapter, a row for each page, and the series
 published when the job says so. Readers see either nothing or the whole chapter. Page images
-are queued only once that transaction has committed.
+are queued only once that transaction has committed, and so is the metadata lookup of a
+skeleton series made here (`readvault.importing.series_lookup`).
 
 The chapter takes its place in the series' reading order as it is added
 (`readvault.catalogue.chapter_order.position_for_new`): a series the operator sorted stays
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from readvault.archives import PreparedChapter
 from readvault.catalogue.chapter_order import position_for_new
+from readvault.importing import series_lookup
 from readvault.importing.errors import ChapterNumberTaken
 from readvault.importing.placement import Place
 from readvault.importing.series_match import known_series, series_for
@@ -40,7 +42,7 @@ def catalogue(
 def _add_chapter(
     job: ImportJob, prepared: PreparedChapter, place: Place, archive: StoredObject
 ) -> Chapter:
-    series = series_for(job, place)
+    series, made = series_for(job, place)
     volume = None
     if place.volume is not None:
         volume, _ = Volume.objects.get_or_create(series=series, number=place.volume)
@@ -77,6 +79,8 @@ def _add_chapter(
         series.status = Series.Status.PUBLISHED
         series.save(update_fields=["status", "updated_at"])
     page_images.queue_for(chapter)  # once the transaction has committed
+    if made and series.is_skeleton:
+        series_lookup.queue_for(series)  # once the transaction has committed
     return chapter
 
 

@@ -3,8 +3,8 @@ names give (`readvault.metadata.matching.match_series`: found by title or altern
 else made, a skeleton when only the names spoke).
 
 No metadata provider is asked here: this runs inside the catalogue's transaction, which must
-not wait on the network (on SQLite it holds the one write lock). A skeleton series is looked
-up later, outside any import.
+not wait on the network (on SQLite it holds the one write lock). A skeleton series made here
+is looked up once the import has committed (`readvault.importing.series_lookup`).
 
 A folder import queues a job per chapter, and the workers run them side by side: two
 chapters of a series not yet in the library must not make it twice. Inside the catalogue's
@@ -24,12 +24,16 @@ from readvault.metadata.matching import find_series, match_series
 from readvault.models import ImportJob, Series
 
 
-def series_for(job: ImportJob, place: Place) -> Series:
-    """The chapter's series, found or made; called inside the catalogue's transaction."""
+def series_for(job: ImportJob, place: Place) -> tuple[Series, bool]:
+    """The chapter's series, found or made, and whether it was made here; called inside the
+    catalogue's transaction."""
     if job.target_series is not None:
-        return job.target_series
+        return job.target_series, False
     _lock_title(place.series)
-    return match_series(place.names, place.comicinfo, fallback_title=place.fallback_title)
+    # Asked under the lock: of two jobs of one new series, only the first makes it.
+    known = find_series(place.series) is not None
+    series = match_series(place.names, place.comicinfo, fallback_title=place.fallback_title)
+    return series, not known
 
 
 def known_series(job: ImportJob, place: Place) -> Series | None:

@@ -33,6 +33,7 @@ from readvault.metadata.provider import (
     Candidate,
     MetadataError,
     MetadataProvider,
+    RateLimited,
     SeriesDetails,
 )
 from readvault.metadata.skeleton import skeleton_details
@@ -52,11 +53,14 @@ class ChapterFacts:
     release_date: date | None = None
 
 
-def configured_provider() -> MetadataProvider | None:
-    """AniList, unless ANILIST_API_URL is set empty (no lookups at all)."""
+def configured_provider(max_wait: float | None = None) -> MetadataProvider | None:
+    """AniList, unless ANILIST_API_URL is off (no lookups at all). `max_wait`: the longest
+    rate-limit pause a lookup sits through before raising `RateLimited` (a minute if None)."""
     if not getattr(settings, "ANILIST_API_URL", DEFAULT_API_URL):
         return None
-    return AniListProvider.from_settings()
+    if max_wait is None:
+        return AniListProvider.from_settings()
+    return AniListProvider.from_settings(max_wait=max_wait)
 
 
 def match_series(
@@ -89,10 +93,13 @@ def match_series(
     return series
 
 
-def refresh_series(series: Series, provider: MetadataProvider | None = None) -> str:
+def refresh_series(
+    series: Series, provider: MetadataProvider | None = None, *, retry_later: bool = False
+) -> str:
     """Look a saved series up again (by its AniList id, else a search with one certain
     answer) and fill it in under apply_details' rules. A failure is recorded on the series;
-    the answer is one line for the operator."""
+    the answer is one line for the operator. `retry_later`: a `RateLimited` lookup is
+    recorded and raised again, for a task to try later."""
     provider = provider or configured_provider()
     if provider is None:
         return f"“{series}”: no metadata provider is set up (ANILIST_API_URL is empty)."
@@ -107,6 +114,8 @@ def refresh_series(series: Series, provider: MetadataProvider | None = None) -> 
         apply_details(series, provider.details(external_id))
     except MetadataError as error:
         record_failure(series, f"{provider.name}: {error}")
+        if retry_later and isinstance(error, RateLimited):
+            raise
         return f"“{series}”: {error}"
     return f"“{series}”: filled in from {provider.name}."
 

@@ -2,7 +2,7 @@
 
 Tests never read the developer's data/ folder or generated secrets: they get fixed test
 secrets and a private temporary data folder (laid out as `manage.py bootstrap` would) unless
-the caller set them.
+the caller set them; metadata lookups on AniList are off.
 """
 
 import os
@@ -13,4 +13,9 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the
 os.environ.setdefault("LINK_SECRET", "test-link-secret-that-is-long-enough-for-the-check")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="shadowvault-test-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shadowvault.settings")
+# Tests never reach AniList (the default), whatever the caller's environment says: imports
+# that make a series from names queue a lookup, in this process and in every worker or live
+# site a test starts with this environment. Tests that want lookups serve the double
+# (tests.support.anilist_double.serving_anilist), which points the settings at it.
+os.environ["ANILIST_API_URL"] = "off"
 (Path(os.environ["DATA_DIR"]) / "media" / "public").mkdir(parents=True, exist_ok=True)
