@@ -25,22 +25,17 @@ import argparse
 import gc
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from figures import percentile, run_on_scratch_install, server_version
+from scratch_runs import header, log, total_time
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "bench.test"
 WARM_UP = 3
-T0 = time.monotonic()
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # --- child: one catalogue in one scratch database ---------------------------------------------
@@ -169,10 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
         print("bench/pages.py: --database-url must be postgres://...", file=sys.stderr)
         return 1
-    print(
-        f"bench/pages.py: {os.cpu_count()} CPUs, Python {platform.python_version()},"
-        f" load average {os.getloadavg()[0]:.1f}, {args.requests} requests per page"
-    )
+    load = os.getloadavg()[0]
+    print(header(__file__, f"load average {load:.1f}", f"{args.requests} requests per page"))
     try:
         small = measure(args, 0)  # 0: the smallest catalogue that fills every page
         large = measure(args, args.titles)
@@ -183,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted; the scratch databases are removed", file=sys.stderr)
         return 130
     report(small, large)
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
+    print(total_time())
     return 0
 
 

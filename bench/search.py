@@ -24,19 +24,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import random
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from figures import percentile, run_on_scratch_install, server_version
+from scratch_runs import add_database_options, header, log, timed, total_time
 
 REPO = Path(__file__).resolve().parent.parent
-T0 = time.monotonic()
 COMMON_WORDS = ["the", "of", "a", "and", "in", "night", "love", "man", "last", "dark"]
 ONSETS = [*"bcdfghjklmnprstvwz", "br", "ch", "cl", "cr", "dr", "fl", "gr", "pl", "sh", "st", "tr"]
 VOWELS = [*"aeiouy", "ai", "ea", "ee", "oa", "ou"]
@@ -50,10 +47,6 @@ SHARES = {"word": 0.35, "two words": 0.15, "prefix": 0.15, "typo": 0.15, "filter
 CATEGORIES = list(SHARES)
 LIST_PAGES = 20  # filters and sorts without words, timed apart from the mixed queries
 TARGET_P95_MS = 30.0
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # --- generated catalogue ----------------------------------------------------------------------
@@ -232,14 +225,6 @@ def run_child(args: argparse.Namespace) -> int:
     }
     print(json.dumps(result))
     return 0
-
-
-@contextmanager
-def timed(timings: dict, name: str):
-    start = time.perf_counter()
-    yield
-    timings[name] = round(time.perf_counter() - start, 1)
-    log(f"  {name}: {timings[name]}s")
 
 
 def make_site_and_genres():
@@ -476,13 +461,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-titles", type=int, default=1_000_000, help="default 1,000,000")
     parser.add_argument("--sqlite-titles", type=int, default=100_000, help="default 100,000")
     parser.add_argument("--queries", type=int, default=200, help="mixed queries (default 200)")
-    parser.add_argument(
-        "--server",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, no database name; the scratch database is made there",
-    )
-    parser.add_argument("--only", choices=["postgresql", "sqlite"], help="one database only")
-    parser.add_argument("--seed", type=int, default=7)
+    add_database_options(parser)
     parser.add_argument("--vocabulary", type=int, default=30_000, help="distinct words")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--titles", type=int, help=argparse.SUPPRESS)
@@ -493,14 +472,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.child:
         return run_child(args)
-    print(
-        f"bench/search.py: {os.cpu_count()} CPUs, Python {platform.python_version()},"
-        f" {args.queries} mixed queries per database"
-    )
+    print(header(__file__, f"{args.queries} mixed queries per database"))
     for engine, titles in [("postgresql", args.pg_titles), ("sqlite", args.sqlite_titles)]:
         if args.only in (None, engine):
             report(run_engine(args, engine, titles))
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
+    print(total_time())
     return 0
 
 

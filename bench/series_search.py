@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -38,8 +37,8 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from figures import percentile, run_on_scratch_install, server_version
+from scratch_runs import add_database_options, header, log, timed, total_time
 
-T0 = time.monotonic()
 TARGET_P95_MS = 20.0
 SYLLABLES = [
     onset + vowel
@@ -61,10 +60,6 @@ LANDMARKS = {
     "pokémon adventures": "Pokémon Adventures",
 }
 CATEGORIES = ["title", "word", "two words", "alternative", "common", "typo", "prefix"]
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # --- generated library ------------------------------------------------------------------------
@@ -262,14 +257,6 @@ def landmarks(tenant) -> dict[str, bool]:
     }
 
 
-@contextmanager
-def timed(timings: dict, name: str):
-    start = time.perf_counter()
-    yield
-    timings[name] = round(time.perf_counter() - start, 1)
-    log(f"  {name}: {timings[name]}s")
-
-
 def run_child(args: argparse.Namespace) -> int:
     import django
 
@@ -341,13 +328,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--series", type=int, default=50_000, help="default 50,000")
     parser.add_argument("--queries", type=int, default=280, help="mixed queries (default 280)")
-    parser.add_argument(
-        "--server",
-        default="postgres://postgres@127.0.0.1:5432",
-        help="PostgreSQL server URL, no database name; the scratch database is made there",
-    )
-    parser.add_argument("--only", choices=["postgresql", "sqlite"], help="one database only")
-    parser.add_argument("--seed", type=int, default=7)
+    add_database_options(parser)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -357,8 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return run_child(args)
     print(
-        f"bench/series_search.py: {os.cpu_count()} CPUs, Python {platform.python_version()},"
-        f" {args.queries} mixed queries per database, load {os.getloadavg()[0]:.1f}"
+        header(
+            __file__,
+            f"{args.queries} mixed queries per database",
+            f"load {os.getloadavg()[0]:.1f}",
+        )
     )
     for engine in ("postgresql", "sqlite"):
         if args.only in (None, engine):
@@ -367,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             child += ["--seed", str(args.seed)]
             postgres = args.server if engine == "postgresql" else ""
             report(run_on_scratch_install("series-search", __file__, child, postgres))
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
+    print(total_time())
     return 0
 
 
