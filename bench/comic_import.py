@@ -24,29 +24,18 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-WORK = Path(tempfile.mkdtemp(prefix="shadowvault-bench-comics-"))
-(WORK / "data").mkdir()
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="shadowvault.settings",
-    DATA_DIR=str(WORK / "data"),
-    SECRET_KEY=secrets.token_urlsafe(48),
-    LINK_SECRET=secrets.token_urlsafe(48),
-    INGEST_MIN_FREE_BYTES="0",
-    MEDIA_STORAGE="local",
-)
+from figures import install_here
+
+WORK = install_here("comics", MEDIA_STORAGE="local")
 
 
 def log(text: str) -> None:

@@ -1,5 +1,6 @@
 """What several benchmarks share: percentiles, the database server's own name, and a
-throwaway install (data folder and database) for a benchmark's measuring child process.
+throwaway install (data folder and database) for a benchmark's measuring child process, or
+for the benchmark's own process.
 
 The scripts run as `python bench/<name>.py`, so this folder is on their import path.
 """
@@ -41,6 +42,24 @@ def server_version(connection) -> str:
 def with_database(url: str, name: str) -> str:
     """`url` (a PostgreSQL server, with or without a database) naming database `name`."""
     return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+def install_here(bench: str, **settings: str) -> Path:
+    """Make this process a throwaway install before it sets Django up: a temp folder (returned;
+    the caller removes it) whose data/ is DATA_DIR, fresh secrets, no free-space floor for
+    jobs, the repository importable; `settings` adds environment variables or overrides."""
+    sys.path.insert(0, str(REPO))
+    work = Path(tempfile.mkdtemp(prefix=f"shadowvault-bench-{bench}-"))
+    (work / "data").mkdir()  # SQLite, media and job folders
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="shadowvault.settings",
+        DATA_DIR=str(work / "data"),
+        SECRET_KEY=secrets.token_urlsafe(48),
+        LINK_SECRET=secrets.token_urlsafe(48),
+        INGEST_MIN_FREE_BYTES="0",
+    )
+    os.environ.update(settings)
+    return work
 
 
 def run_on_scratch_install(bench: str, script: str, child_args: list[str], postgres: str) -> dict:

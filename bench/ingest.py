@@ -23,30 +23,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-WORK = Path(tempfile.mkdtemp(prefix="shadowvault-bench-ingest-"))
-(WORK / "data").mkdir()  # the throwaway install's DATA_DIR (SQLite, media, job folders)
+from figures import install_here
+
+WORK = install_here("ingest", INGEST_ALLOWED_HOSTS="127.0.0.1", INGEST_MAX_BYTES=str(64 * 1024**3))
 WORK.chmod(0o755)  # nginx's worker user reads the test film from under here
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="shadowvault.settings",
-    DATA_DIR=str(WORK / "data"),
-    SECRET_KEY=secrets.token_urlsafe(48),
-    LINK_SECRET=secrets.token_urlsafe(48),
-    INGEST_MIN_FREE_BYTES="0",
-    INGEST_ALLOWED_HOSTS="127.0.0.1",
-    INGEST_MAX_BYTES=str(64 * 1024**3),
-)
 
 NGINX_CONF = """
 daemon off; worker_processes 1; error_log {run}/error.log; pid {run}/nginx.pid;
