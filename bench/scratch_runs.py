@@ -49,6 +49,14 @@ def header(script: str, *details: str) -> str:
     return ", ".join([machine, *details])
 
 
+def print_build(timings: dict[str, float], sizes: dict[str, object], width: int) -> None:
+    """The report's lines for how long each build step took and how big what it made is."""
+    for label, seconds in timings.items():
+        print(f"   build  {label:<{width}} {seconds:>7.1f} s")
+    for label, value in sizes.items():
+        print(f"   size   {label:<{width}} {value:>9}")
+
+
 def total_time() -> str:
     """The report's last line."""
     return f"\ntotal run time {time.monotonic() - T0:.0f} s"

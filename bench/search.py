@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from figures import percentile, run_on_scratch_install, server_version
-from scratch_runs import add_database_options, header, log, timed, total_time
+from scratch_runs import add_database_options, header, log, print_build, timed, total_time
 
 REPO = Path(__file__).resolve().parent.parent
 COMMON_WORDS = ["the", "of", "a", "and", "in", "night", "love", "man", "last", "dark"]
@@ -428,10 +428,7 @@ def run_engine(args: argparse.Namespace, engine: str, titles: int) -> dict:
 
 def report(result: dict) -> None:
     print(f"\n== {result['version']}: {result['titles']:,} titles")
-    for name, seconds in result["timings"].items():
-        print(f"   build  {name:<42} {seconds:>7.1f} s")
-    for name, value in result["sizes"].items():
-        print(f"   size   {name:<42} {value:>9}")
+    print_build(result["timings"], result["sizes"], 42)
     print(
         f"\n   {'queries':<12}{'n':>4}   {'search p50':>10} {'p95':>8}   {'scan p50':>9}"
         f" {'p95':>9}   {'scan/search p50':>15} {'p95':>5}"

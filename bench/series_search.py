@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from figures import percentile, run_on_scratch_install, server_version
-from scratch_runs import add_database_options, header, log, timed, total_time
+from scratch_runs import add_database_options, header, log, print_build, timed, total_time
 
 TARGET_P95_MS = 20.0
 SYLLABLES = [
@@ -294,10 +294,7 @@ def run_child(args: argparse.Namespace) -> int:
 
 def report(result: dict) -> None:
     print(f"\n== {result['version']}: {result['series']:,} series")
-    for label, seconds in result["timings"].items():
-        print(f"   build  {label:<52} {seconds:>7.1f} s")
-    for label, value in result["sizes"].items():
-        print(f"   size   {label:<52} {value:>9}")
+    print_build(result["timings"], result["sizes"], 52)
     print(
         f"\n   {'queries':<12}{'n':>4}   {'index p50':>9} {'p95':>8}   {'none p50':>9}"
         f" {'p95':>9}   {'none/index p50':>14} {'p95':>5}"
