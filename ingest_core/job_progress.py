@@ -4,9 +4,9 @@ row at a bounded rate, with the operator's cancel request turned into `IngestCan
 Steps call `reporter.bytes(done, total)` (downloads, uploads) as often as they like; at most
 one row update per `interval` reaches the database. A vault's reporter adds what its own
 steps report (ffmpeg's time and speed, pages read) and writes the fields its job's class
-names as progress (`JobBase.PROGRESS_RESET`). A heartbeat thread keeps the job's lease fresh
-and polls the cancel flag, so a step that reports nothing for a while (a slow ffprobe,
-reading a big archive) is neither taken over nor uncancellable.
+names as progress (`JobBase.PROGRESS_RESET`), with this module's `Rate` and `eta` for what it
+counts. A heartbeat thread keeps the job's lease fresh and polls the cancel flag, so a step
+that reports nothing for a while (a slow ffprobe) is neither taken over nor uncancellable.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ class Reporter(Generic[Job]):
         self.listener = listener
         self.cancelled = threading.Event()
         self._last_write = 0.0
-        self._speed = _Rate()
+        self._speed = Rate()
 
     def enter(self, state: str) -> None:
         """Start a new state: progress, speed and ETA start again from nothing."""
         lifecycle.start(self.job, state)
-        self._speed = _Rate()
+        self._speed = Rate()
         self._last_write = time.monotonic()
         if self.listener:
             self.listener(self.job)
@@ -50,7 +50,7 @@ class Reporter(Generic[Job]):
         job.bytes_done, job.bytes_total = max(0, done), total
         speed = self._speed.update(done)
         job.speed_bps = int(speed) if speed is not None else None
-        job.eta_seconds = _eta(done, total, speed)
+        job.eta_seconds = eta(done, total, speed)
         self._write(force=total is not None and done >= total)
 
     def check_cancelled(self) -> None:
@@ -70,8 +70,8 @@ class Reporter(Generic[Job]):
             self.listener(self.job)
 
 
-class _Rate:
-    """Units (bytes) per second over the last few seconds: a moving window, so a stall
+class Rate:
+    """Units (bytes, pages) per second over the last few seconds: a moving window, so a stall
     shows."""
 
     def __init__(self, window: float = 5.0) -> None:
@@ -89,7 +89,8 @@ class _Rate:
         return max(0.0, (done - start_done) / (now - start_time))
 
 
-def _eta(done: int, total: int | None, speed: float | None) -> int | None:
+def eta(done: int, total: int | None, speed: float | None) -> int | None:
+    """Seconds left at `speed` units a second; None while the total or the speed is unknown."""
     if not total or not speed:
         return None
     return max(0, int((total - done) / speed))

@@ -10,12 +10,14 @@ are rendered to JPEG). A ZIP/CBZ that is already fine is kept byte for byte.
 
 The entry points: prepare_chapter (readvault.archives.prepare), page_bytes and read_page
 (readvault.archives.page_read), Limits (readvault.archives.limits), ArchiveRejected
-(readvault.archives.errors).
+(readvault.archives.errors), PageProgress (readvault.archives.page_progress: how far
+prepare_chapter has come, page by page).
 """
 
 from readvault.archives.chapter import PageFacts, PreparedChapter
 from readvault.archives.errors import ArchiveRejected
 from readvault.archives.limits import DEFAULT_LIMITS, Limits
+from readvault.archives.page_progress import PageProgress
 from readvault.archives.page_read import page_bytes, read_page
 from readvault.archives.prepare import prepare_chapter
 
@@ -24,6 +26,7 @@ __all__ = [
     "ArchiveRejected",
     "Limits",
     "PageFacts",
+    "PageProgress",
     "PreparedChapter",
     "page_bytes",
     "prepare_chapter",

@@ -16,6 +16,7 @@ from readvault.archives.image_facts import (
     inspect_image,
 )
 from readvault.archives.limits import Limits
+from readvault.archives.page_progress import PageProgress, no_progress
 from readvault.archives.source_pages import SourcePage
 
 # A fixed timestamp (the ZIP epoch): the same pages make the same archive.
@@ -36,9 +37,14 @@ def page_member_name(index: int, count: int, page_format: str) -> str:
 
 
 def write_cbz(
-    pages: list[SourcePage], comicinfo: bytes | None, out: Path, limits: Limits
+    pages: list[SourcePage],
+    comicinfo: bytes | None,
+    out: Path,
+    limits: Limits,
+    progress: PageProgress = no_progress,
 ) -> tuple[list[PageFacts], list[str]]:
-    """The pages' facts in `out`, and notes on what was changed."""
+    """The pages' facts in `out`, and notes on what was changed; `progress` hears of each
+    page written."""
     notes: list[str] = []
     written: list[tuple[str, ImageFacts]] = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as cbz:
@@ -57,6 +63,7 @@ def write_cbz(
             name = page_member_name(index, len(pages), image.format)
             cbz.writestr(_member(name), data)
             written.append((name, image))
+            progress(len(written), len(pages))
     with zipfile.ZipFile(out) as cbz:
         members = [(cbz.getinfo(name), image) for name, image in written]
     return page_facts(out, members), notes

@@ -15,6 +15,7 @@ from readvault.archives.chapter_layout import page_facts
 from readvault.archives.errors import ArchiveRejected
 from readvault.archives.image_facts import inspect_image
 from readvault.archives.limits import DEFAULT_LIMITS, Limits
+from readvault.archives.page_progress import PageProgress, no_progress
 from readvault.archives.readers.epub_source import epub_pages
 from readvault.archives.readers.folder_source import folder_pages
 from readvault.archives.readers.libarchive_source import libarchive_pages
@@ -30,30 +31,41 @@ _RATIO_CHECKED = frozenset({"cbz", "cbr", "cb7", "cbt", "epub"})
 
 
 def prepare_chapter(
-    source: Path, work_dir: Path, limits: Limits = DEFAULT_LIMITS
+    source: Path,
+    work_dir: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: PageProgress | None = None,
 ) -> PreparedChapter:
     """The chapter archive to store for `source` (a file or a folder), written into work_dir
-    unless the source is a ZIP that can be kept as it is. Raises ArchiveRejected."""
+    unless the source is a ZIP that can be kept as it is. Raises ArchiveRejected.
+    `progress(done, total)` hears of each page read (readvault.archives.page_progress)."""
+    report = progress or no_progress
     source_format = detect_format(source)
     source_size = source.stat().st_size if source_format in _RATIO_CHECKED else None
     budget = ByteBudget(limits, source_size)
     work_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=work_dir))
     try:
-        with _source_pages(source, source_format, scratch, limits, budget) as found:
+        with _source_pages(source, source_format, scratch, limits, budget, report) as found:
             if not found.pages:
                 raise ArchiveRejected(
                     "The source holds no pages: no JPEG, PNG, WebP, GIF, AVIF or BMP images."
                 )
-            kept = _kept_as_is(source, source_format, found, limits)
-            return kept or _converted(source_format, found, work_dir / CHAPTER_NAME, limits)
+            kept = _kept_as_is(source, source_format, found, limits, report)
+            out = work_dir / CHAPTER_NAME
+            return kept or _converted(source_format, found, out, limits, report)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 @contextmanager
 def _source_pages(
-    source: Path, source_format: str, scratch: Path, limits: Limits, budget: ByteBudget
+    source: Path,
+    source_format: str,
+    scratch: Path,
+    limits: Limits,
+    budget: ByteBudget,
+    report: PageProgress,
 ) -> Iterator[SourcePages]:
     if source_format == "cbz":
         opened = zip_pages(source, limits, budget)
@@ -64,13 +76,13 @@ def _source_pages(
     elif source_format == "folder":
         opened = folder_pages(source, limits, budget)
     else:
-        opened = libarchive_pages(source, source_format, scratch, limits, budget)
+        opened = libarchive_pages(source, source_format, scratch, limits, budget, report)
     with opened as found:
         yield found
 
 
 def _kept_as_is(
-    source: Path, source_format: str, found: SourcePages, limits: Limits
+    source: Path, source_format: str, found: SourcePages, limits: Limits, report: PageProgress
 ) -> PreparedChapter | None:
     """The source itself, when a reader can fetch every page from it with one ranged read and
     no page needs converting."""
@@ -82,6 +94,7 @@ def _kept_as_is(
         if image.is_cmyk_jpeg:
             return None
         images.append(image)
+        report(len(images), len(found.pages))
     return PreparedChapter(
         cbz_path=source,
         kept_as_is=True,
@@ -92,10 +105,10 @@ def _kept_as_is(
 
 
 def _converted(
-    source_format: str, found: SourcePages, out: Path, limits: Limits
+    source_format: str, found: SourcePages, out: Path, limits: Limits, report: PageProgress
 ) -> PreparedChapter:
     try:
-        pages, notes = write_cbz(found.pages, found.comicinfo, out, limits)
+        pages, notes = write_cbz(found.pages, found.comicinfo, out, limits, report)
     except BaseException:
         out.unlink(missing_ok=True)  # never leave a half-written chapter behind
         raise

@@ -2,7 +2,8 @@
 
 Checking: the source's sha256, so an archive the library has ends the job before any work.
 Preparing (`readvault.archives.prepare_chapter`): every page read and checked, the archive
-kept byte for byte when readers can range-read it, else converted to such a CBZ. Storing:
+kept byte for byte when readers can range-read it, else converted to such a CBZ; the job
+shows the pages read as they are (pages/s, ETA). Storing:
 the CBZ on the configured backend (MEDIA_STORAGE, as video). Cataloguing
 (`readvault.importing.catalogue`): one transaction. Nothing reaches readers before it
 commits; if it fails, the stored archive is deleted again (bytes and row).
@@ -92,7 +93,7 @@ def _prepare(job: ImportJob, source: Path, reporter: Reporter) -> PreparedChapte
     out.mkdir(parents=True)
     started = time.monotonic()
     try:
-        prepared = prepare_chapter(source, out)
+        prepared = prepare_chapter(source, out, progress=reporter.pages)
     except ArchiveRejected as rejected:
         raise ChapterRejected(rejected.reason) from None
     reporter.pages_read(len(prepared.pages), time.monotonic() - started)

@@ -23,12 +23,14 @@ def state_text(job: ImportJob) -> str:
 
 def speed_text(job: ImportJob) -> str:
     """ "12.3 MB/s" while bytes move; "12 of 180 pages at 42.0 pages/s" while pages are
-    read; "" while the job reports neither."""
+    read ("12 pages" while a RAR, 7z or tar is unpacked, its page count not known yet); ""
+    while the job reports neither."""
     if job.speed_bps:
         return f"{human_bytes(job.speed_bps)}/s"
-    if job.pages_total is None or job.is_finished:
+    if job.is_finished or (job.pages_total is None and not job.pages_done):
         return ""
-    pages = f"{job.pages_done} of {job.pages_total} pages"
+    of = f" of {job.pages_total}" if job.pages_total is not None else ""
+    pages = f"{job.pages_done}{of} pages"
     if job.pages_per_second:
         return f"{pages} at {job.pages_per_second:.1f} pages/s"
     return pages

@@ -22,6 +22,7 @@ from readvault.archives import member_names
 from readvault.archives.budget import ByteBudget
 from readvault.archives.errors import ArchiveRejected
 from readvault.archives.limits import Limits
+from readvault.archives.page_progress import PageProgress, no_progress
 from readvault.archives.readers.rar_chain import check_rar_whole
 from readvault.archives.readers.tar_chain import check_tar_whole
 from readvault.archives.source_pages import (
@@ -56,8 +57,15 @@ def _reader_formats(source: Path, source_format: str) -> tuple[str, str]:
 
 @contextmanager
 def libarchive_pages(
-    source: Path, source_format: str, scratch: Path, limits: Limits, budget: ByteBudget
+    source: Path,
+    source_format: str,
+    scratch: Path,
+    limits: Limits,
+    budget: ByteBudget,
+    progress: PageProgress = no_progress,
 ) -> Iterator[SourcePages]:
+    """The pages, unpacked into `scratch`; `progress(unpacked, 0)` after each (how many pages
+    the archive holds is known only at its end)."""
     label = LABELS[source_format]
     format_name, filter_name = _reader_formats(source, source_format)
     _check_whole(source, source_format)
@@ -77,6 +85,7 @@ def libarchive_pages(
                     member_names.refuse_unshowable(name)  # before unpacking it
                 elif member_names.is_page(name):
                     extracted[name] = _extract(entry, name, scratch, budget, len(extracted))
+                    progress(len(extracted), 0)
     except ArchiveError as error:
         raise _rejection(label, error) from None
     names = choose_pages(list(extracted), limits)
