@@ -36,12 +36,14 @@ SUBTITLE = (43, "local", "media/aa/Le-Film-2019.en.vtt", 2048, "Le Film (2019).e
 
 
 def _before_the_move() -> tuple[list, list]:
-    """Migration targets for the state just before the move (every other app as it is now),
-    and the nodes whose state that is."""
+    """Migration targets for the state just before the move (every other app as it is now,
+    but for the apps that came after it and stand on stored_media: not there yet), and the
+    nodes whose state that is."""
     graph = MigrationExecutor(connection).loader.graph
-    others = [node for node in graph.leaf_nodes() if node[0] not in ("stored_media", "streaming")]
+    later = ("stored_media", "readvault")
+    others = [node for node in graph.leaf_nodes() if node[0] not in (*later, "streaming")]
     state = [*others, LAST_BEFORE_THE_MOVE]
-    return [*state, ("stored_media", None)], state
+    return [*state, *((app, None) for app in later)], state
 
 
 def _migrate(targets) -> MigrationExecutor:
