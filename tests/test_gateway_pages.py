@@ -18,7 +18,7 @@ from stored_media import signing
 from tests.factories import comic_series
 from tests.support.comic_pages import chapter_with_pages, page_image
 from tests.support.http_probe import fetch
-from tests.support.serving import moto_s3, nginx_gateway, uvicorn_in_thread
+from tests.support.serving import nginx_gateway, use_s3, uvicorn_in_thread
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +38,7 @@ def backend(request, settings, tmp_path):
     settings.READVAULT_PAGE_AVIF = False
     with ExitStack() as stack:
         if request.param == "s3":
-            s3 = stack.enter_context(moto_s3())
-            settings.S3_ENDPOINT_URL = s3["endpoint"]
-            settings.S3_BUCKET = s3["bucket"]
-            settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
-            yield request.param, s3["process"]
+            yield request.param, use_s3(stack, settings)["process"]
         else:
             yield request.param, None
 

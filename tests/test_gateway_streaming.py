@@ -19,7 +19,7 @@ from stored_media.storage.telegram import TelegramBackend
 from streaming.models import TitleHiding
 from tests.factories import publish_film
 from tests.support.http_probe import fetch
-from tests.support.serving import moto_s3, nginx_gateway, uvicorn_in_thread
+from tests.support.serving import nginx_gateway, use_s3, uvicorn_in_thread
 from tests.support.telegram_double import FakeTelegram
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -53,11 +53,7 @@ def backend(request, settings, tmp_path):
     settings.MEDIA_ROOT.mkdir()
     with ExitStack() as stack:
         if request.param == "s3":
-            s3 = stack.enter_context(moto_s3())
-            settings.S3_ENDPOINT_URL = s3["endpoint"]
-            settings.S3_BUCKET = s3["bucket"]
-            settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
-            yield request.param, s3["process"]
+            yield request.param, use_s3(stack, settings)["process"]
         elif request.param == "telegram":
             yield request.param, use_telegram_double(stack)
         else:

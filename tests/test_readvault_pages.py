@@ -48,7 +48,7 @@ from stored_media.storage.telegram_plan import plan_get_file
 from tests.factories import comic_series
 from tests.support.comic_pages import chapter_with_pages, page_image
 from tests.support.http_probe import fetch
-from tests.support.serving import moto_s3, uvicorn_in_thread
+from tests.support.serving import use_s3, uvicorn_in_thread
 from tests.support.telegram_double import FakeTelegram
 
 pytestmark = pytest.mark.django_db
@@ -323,13 +323,6 @@ class CountingBackend(StorageBackend):
                 yield chunk
         finally:
             self.reads.append((start, stop, count))
-
-
-def use_s3(stack: ExitStack, settings) -> None:
-    s3 = stack.enter_context(moto_s3())
-    settings.S3_ENDPOINT_URL = s3["endpoint"]
-    settings.S3_BUCKET = s3["bucket"]
-    settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
 
 
 def use_telegram(stack: ExitStack) -> FakeTelegram:

@@ -8,8 +8,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import boto3
 import uvicorn
@@ -107,3 +108,13 @@ def moto_s3(bucket: str = "media"):
         yield {"endpoint": endpoint, "bucket": bucket, "process": process}
     finally:
         stop(process)
+
+
+def use_s3(stack: ExitStack, settings: Any) -> dict:
+    """moto's S3 server until `stack` closes, pytest-django's `settings` pointing the S3
+    backend at it; moto_s3's dict (endpoint, bucket, process)."""
+    s3 = stack.enter_context(moto_s3())
+    settings.S3_ENDPOINT_URL = s3["endpoint"]
+    settings.S3_BUCKET = s3["bucket"]
+    settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "test"
+    return s3
