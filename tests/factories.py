@@ -13,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
-from readvault.models import Chapter, Page, Series
+from readvault.models import Chapter, Series
 from stored_media.models import StoredObject
 from stored_media.objects import store_file
 from streaming.models import Episode, Genre, MediaFile, Season, Subtitle, Title
@@ -125,18 +125,14 @@ def comic_chapter(
 ) -> Chapter:
     """A chapter whose archive is a real stored CBZ holding `pages` (stored, not deflated),
     with a Page row per member pointing at its bytes, as import records them."""
-    import io
-    import zipfile
     from decimal import Decimal
 
     from PIL import Image
 
+    from tests.support.comic_pages import cbz, record_pages
+
     bodies = list(pages) or [_tiny_jpeg(Image)]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for index, body in enumerate(bodies):
-            archive.writestr(f"{index + 1:04d}.jpg", body)
-    data = buffer.getvalue()
+    data = cbz(bodies)
     archive_object = stored(f"{series.slug}-{number}.cbz", data, kind="cbz")
     chapter = Chapter.objects.create(
         series=series,
@@ -147,22 +143,7 @@ def comic_chapter(
         page_count=len(bodies),
         **fields,
     )
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for index, info in enumerate(archive.infolist()):
-            width, height = Image.open(io.BytesIO(bodies[index])).size
-            header_end = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-            Page.objects.create(
-                chapter=chapter,
-                index=index,
-                member_name=info.filename,
-                width=width,
-                height=height,
-                format="jpeg",
-                size=info.file_size,
-                is_wide=width > height,
-                data_offset=header_end,
-                compressed_size=info.compress_size,
-            )
+    record_pages(chapter, data, bodies)
     return chapter
 
 

@@ -73,6 +73,15 @@ def chapter_with_pages(
         kept_as_is=True,
         page_count=len(bodies),
     )
+    record_pages(chapter, data, bodies, page_format)
+    return chapter
+
+
+def record_pages(
+    chapter: Chapter, data: bytes, bodies: Sequence[bytes], page_format: str = "jpeg"
+) -> None:
+    """A Page row per member of the CBZ `data` (whose pages are `bodies`), pointing at its
+    bytes as import records them."""
     with zipfile.ZipFile(io.BytesIO(data)) as opened:
         for index, info in enumerate(opened.infolist()):
             width, height = _size(bodies[index])
@@ -89,7 +98,6 @@ def chapter_with_pages(
                 compressed_size=info.compress_size,
                 compression=info.compress_type,
             )
-    return chapter
 
 
 def _size(body: bytes) -> tuple[int, int]:
