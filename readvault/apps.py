@@ -28,10 +28,17 @@ class ReadVaultConfig(AppConfig):
         # The "manga" source of the site's one search box, and SQLite's search triggers put
         # back after migrations (readvault.search).
         from readvault.search import signals
+        from readvault.search.covers import decorate_series_hits
         from readvault.search.series import KIND, LABEL, search_series, typeahead_series
         from shadowvault.search_sources import register_search_source
 
-        register_search_source(KIND, search_series, typeahead_series, label=LABEL)
+        register_search_source(
+            KIND,
+            search_series,
+            typeahead_series,
+            label=LABEL,
+            decorate_fn=decorate_series_hits,
+        )
         signals.connect()
 
     def _connect_gateway_pages(self) -> None:

@@ -10,10 +10,14 @@ A source answers for one site (tenant) and shows only what that site shows. Its 
 
     search_fn(query, tenant, limit=..., offset=...) -> SourcePage
     typeahead_fn(prefix, tenant, limit=...) -> list[SearchHit]
+    decorate_fn(hits, request) -> list[SearchHit]  (optional)
 
 Each takes a constant number of queries whatever the size of the library, and never
-raises on what a viewer typed. `score` is on shadowvault.search_matching's scale (1.0 the
-same words ... 0 no match), the scale the site also gives titles when it merges the lists.
+raises on what a viewer typed. The search functions get the site alone, so what depends on
+the viewer (signed image links) is added afterwards by `decorate_fn`, once for a whole page
+of the source's hits (the same hits, in the same order, e.g. with their `image_url`).
+`score` is on shadowvault.search_matching's scale (1.0 the same words ... 0 no match), the
+scale the site also gives titles when it merges the lists.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class SearchHit:
     image_url: str = ""  # empty: the card shows the title's first letter
     extra: str = ""  # one more line: "Also known as Shingeki no Kyojin"
     label: str = ""  # the kind's badge, "Manga" (set from the registration)
+    key: Any = None  # the source's own id of what was found, for its decorate_fn; not shown
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,12 +70,17 @@ class TypeaheadFn(Protocol):
     def __call__(self, prefix: str, tenant: Any, *, limit: int) -> list[SearchHit]: ...
 
 
+class DecorateFn(Protocol):
+    def __call__(self, hits: list[SearchHit], request: Any) -> list[SearchHit]: ...
+
+
 @dataclass(frozen=True)
 class SearchSource:
     kind: str
     label: str
     search: SearchFn
     typeahead: TypeaheadFn
+    decorate: DecorateFn | None = None
 
     def search_page(self, query: str, tenant: Any, *, limit: int, offset: int) -> SourcePage:
         page = self.search(query, tenant, limit=limit, offset=offset)
@@ -78,6 +88,12 @@ class SearchSource:
 
     def suggestions(self, prefix: str, tenant: Any, *, limit: int) -> list[SearchHit]:
         return self._labelled(self.typeahead(prefix, tenant, limit=limit))
+
+    def decorated(self, hits: list[SearchHit], request: Any) -> list[SearchHit]:
+        """`hits` with what the viewer of `request` sees on them (no queries without hits)."""
+        if self.decorate is None or not hits:
+            return hits
+        return self.decorate(hits, request)
 
     def _labelled(self, hits: Iterable[SearchHit]) -> list[SearchHit]:
         return [hit if hit.label else replace(hit, label=self.label) for hit in hits]
@@ -87,10 +103,15 @@ _SOURCES: dict[str, SearchSource] = {}
 
 
 def register_search_source(
-    kind: str, search_fn: SearchFn, typeahead_fn: TypeaheadFn, *, label: str = ""
+    kind: str,
+    search_fn: SearchFn,
+    typeahead_fn: TypeaheadFn,
+    *,
+    label: str = "",
+    decorate_fn: DecorateFn | None = None,
 ) -> None:
     """Add (or, for the same kind, replace) a source. Called from AppConfig.ready()."""
-    _SOURCES[kind] = SearchSource(kind, label or kind.title(), search_fn, typeahead_fn)
+    _SOURCES[kind] = SearchSource(kind, label or kind.title(), search_fn, typeahead_fn, decorate_fn)
 
 
 def search_sources() -> list[SearchSource]:

@@ -48,11 +48,12 @@ QUERIES = {
     "browse films+genre by year": 7,
     "browse page 1000": 7,
     # Searches ask ReadVault's series too (shadowvault.search_sources): one query, and a
-    # second when no series has the words as typed ("nigth").
-    "search": (7, 8),
-    "search two words": (7, 8),
-    "search misspelt": (10, 11),  # no title has the word: the vocabulary, then a second search
-    "typeahead": (4, 5),
+    # second when no series has the words as typed ("nigth"); then three for the covers of
+    # the series found (readvault.search.covers), whether or not any has one.
+    "search": (10, 11),
+    "search two words": (10, 11),
+    "search misspelt": (13, 14),  # no title has the word: the vocabulary, then a second search
+    "typeahead": (7, 8),
     "title: film": 12,
     "title: big series": 14,
     "watch": 8,

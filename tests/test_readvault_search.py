@@ -17,7 +17,7 @@ from readvault.search.series import search_series, typeahead_series
 from readvault.search.signals import restore_triggers
 from shadowvault.search_sources import search_sources
 from streaming.models import Title
-from tests.factories import comic_series, film
+from tests.factories import comic_chapter, comic_series, film
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +313,46 @@ def test_typeahead_json_includes_series_with_their_kind(on_alpha, library, narut
     assert "Naruto Hiden" not in by_title
 
 
+def cover_link(series: Series) -> str:
+    """The start of the signed link to the series' cover: page 0 of its first chapter, as
+    the original (the tiny test page is narrower than 300 px)."""
+    return f"/pages/{series.chapters.get().pk}/0/orig?md5="
+
+
+def test_the_search_page_shows_a_signed_cover_for_a_series_with_pages(on_alpha, library):
+    comic_chapter(library["naruto"], "1")
+
+    page = on_alpha.get("/search/", {"q": "naruto"}).content.decode()
+
+    naruto = page[page.index('href="/manga/naruto/"') :]
+    assert naruto.split("</a>")[0].count(f'<img src="{cover_link(library["naruto"])}') == 1
+    boruto = page[page.index('href="/manga/boruto-naruto-next-generations/"') :]
+    assert "<img" not in boruto.split("</a>")[0]  # no pages: the letter
+    assert 'class="poster-fallback" aria-hidden="true">B<' in boruto
+
+
+def test_the_typeahead_gives_a_signed_cover_for_a_series_with_pages(on_alpha, library):
+    comic_chapter(library["naruto"], "1")
+
+    results = on_alpha.get("/search/typeahead", {"q": "naru"}).json()["results"]
+
+    by_title = {result["title"]: result for result in results}
+    assert by_title["Naruto"]["image"].startswith(cover_link(library["naruto"]))
+    assert "&expires=" in by_title["Naruto"]["image"]
+    assert by_title["Boruto: Naruto Next Generations"]["image"] == ""
+
+
+def test_the_cover_the_operator_chose_is_shown(on_alpha, library):
+    comic_chapter(library["naruto"], "1")
+    later = comic_chapter(library["naruto"], "2")
+    Series.objects.filter(pk=library["naruto"].pk).update(cover_page=later.pages.get())
+
+    results = on_alpha.get("/search/typeahead", {"q": "naruto"}).json()["results"]
+
+    naruto = next(result for result in results if result["title"] == "Naruto")
+    assert naruto["image"].startswith(f"/pages/{later.pk}/0/orig?md5=")
+
+
 def test_the_search_page_and_typeahead_add_a_constant_number_of_queries(
     on_alpha, library, naruto_film
 ):
@@ -331,10 +371,13 @@ def test_the_search_page_and_typeahead_add_a_constant_number_of_queries(
             measured.append((len(sql), sum("readvault_series" in s for s in sql)))
         return measured
 
+    comic_chapter(library["naruto"], "1")  # a cover: its page and images are read too
     few = counts()
     for n in range(40):
         film(f"Naruto Documentary {n}", year=2000 + n)
         comic_series(f"Naruto Artbook {n}")
 
-    assert [series for _, series in few] == [1, 1, 2, 1]
+    # The series: 1, or 2 when misspelt; and 3 more for their covers (readvault.search.covers:
+    # the covers' ids, their pages and their images, each picked by the series).
+    assert [series for _, series in few] == [4, 4, 5, 4]
     assert counts() == few

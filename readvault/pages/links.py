@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 
-from readvault.models import Chapter, Page, Series
-from readvault.pages.roles import cover_page
+from readvault.models import Chapter, Page, PageImage, Series
+from readvault.pages.roles import cover_id_of_series, cover_page, cover_page_ids
 from readvault.pages.variants import ALL_WIDTHS, AUTO, IMAGE_FORMATS, ORIGINAL, Variant
 from stored_media.signing import link_for_viewer
 
@@ -28,11 +28,18 @@ def page_uri(chapter_id: int, index: int, variant: Variant | str) -> str:
 def link_variant(page: Page, width: int | None = None, format: str = AUTO) -> Variant:
     """What a link for `page` shown `width` pixels wide names: the narrowest made image at
     least that wide (in `format`, or any for "auto"), else the original."""
+    return variant_of(page, page.images.all(), width, format)
+
+
+def variant_of(
+    page: Page, images: Iterable[PageImage], width: int | None, format: str = AUTO
+) -> Variant:
+    """`link_variant` with the page's `images` given (read in bulk for many pages)."""
     if format not in (AUTO, *IMAGE_FORMATS):
         raise ValueError(f"format must be auto, avif, webp or jpeg, not {format!r}")
     if width is None or width >= page.width:
         return Variant(ORIGINAL)
-    made = {(image.width, image.format) for image in page.images.all()}
+    made = {(image.width, image.format) for image in images}
     for size in ALL_WIDTHS:
         if size < width or size >= page.width:
             continue
@@ -64,6 +71,34 @@ def cover_url(series: Series, request: HttpRequest, width: int) -> str | None:
     series has no page yet."""
     page = cover_page(series)
     return page_url(page, request, width) if page is not None else None
+
+
+def cover_urls(series_ids: Iterable[int], request: HttpRequest, width: int) -> dict[int, str]:
+    """Covers of many series by series id, for lists of series: three queries whether or not
+    any has a cover (the covers' ids, their pages, the pages' images), so a list's count
+    does not depend on what it holds. Series without pages are left out."""
+    ids = list(series_ids)
+    if not ids:
+        return {}
+    covers = cover_page_ids(ids)
+    chosen = (
+        Series.objects.filter(pk__in=ids)
+        .annotate(cover_id=cover_id_of_series())
+        .order_by()
+        .values("cover_id")
+    )
+    # Unordered: the default orders (by page, chapter, series) would join those for nothing.
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=chosen).order_by()}
+    made: dict[int, list[PageImage]] = {page_id: [] for page_id in pages}
+    for image in PageImage.objects.filter(page_id__in=chosen).order_by():
+        made.setdefault(image.page_id, []).append(image)
+    urls = {
+        page_id: link_for_viewer(
+            page_uri(page.chapter_id, page.index, variant_of(page, made[page_id], width)), request
+        )
+        for page_id, page in pages.items()
+    }
+    return {series_id: urls[page_id] for series_id, page_id in covers.items() if page_id in urls}
 
 
 def thumbnail_url(chapter: Chapter, request: HttpRequest, width: int) -> str | None:

@@ -7,7 +7,10 @@ A chapter's thumbnail is its first page. A series' cover is the page the operato
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from readvault.models import Chapter, Page, Series
 from readvault.pages.variants import COVER_WIDTHS, PageRoles
@@ -31,6 +34,32 @@ def cover_page_id(series: Series) -> int | None:
     if chapter_id is None:
         return None
     return Page.objects.filter(chapter_id=chapter_id, index=0).values_list("pk", flat=True).first()
+
+
+def cover_id_of_series() -> Coalesce:
+    """An expression for `Series` querysets: the id of the series' cover page (the rules of
+    `cover_page_id`), NULL for a series without pages."""
+    first_chapter = reading_order(Chapter.objects.filter(series_id=OuterRef(OuterRef("pk"))))
+    # No ordering: Page's default (by chapter, by series) would join a second series table,
+    # which the outer reference would then name instead of the series asked about.
+    first_page = (
+        Page.objects.filter(chapter_id=Subquery(first_chapter.values("pk")[:1]), index=0)
+        .order_by()
+        .values("pk")[:1]
+    )
+    return Coalesce(F("cover_page_id"), Subquery(first_page))
+
+
+def cover_page_ids(series_ids: Iterable[int]) -> dict[int, int]:
+    """The cover page id of each of many series, by series id, in one query; series without
+    pages are left out."""
+    rows = (
+        Series.objects.filter(pk__in=list(series_ids))
+        .annotate(cover_id=cover_id_of_series())
+        .order_by()
+        .values_list("pk", "cover_id")
+    )
+    return {series_id: page_id for series_id, page_id in rows if page_id is not None}
 
 
 def cover_page(series: Series) -> Page | None:

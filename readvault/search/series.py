@@ -15,7 +15,8 @@ forgives typing slips ("nruto"). How each database does it: readvault.search.pos
 at most POOL per read, are then ranked here by shadowvault.search_matching's score, the same
 on both databases: the same words, then names starting with them, then words starting with
 them, then slips. Queries per call: 1, or 2 with the second read; none for a query without
-words or a site that shows nothing.
+words or a site that shows nothing. The hits' covers, signed for the viewer, are added by
+`decorate_series_hits` (readvault.search.covers), the source's decorate hook.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def hit_of(found: Found) -> SearchHit:
         year=row["year"],
         extra=f"Also known as {also}" if also else "",
         label=LABEL,
+        key=row["pk"],
     )
 
 

@@ -2,9 +2,10 @@
 (shadowvault.search_sources, e.g. ReadVault's series) in one list, each entry with its kind.
 
 The titles come from the site's access layer exactly as before (their ranking, their pages,
-their queries); each source adds its own constant number of queries. A source's hits go
-into the titles' list by score (shadowvault.search_sources.merge_by_score): a hit comes in
-front of the first title whose name matches the query less well
+their queries); each source adds its own constant number of queries, and its decorate hook
+(e.g. cover links signed for the viewer) a constant number more for the hits shown. A
+source's hits go into the titles' list by score (shadowvault.search_sources.merge_by_score):
+a hit comes in front of the first title whose name matches the query less well
 (shadowvault.search_matching), and the titles keep their order among themselves.
 
 A page of results is the titles' page and each source's page of the same number, so every
@@ -15,13 +16,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.urls import reverse
 
 from shadowvault.search_matching import Query, best_name
-from shadowvault.search_sources import SearchHit, SourcePage, merge_by_score, search_sources
+from shadowvault.search_sources import (
+    SearchHit,
+    SearchSource,
+    SourcePage,
+    merge_by_score,
+    search_sources,
+)
 from streaming.models import Title
 from streaming.search import MAX_RESULTS, SearchResult, typeahead
 from streaming.search.titles import TYPEAHEAD_LIMIT
@@ -51,7 +58,9 @@ def search_everywhere(request: SiteRequest, query: str, *, page: int, size: int)
     offset = (page - 1) * size
     titles = access.search_for(request, query, limit=size, offset=offset)
     answers = [
-        source.search_page(query, request.tenant, limit=size, offset=offset)
+        _decorated(
+            source, source.search_page(query, request.tenant, limit=size, offset=offset), request
+        )
         for source in search_sources()
     ]
     wanted = Query.of(query)
@@ -73,7 +82,11 @@ def typeahead_everywhere(request: SiteRequest, prefix: str) -> list[dict[str, An
     with their page's URL) and each source's, merged by score, at most TYPEAHEAD_LIMIT."""
     titles = typeahead(prefix, request.tenant)
     answers = [
-        SourcePage(source.suggestions(prefix, request.tenant, limit=TYPEAHEAD_LIMIT))
+        SourcePage(
+            source.decorated(
+                source.suggestions(prefix, request.tenant, limit=TYPEAHEAD_LIMIT), request
+            )
+        )
         for source in search_sources()
     ]
     wanted = Query.of(prefix, prefix=True)
@@ -84,6 +97,10 @@ def typeahead_everywhere(request: SiteRequest, prefix: str) -> list[dict[str, An
         item.as_json() if isinstance(item, SearchHit) else _title_json(item) for item in merged
     ]
     return suggestions[:TYPEAHEAD_LIMIT]
+
+
+def _decorated(source: SearchSource, page: SourcePage, request: SiteRequest) -> SourcePage:
+    return replace(page, hits=source.decorated(page.hits, request))
 
 
 def _title_json(row: dict[str, Any]) -> dict[str, Any]:
