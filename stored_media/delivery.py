@@ -39,21 +39,23 @@ AUTHORIZE_HEADER = "X-ShadowVault-Authorize"
 CACHE_CONTROL = "public, max-age=86400, immutable"  # an object's bytes never change
 
 
-def _guarded(response: _Response) -> _Response:
+def guarded(response: _Response) -> _Response:
+    """Every answer on a media path (/media/, ReadVault's /pages/): no document, no sniffing."""
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _plain(status: int, message: str) -> HttpResponse:
+def plain(status: int, message: str) -> HttpResponse:
+    """An error on a media path: its sentence as text, never the site's HTML error page."""
     response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-    return _guarded(response)
+    return guarded(response)
 
 
 def not_a_media_link(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /media/ (`/media//1/x`, `/media/./1/x`): a plain 404, never
     the site's HTML 404 page on the media path."""
-    return _plain(404, "No such media.")
+    return plain(404, "No such media.")
 
 
 def _carries_gateway_token(request: HttpRequest, header: str) -> bool:
@@ -100,35 +102,37 @@ def _disposition(obj: StoredObject) -> str:
     return f"inline; filename=\"{obj.link_name}\"; filename*=UTF-8''{quote(obj.display_name)}"
 
 
-def _link_problem(request: SiteRequest) -> HttpResponse | None:
+def link_problem(request: SiteRequest, noun: str = "media") -> HttpResponse | None:
+    """Why a viewer's signed link (a "media" or a "page" link) is refused on this site, as
+    the answer to send; None when it is good."""
     query = request.META.get("QUERY_STRING", "")
     if not signing.link_allowed_on(request.tenant, query):
-        return _plain(403, "This media link is not valid.")
+        return plain(403, f"This {noun} link is not valid.")
     ip = signing.viewer_address(request) if signing.is_bound(query) else None
     check = signing.verify(request.path, request.GET.get("md5"), request.GET.get("expires"), ip)
     if check is signing.LinkCheck.BAD:
-        return _plain(403, "This media link is not valid.")
+        return plain(403, f"This {noun} link is not valid.")
     if check is signing.LinkCheck.EXPIRED:
-        return _plain(410, "This media link has expired; reload the page for a new one.")
+        return plain(410, f"This {noun} link has expired; reload the page for a new one.")
     return None
 
 
 async def stream_media(request: SiteRequest, object_id: int, name: str) -> HttpResponseBase:
-    return _guarded(await _answer(request, object_id, name))
+    return guarded(await _answer(request, object_id, name))
 
 
 async def _answer(request: SiteRequest, object_id: int, name: str) -> HttpResponseBase:
     if request.method not in {"GET", "HEAD"}:
-        response = _plain(405, "Only GET and HEAD are allowed here.")
+        response = plain(405, "Only GET and HEAD are allowed here.")
         response["Allow"] = "GET, HEAD"
         return response
     from_gateway = _carries_gateway_token(request, GATEWAY_HEADER)
     authorizing = _carries_gateway_token(request, AUTHORIZE_HEADER)
-    if not (from_gateway or authorizing) and (problem := _link_problem(request)):
+    if not (from_gateway or authorizing) and (problem := link_problem(request)):
         return problem
     obj = await _find(request, object_id, from_gateway and not authorizing)
     if obj is None or obj.link_name != name:
-        return _authorize_answer(None, None) if authorizing else _plain(404, "No such media.")
+        return _authorize_answer(None, None) if authorizing else plain(404, "No such media.")
     backend = get_backend(obj.backend)
     if authorizing:
         if not signing.link_allowed_on(request.tenant, request.META.get("QUERY_STRING", "")):
@@ -155,7 +159,7 @@ def _identity_headers(response: HttpResponseBase, obj: StoredObject) -> HttpResp
     response["Content-Type"] = served_type(obj.content_type)
     response["Content-Disposition"] = _disposition(obj)
     response["Cache-Control"] = CACHE_CONTROL
-    return _guarded(response)
+    return guarded(response)
 
 
 async def _serve_bytes(
@@ -172,7 +176,7 @@ async def _serve_bytes(
         last_modified=obj.updated_at,
     )
     if plan.status == 416:
-        response = _plain(416, "The requested range is outside the file.")
+        response = plain(416, "The requested range is outside the file.")
         response["Content-Range"] = ranges.unsatisfiable_content_range(obj.size)
         return _validators(response, obj)
     if len(plan.ranges) > 1:
@@ -226,10 +230,10 @@ async def _respond(request, obj, body: AsyncIterator[bytes], status: int, length
         first = await asyncio.wait_for(anext(iterator, b""), settings.STREAM_BACKEND_TIMEOUT)
     except ObjectMissing as exc:
         logger.error("stored object %s missing from %s: %s", obj.pk, obj.backend, exc)
-        return _plain(404, "No such media.")
+        return plain(404, "No such media.")
     except (BackendUnavailable, TimeoutError) as exc:
         logger.error("storage backend %s failed for object %s: %s", obj.backend, obj.pk, exc)
-        return _plain(504, "The media storage did not answer in time; try again shortly.")
+        return plain(504, "The media storage did not answer in time; try again shortly.")
     response: HttpResponseBase
     if request.method == "HEAD":
         await _close(iterator)

@@ -30,8 +30,8 @@ from readvault.pages.member_bytes import CorruptPage, close, page_chunks
 from readvault.pages.roles import roles_of
 from readvault.pages.variants import Variant, choose, content_type, parse_variant, planned_formats
 from stored_media import signing
-from stored_media.delivery import AUTHORIZE_HEADER, GATEWAY_HEADER
-from stored_media.media_types import MEDIA_CSP, served_type
+from stored_media.delivery import AUTHORIZE_HEADER, GATEWAY_HEADER, guarded, plain
+from stored_media.media_types import served_type
 from stored_media.models import StoredObject
 from stored_media.storage import get_backend
 from stored_media.storage.base import BackendUnavailable, ObjectMissing
@@ -48,8 +48,6 @@ WHOLE_READ_LIMIT = 8 * 1024 * 1024  # larger pages (rare: a long webtoon strip) 
 MAX_ID = 2**63 - 1
 MAX_INDEX = 2**31 - 1  # Page.index is a 32-bit column on PostgreSQL
 
-NOT_VALID = "This page link is not valid."
-EXPIRED = "This page link has expired; reload the page for a new one."
 NO_SUCH_PAGE = "No such page."
 
 
@@ -206,18 +204,6 @@ async def _stored_chunks(stored: StoredObject) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         await close(chunks)
-
-
-def guarded(response: _Response) -> _Response:
-    """Every answer on the page path: no document, no sniffing (as on /media/)."""
-    response["Content-Security-Policy"] = MEDIA_CSP
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def plain(status: int, message: str) -> HttpResponse:
-    response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-    return guarded(response)
 
 
 async def respond(ask: PageAsk, decision: Decision) -> HttpResponseBase:

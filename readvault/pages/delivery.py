@@ -19,17 +19,8 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
-from readvault.pages.answers import (
-    EXPIRED,
-    NO_SUCH_PAGE,
-    NOT_VALID,
-    Via,
-    ask_of,
-    decide,
-    plain,
-    respond,
-)
-from stored_media import signing
+from readvault.pages.answers import NO_SUCH_PAGE, Via, ask_of, decide, respond
+from stored_media.delivery import link_problem, plain
 from tenants.request_types import SiteRequest
 
 
@@ -46,19 +37,6 @@ async def serve_page(
         response["Allow"] = "GET, HEAD"
         return response
     ask = ask_of(request, chapter_id, index, variant)
-    if ask.via is Via.VIEWER and (problem := _link_problem(request)):
+    if ask.via is Via.VIEWER and (problem := link_problem(request, "page")):
         return problem
     return await respond(ask, await sync_to_async(decide)(ask, request.tenant))
-
-
-def _link_problem(request: SiteRequest) -> HttpResponse | None:
-    query = request.META.get("QUERY_STRING", "")
-    if not signing.link_allowed_on(request.tenant, query):
-        return plain(403, NOT_VALID)
-    ip = signing.viewer_address(request) if signing.is_bound(query) else None
-    check = signing.verify(request.path, request.GET.get("md5"), request.GET.get("expires"), ip)
-    if check is signing.LinkCheck.BAD:
-        return plain(403, NOT_VALID)
-    if check is signing.LinkCheck.EXPIRED:
-        return plain(410, EXPIRED)
-    return None
