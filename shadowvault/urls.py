@@ -8,6 +8,8 @@ from shadowvault import health, public_uploads, web_app
 urlpatterns = [
     path("", include("streaming.site.urls")),
     path("", include("readvault.site.urls")),
+    path("", include("readvault.reader.urls")),
+    path("opds/", include("readvault.opds.urls")),
     path("account/", include("tenants.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/comics/", include("readvault.api.urls")),

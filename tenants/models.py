@@ -19,6 +19,17 @@ hostname_validator = RegexValidator(
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
+# Age caps a site or an account may set (years: "nothing rated above 13"); empty is no cap.
+# Each vault maps its own ratings onto these ages (readvault.models.age_ratings).
+AGE_CAP_CHOICES = [
+    (0, "Everyone"),
+    (6, "6+"),
+    (10, "10+"),
+    (13, "Teen (13+)"),
+    (15, "15+"),
+    (17, "17+"),
+]
+
 
 def max_upload_size(upload) -> None:
     if upload.size > MAX_LOGO_BYTES:
@@ -54,6 +65,12 @@ class Tenant(models.Model):
     )
     is_active = models.BooleanField(
         default=True, help_text="An inactive site answers 404 on all its hostnames."
+    )
+    age_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=AGE_CAP_CHOICES,
+        help_text="Show nothing rated above this age, and nothing unrated (empty: no cap).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -144,6 +161,12 @@ class Membership(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    age_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=AGE_CAP_CHOICES,
+        help_text="The member's own cap: nothing rated above this age (empty: the site's).",
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,7 @@
 """ReadVault's records: the library (series, volumes, chapters, pages and their derived
-images) in `readvault.models.library`; import jobs in `readvault.models.imports`."""
+images) in `readvault.models.library`; import jobs in `readvault.models.imports`; what
+readers leave behind (progress, want to read, reader settings, app passwords) in
+`readvault.models.reading`."""
 
 from readvault.models.imports import ImportJob
 from readvault.models.library import (
@@ -15,18 +17,28 @@ from readvault.models.library import (
     Tag,
     Volume,
 )
+from readvault.models.reading import (
+    AppPassword,
+    ReaderSettings,
+    ReadingProgress,
+    WantToRead,
+)
 
 __all__ = [
+    "AppPassword",
     "Chapter",
     "Genre",
     "ImportJob",
     "Page",
     "PageImage",
     "Person",
+    "ReaderSettings",
     "ReadingDirection",
+    "ReadingProgress",
     "Series",
     "SeriesCredit",
     "SeriesHiding",
     "Tag",
     "Volume",
+    "WantToRead",
 ]

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
+from readvault.models.age_ratings import age_cap_rule
 from stored_media.models import StoredObject
 from tenants.scoping import TenantOwned
 
@@ -64,13 +65,15 @@ class Person(models.Model):
 
 def visible_rule(tenant, series: str = "") -> Q:
     """The series at the end of the path `series` (empty for a Series itself, "series__",
-    "chapter__series__") is published and the site has not hidden it. Nothing passes for an
+    "chapter__series__") is published, the site has not hidden it and its age rating is
+    within the site's age cap (readvault.models.age_ratings). Nothing passes for an
     unknown or inactive site. Only along foreign keys towards the series (see
     streaming's visible_rule for why a condition on the joined row, not a set of ids)."""
     if tenant is None or not tenant.is_active:
         return Q(pk__in=[])
     hidden = SeriesHiding.objects.for_tenant(tenant).values("series_id")
-    return Q(**{f"{series}status": Series.Status.PUBLISHED}) & ~Q(**{f"{series}pk__in": hidden})
+    shown = Q(**{f"{series}status": Series.Status.PUBLISHED}) & ~Q(**{f"{series}pk__in": hidden})
+    return shown & age_cap_rule(tenant.age_cap, series)
 
 
 class SeriesQuerySet(models.QuerySet):
