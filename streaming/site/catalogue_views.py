@@ -8,10 +8,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from shadowvault.bounded_paginator import BoundedPaginator
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
 from streaming.site import access
-from streaming.site.bounded_paginator import BoundedPaginator
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
 from streaming.site.home_rows import home_rows
