@@ -1,6 +1,12 @@
 """The account's "Reader apps" pages (app passwords for OPDS apps), under
 /account/reader-apps/ (namespace "reader-apps")."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from readvault.opds import account_views
+
+urlpatterns = [
+    path("", account_views.reader_apps, name="list"),
+    path("new/", account_views.create, name="create"),
+    path("revoke/", account_views.revoke, name="revoke"),
+]
