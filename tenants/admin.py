@@ -56,6 +56,9 @@ class TenantAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DomainInline]
     branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
+    # What the site shows is the site's to decide: its admins set the age cap too
+    # (readvault.models.age_ratings; each member may choose a stricter one).
+    site_admin_fields = [*branding_fields, "age_cap"]
     # How the site's media links are checked is the operator's: it changes what the gateway
     # accepts (stored_media/signing.py), and takes effect there within the authorize cache time.
     operator_fields = ["bind_media_links_to_ip", "is_active"]
@@ -71,10 +74,10 @@ class TenantAdmin(admin.ModelAdmin):
             return [
                 *self.branding_fields[:1],
                 "slug",
-                *self.branding_fields[1:],
+                *self.site_admin_fields[1:],
                 *self.operator_fields,
             ]
-        return self.branding_fields
+        return self.site_admin_fields
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
         return self.prepopulated_fields if is_operator(request) else {}
