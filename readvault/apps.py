@@ -23,7 +23,7 @@ class ReadVaultConfig(AppConfig):
         import_admin.register(admin.site)
         self._connect_search()
         self._connect_gateway_pages()
-        self._connect_site_sections()
+        self._connect_reader_apps()
 
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put
@@ -49,18 +49,8 @@ class ReadVaultConfig(AppConfig):
 
         register_gateway_path(PREFIX, serve_gateway_page)
 
-    def _connect_site_sections(self) -> None:
-        # ReadVault's rows on the home page and its "Reading" tab on the account pages.
-        from readvault.site.home_sections import continue_reading_section, new_chapters_section
-        from shadowvault.site_sections import (
-            AccountTab,
-            register_account_tab,
-            register_home_section,
-        )
+    def _connect_reader_apps(self) -> None:
+        # The account's "Reader apps" tab: app passwords for OPDS apps (readvault.opds).
+        from shadowvault.site_sections import AccountTab, register_account_tab
 
-        register_home_section("readvault-continue", continue_reading_section, order=10)
-        register_home_section("readvault-new-chapters", new_chapters_section, order=20)
-        register_account_tab(
-            AccountTab("Reading", "reading:overview", ("reading:history", "reading:history-clear"))
-        )
-
+        register_account_tab(AccountTab("Reader apps", "reader-apps:list", ("reader-apps:create",)))
