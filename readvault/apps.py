@@ -24,6 +24,7 @@ class ReadVaultConfig(AppConfig):
         self._connect_search()
         self._connect_gateway_pages()
         self._connect_reader_apps()
+        self._connect_site_sections()
 
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put
@@ -48,6 +49,21 @@ class ReadVaultConfig(AppConfig):
         from shadowvault.gateway_fast_paths import register_gateway_path
 
         register_gateway_path(PREFIX, serve_gateway_page)
+
+    def _connect_site_sections(self) -> None:
+        # ReadVault's rows on the home page and its "Reading" tab on the account pages.
+        from readvault.site.home_sections import continue_reading_section, new_chapters_section
+        from shadowvault.site_sections import (
+            AccountTab,
+            register_account_tab,
+            register_home_section,
+        )
+
+        register_home_section("readvault-continue", continue_reading_section, order=10)
+        register_home_section("readvault-new-chapters", new_chapters_section, order=20)
+        register_account_tab(
+            AccountTab("Reading", "reading:overview", ("reading:history", "reading:history-clear"))
+        )
 
     def _connect_reader_apps(self) -> None:
         # The account's "Reader apps" tab: app passwords for OPDS apps (readvault.opds).
