@@ -23,8 +23,8 @@ class ReadVaultConfig(AppConfig):
         import_admin.register(admin.site)
         self._connect_search()
         self._connect_gateway_pages()
-        self._connect_reader_apps()
         self._connect_site_sections()
+        self._connect_reader_apps()  # after "Reading": the tabs show in registration order
 
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put
