@@ -27,7 +27,7 @@ def genres_shown(request: SiteRequest) -> QuerySet:
 
 
 def want_to_read(request: SiteRequest) -> QuerySet:
-    """The viewer's list as series, last added first."""
+    """The series on the viewer's list, by title."""
     listed = WantToRead.objects.for_tenant(request.tenant).filter(user=request.user)
     return (
         visible_series(request)
