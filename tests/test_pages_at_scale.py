@@ -69,6 +69,9 @@ QUERIES = {
     "account watchlist": 6,
     "account history": 6,
     "manga series": 6,  # ReadVault's series page: the series, then its chapters
+    # The reader (readvault.reader): the chapter, its pages and their images, the ids in
+    # reading order and the chapters around, the member's settings and place.
+    "reader": 11,
 }
 
 
@@ -126,6 +129,7 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         connection.check_constraints()
         pages = {**viewer_pages(landmarks), **api_pages(landmarks)}
         pages["manga series"] = f"/manga/{manga.slug}/"
+        pages["reader"] = f"/read/{manga.chapters.order_by('number').first().pk}/"
         yield Scene(request.param, site, viewer, pages)
         transaction.set_rollback(True)
 

@@ -137,9 +137,9 @@ def queries_for(client: Client, path: str) -> int:
 
 
 def test_the_manifest_and_the_page_run_the_same_queries_for_3_pages_as_for_300(member, series):
+    # The first has no chapter before it, the second none after: the same count all the same.
     small = chapter_of(series, "1", 3, position=1)
     big = chapter_of(series, "2", 300, wide=range(0, 300, 7), position=2)
-    chapter_of(series, "3", 1, position=3)
     for chapter in (small, big):
         for page in chapter.pages.all()[:3]:
             made(page, 400, 800)

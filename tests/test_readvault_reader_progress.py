@@ -89,6 +89,7 @@ def test_a_url_encoded_form_is_taken_too(member, chapter):
         [2],
         "not json",
         '{"page": 1',
+        "[" * 2000 + "]" * 2000,  # deep enough to make json.loads recurse out
     ],
 )
 def test_anything_but_a_page_of_the_chapter_is_a_400_with_a_sentence(member, chapter, body):

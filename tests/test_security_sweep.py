@@ -481,6 +481,28 @@ def test_junk_form_posts(world, roles, sweep):
     settle(sweep)
 
 
+# The reader's script posts JSON (readvault.reader): hostile JSON bodies as well as forms.
+JSON_BODIES = [
+    '{"page": -1}', '{"page": 1e999}', '{"page": "\u00b2"}', '{"page": NaN}', '{"page": {}}',
+    "[]", "{", '"x"', "null", '{"mode": {"$gt": ""}}', '{"zoom": Infinity}', '{"fit": null}',
+    '{"page": ' + "9" * 5000 + "}", "\ufeff{}", '{"a": ' * 2000, "[" * 2000 + "]" * 2000,
+]  # fmt: skip
+JSON_ROUTES = {"read-progress", "read-settings"}
+
+
+def test_json_posts_to_the_reader(world, roles, sweep):
+    routes = [r for r in walked_routes() if r.pattern.name in JSON_ROUTES]
+    assert len(routes) == len(JSON_ROUTES)
+    for route in routes:
+        for values in path_values(route, world["pool"], False):
+            if (path := build_path(route, values)) is None:
+                continue
+            for role, body in product(roles, JSON_BODIES):
+                json_body = {"data": body, "content_type": "application/json"}
+                sweep.send(route, role, "POST", path, body[:40], **json_body)
+    settle(sweep)
+
+
 # --- generated values: hypothesis for the HTML routes, schemathesis for the API -------------
 
 # Text a URL can carry: no lone surrogates (they cannot be encoded into a request at all).

@@ -26,7 +26,7 @@ def json_object(request: HttpRequest) -> dict:
         raise BodyRejected(f"The body is over {MAX_JSON_BYTES} bytes.")
     try:
         sent = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # "[[[[...]]]]" recurses deep
         raise BodyRejected("The body is not valid JSON.") from None
     if not isinstance(sent, dict):
         raise BodyRejected("Send a JSON object.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from readvault.models import Chapter
 from readvault.pages.roles import reading_order
 
@@ -29,6 +31,8 @@ def neighbours_of(chapter: Chapter) -> Neighbours:
     at = ids.index(chapter.pk)
     before = ids[at - 1] if at > 0 else None
     after = ids[at + 1] if at + 1 < len(ids) else None
-    wanted = [pk for pk in (before, after) if pk is not None]
-    found = {c.pk: c for c in Chapter.objects.filter(pk__in=wanted).select_related("volume")}
+    # `pk=None` is IS NULL, which matches nothing but still runs: two queries always, where
+    # an empty `pk__in` would skip one and the count would depend on the chapter's place.
+    around = Chapter.objects.filter(Q(pk=before) | Q(pk=after)).select_related("volume")
+    found = {c.pk: c for c in around}
     return Neighbours(found.get(before) if before else None, found.get(after) if after else None)

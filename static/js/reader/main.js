@@ -253,6 +253,15 @@ function start() {
     act(tapAction(event.clientX - rect.left, rect.width, "webtoon"));
   });
   watchKeys({ mode: () => state.settings.mode, act });
+  // The bars come back for a mouse near the top or bottom edge, and for keyboard focus.
+  root.addEventListener("pointermove", (event) => {
+    if (event.pointerType !== "mouse") return;
+    const edge = Math.min(event.clientY, window.innerHeight - event.clientY);
+    if (edge < 64) toggleBars(true);
+  });
+  root.addEventListener("focusin", (event) => {
+    if (event.target.closest(".reader-bar")) toggleBars(true);
+  });
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     window.clearTimeout(resizeTimer);
