@@ -35,8 +35,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from readvault.models import SeriesHiding
+from readvault.models import SeriesHiding, WantToRead
 from readvault.pages.delivery import serve_page
+from readvault.reading.progress import record_page
 from stored_media.delivery import stream_media
 from stored_media.signing import signed_link
 from streaming.models import (
@@ -160,6 +161,14 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     # The library admin: a hiding of Beta's own is among SeriesHiding's ids; the cover
     # chooser's pages take a series id and a page id.
     SeriesHiding.objects.create(tenant=beta, series=comic_series("Hidden on Beta"))
+    # Reading (the home rows, the series page, the account's Reading tab): Alpha's roles read
+    # and keep a series here; their rows on Beta name a series Alpha hides, for Beta only.
+    for user in (alice, alpha_admin, olivia):
+        record_page(alpha, user, shown_chapter, 0)
+        WantToRead.objects.create(tenant=alpha, user=user, series=shown_chapter.series)
+    for user in (bob, olivia, alpha_admin):
+        record_page(beta, user, hidden_chapter, 0)
+        WantToRead.objects.create(tenant=beta, user=user, series=hidden_comic)
 
     pool = {
         "slug": [
@@ -461,6 +470,10 @@ JUNK_FORM = {
     "role": "admin",
     "external_id": "tv/-1",
     "token": "\u00b2" * 50,
+    "chapter": "-1",
+    "series": str(2**64),
+    "entry": "\u00b2",
+    "age_cap": "99",
 }
 JUNK_BODY = urlencode(JUNK_FORM)
 FORM = "application/x-www-form-urlencoded"

@@ -42,6 +42,7 @@ QUERY_NAMES = [
     "q", "page", "year", "year_from", "year_to", "genre", "kind", "sort", "ids", "next",
     "season", "episode", "lang", "expires", "md5", "format", "o", "p", "e", "all",
     "_changelist_filters", "_to_field", "_popup", "state__exact", "is_hidden__exact",
+    "status", "language", "direction",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits
