@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from readvault.models import Chapter, ReadingProgress, Series
 from readvault.models.library import format_number
 from readvault.opds import atom
+from readvault.opds.images import cover_links, first_page_links
 from readvault.opds.links import CatalogueLinks
-from readvault.pages.links import cover_urls, thumbnail_urls
 from tenants.request_types import SiteRequest
 
 COVER_WIDTH, COVER_THUMBNAIL_WIDTH = 600, 300  # widths made for covers
@@ -25,10 +25,8 @@ STREAM_TYPE = "image/jpeg"
 def add_series(
     root: ET.Element, request: SiteRequest, links: CatalogueLinks, series_list: Sequence[Series]
 ) -> None:
-    """An entry per series, linking to its chapters' feed (six queries for the covers)."""
-    ids = [series.pk for series in series_list]
-    covers = cover_urls(ids, request, COVER_WIDTH)
-    thumbnails = cover_urls(ids, request, COVER_THUMBNAIL_WIDTH)
+    """An entry per series, linking to its chapters' feed (three queries for the covers)."""
+    covers = cover_links(series_list, request, (COVER_WIDTH, COVER_THUMBNAIL_WIDTH))
     tenant_pk = request.tenant.pk
     for series in series_list:
         summary = series.summary[:SUMMARY_LENGTH] or series.get_run_status_display()
@@ -42,8 +40,9 @@ def add_series(
         atom.link(element, "subsection", links.series_feed(series.slug), atom.ACQUISITION)
         atom.link(element, "alternate", f"/manga/{series.slug}/", "text/html")
         if series.pk in covers:
-            atom.link(element, atom.REL_IMAGE, covers[series.pk], "image/jpeg")
-            atom.link(element, atom.REL_THUMBNAIL, thumbnails[series.pk], "image/jpeg")
+            image, thumbnail = covers[series.pk]
+            atom.link(element, atom.REL_IMAGE, image, "image/jpeg")
+            atom.link(element, atom.REL_THUMBNAIL, thumbnail, "image/jpeg")
         if series.language:
             atom.language(element, series.language)
 
@@ -58,9 +57,8 @@ def add_chapters(
     with_series: bool = False,
 ) -> None:
     """An entry per chapter (its series and volume loaded): the CBZ and the PSE stream with
-    the reader's last page (four queries for the thumbnails)."""
-    images = thumbnail_urls(chapters, request, PAGE_WIDTH)
-    thumbnails = thumbnail_urls(chapters, request, PAGE_THUMBNAIL_WIDTH)
+    the reader's last page (two queries for the thumbnails)."""
+    thumbnails = first_page_links(chapters, request, (PAGE_WIDTH, PAGE_THUMBNAIL_WIDTH))
     tenant_pk = request.tenant.pk
     for chapter in chapters:
         title = f"{chapter.series.title}: {chapter.label}" if with_series else chapter.label
@@ -82,9 +80,10 @@ def add_chapters(
             title=f"{chapter.series.title} {chapter_name(chapter)}.cbz",
         )
         _stream_link(element, links, chapter, progress.get(chapter.pk))
-        if chapter.pk in images:
-            atom.link(element, atom.REL_IMAGE, images[chapter.pk], "image/jpeg")
-            atom.link(element, atom.REL_THUMBNAIL, thumbnails[chapter.pk], "image/jpeg")
+        if chapter.pk in thumbnails:
+            image, thumbnail = thumbnails[chapter.pk]
+            atom.link(element, atom.REL_IMAGE, image, "image/jpeg")
+            atom.link(element, atom.REL_THUMBNAIL, thumbnail, "image/jpeg")
 
 
 def _stream_link(element, links: CatalogueLinks, chapter: Chapter, row: ReadingProgress | None):

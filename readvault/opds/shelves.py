@@ -29,11 +29,7 @@ def genres_shown(request: SiteRequest) -> QuerySet:
 def want_to_read(request: SiteRequest) -> QuerySet:
     """The series on the viewer's list, by title."""
     listed = WantToRead.objects.for_tenant(request.tenant).filter(user=request.user)
-    return (
-        visible_series(request)
-        .filter(pk__in=listed.values("series_id"))
-        .order_by("sort_title", "title", "pk")
-    )
+    return series_a_to_z(request).filter(pk__in=listed.values("series_id"))
 
 
 def newest_chapters(request: SiteRequest) -> QuerySet:
