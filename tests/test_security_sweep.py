@@ -36,6 +36,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from readvault.models import SeriesHiding, WantToRead
+from readvault.opds import app_passwords
 from readvault.pages.delivery import serve_page
 from readvault.reading.progress import record_page
 from stored_media.delivery import stream_media
@@ -188,6 +189,13 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
     }
     pool.update(admin_object_ids(alpha, beta))
+    # OPDS (/opds/key/<key>/...): an app password of Alpha's, and one of Beta's named with the
+    # marker, which must open nothing on Alpha.
+    pool["key"] = [
+        app_passwords.issue(alpha_admin, alpha, "sweep").secret,
+        app_passwords.issue(bob, beta, f"{BETA_MARKER} app").secret,
+    ]
+    pool["page_number"] = ["0", "1"]
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}
