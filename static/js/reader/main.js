@@ -154,7 +154,7 @@ function start() {
 
   // ---- chapters ----------------------------------------------------------------------
 
-  function render(page, fraction = 0) {
+  function render(page, fraction = null) {
     const settings = settingsFor(state.manifest.direction, state.choices);
     state.settings = settings;
     const webtoon = settings.mode === "webtoon";
@@ -168,7 +168,7 @@ function start() {
     state.renderer.open(state.manifest, settings, page, fraction);
   }
 
-  function open(manifest, page, fraction = 0) {
+  function open(manifest, page, fraction = null) {
     const sameSeries = state.manifest && state.manifest.series.id === manifest.series.id;
     state.choices = sameSeries ? state.choices : savedChoices(manifest);
     state.manifest = manifest;
@@ -273,9 +273,9 @@ function start() {
   const manifest = config.manifest;
   const kept = placeIn(manifest.chapter.id);
   let page = config.startPage;
-  let fraction = 0;
+  let fraction = null; // the top of the page
   if (page === null && kept) page = kept.page;
-  if (kept && kept.page === page && !config.askedPage) fraction = kept.fraction || 0;
+  if (kept && kept.page === page && !config.askedPage) fraction = kept.fraction || null;
   open(manifest, Math.min(page || 0, Math.max(manifest.pages.length - 1, 0)), fraction);
   stage.focus({ preventScroll: true });
 
@@ -288,6 +288,7 @@ function start() {
       settings: state.settings,
     }),
     act,
+    choose,
     flush: () => progress.flush(),
   };
 }

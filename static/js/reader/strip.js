@@ -10,6 +10,7 @@ const NARROW_STRIP_PX = 720; // "screen" and "height" fits: a column, not a wall
 
 export function createStrip({ stage, onPage, onContinue }) {
   let manifest = null;
+  let settings = null;
   let images = [];
   let card = null;
   let current = -1;
@@ -45,7 +46,8 @@ export function createStrip({ stage, onPage, onContinue }) {
     const line = stage.scrollTop + stage.clientHeight / 3;
     const index = pageAt(line);
     const image = images[index];
-    const fraction = Math.min(Math.max((stage.scrollTop - image.offsetTop) / image.offsetHeight, 0), 1);
+    // How far down the page the reading line is: the place a reload comes back to.
+    const fraction = Math.min(Math.max((line - image.offsetTop) / image.offsetHeight, 0), 1);
     const atEnd = card.offsetTop < stage.scrollTop + stage.clientHeight * 0.8;
     current = index;
     onPage(index, { fraction, atEnd });
@@ -58,17 +60,20 @@ export function createStrip({ stage, onPage, onContinue }) {
     }
   }
 
-  function scrollToPage(page, fraction = 0) {
+  // To a page's top, or with `fraction` to where the reading line was in it.
+  function scrollToPage(page, fraction = null) {
     const image = images[Math.max(0, Math.min(page, images.length - 1))];
-    if (image) stage.scrollTop = image.offsetTop + fraction * image.offsetHeight;
+    if (image && fraction === null) stage.scrollTop = image.offsetTop;
+    else if (image) stage.scrollTop = image.offsetTop + fraction * image.offsetHeight - stage.clientHeight / 3;
     measure();
   }
 
   const atBottom = () => stage.scrollHeight - stage.clientHeight - stage.scrollTop <= 2;
 
   return {
-    open(nextManifest, settings, startPage, fraction = 0) {
+    open(nextManifest, nextSettings, startPage, fraction = null) {
       manifest = nextManifest;
+      settings = nextSettings;
       const width = stripWidth(settings);
       const strip = document.createElement("div");
       strip.className = "reader-strip";
@@ -95,7 +100,13 @@ export function createStrip({ stage, onPage, onContinue }) {
       scrollToPage(startPage || 0, fraction);
     },
     relayout() {
-      if (images.length) scrollToPage(current, 0);
+      // A new width: new sizes, the same place (the page and how far down it).
+      if (!images.length) return;
+      const image = images[current];
+      const line = stage.scrollTop + stage.clientHeight / 3;
+      const fraction = Math.max(0, (line - image.offsetTop) / image.offsetHeight);
+      stage.removeEventListener("scroll", onScroll);
+      this.open(manifest, settings, current, fraction);
     },
     goToPage(page) {
       scrollToPage(page);
