@@ -20,6 +20,9 @@ cache, never the browser's.
 
 - warm: every page fetched once through the gateway (not counted), then `--rounds` rounds in
   which each page is turned on the reference and through the gateway, interleaved.
+- warm paced: the same through a second gateway that keeps no authorize answer, so each turn
+  also asks the origin whether the site shows the chapter: a reader who spends longer on a
+  page than the ~10 s the gateway keeps that answer (the pages themselves are cached).
 - cold: each of `--cold-rounds` rounds restarts the gateway with its page and authorize caches
   emptied, then turns every page once on the reference, from local storage and from S3 (the
   first page of a chapter also waits for the chapter's authorize answer).
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import random
 import shutil
 import sys
@@ -57,6 +61,7 @@ HARNESS = "page-turn.html"
 HARNESS_HTML = """<!doctype html>
 <meta charset="utf-8">
 <title>page turn</title>
+<link rel="icon" href="data:,">
 <img id="page" alt="" style="width: 600px; height: 900px">
 <script>
 async function turn(url) {
@@ -165,12 +170,33 @@ def make_world(root: Path, pages: int) -> World:
     )
 
 
+def gateway_nginx(install: Install, origin_port: int, name: str, authorize_seconds: str) -> Nginx:
+    """The gateway `manage.py gateway_config` renders, its authorize answers kept this long."""
+    run_dir = install.root / name.replace(" ", "-")
+    port = stream.free_port()
+    config = run_dir / "nginx.conf"
+    args = [
+        "gateway_config",
+        "--listen", f"127.0.0.1:{port}",
+        "--site-upstream", f"127.0.0.1:{origin_port}",
+        "--stream-upstream", f"127.0.0.1:{origin_port}",
+        "--run-dir", str(run_dir),
+        "--workers", "1",
+        "--authorize-cache-seconds", authorize_seconds,
+        "--output", str(config),
+    ]  # fmt: skip
+    if os.geteuid() == 0:
+        args += ["--user", "root"]  # the temp folder is private to root
+    stream.manage(dict(install.env, STREAM_BEHIND_GATEWAY="true"), *args)
+    return Nginx(name, run_dir, config, port)
+
+
 def reference_nginx(root: Path) -> Nginx:
     run_dir = root / "reference-nginx"
     run_dir.mkdir()
     port = stream.free_port()
     config = run_dir / "nginx.conf"
-    user = "user root;\n" if stream.os.geteuid() == 0 else ""
+    user = "user root;\n" if os.geteuid() == 0 else ""
     config.write_text(
         REFERENCE_CONF.format(user=user, run=run_dir, port=port, root=root / "reference")
     )
@@ -208,7 +234,7 @@ class Tab:
         into.fetch_ms.append(fetched)
 
 
-def measure(args, world: World, services: Services, gateway: Nginx, reference: Nginx) -> dict:
+def measure(args, world: World, services: Services, gateways: list[Nginx], reference: Nginx):
     from tests.support.browser import chromium
 
     found = {
@@ -216,23 +242,29 @@ def measure(args, world: World, services: Services, gateway: Nginx, reference: N
         for name in (
             "reference warm",
             "gateway warm",
+            "gateway warm paced",
             "reference cold",
             "gateway cold local",
             "gateway cold S3",
         )
     }
     with chromium() as browser:
+        gateway, paced = gateways
         ref = Tab(browser, f"http://localhost:{reference.port}", f"/{HARNESS}")
         gw = Tab(browser, f"http://localhost:{gateway.port}", f"/static/{HARNESS}")
+        slow = Tab(browser, f"http://localhost:{paced.port}", f"/static/{HARNESS}")
         log(f"warm: {args.rounds} rounds of {args.pages} page turns")
         # Fill the gateway's caches (not counted). The S3 pages also warm the origin's S3
         # client (its first request sets up a session: a process's start, not a cold page).
         for link in world.local_links + world.s3_links:
             gw.turn(link, Timings("fill"))
+        for link in world.local_links:
+            slow.turn(link, Timings("fill"))
         for _ in range(args.rounds):
             for index, link in enumerate(world.local_links):
                 ref.turn(world.reference_paths[index], found["reference warm"])
                 gw.turn(link, found["gateway warm"])
+                slow.turn(link, found["gateway warm paced"])
         log(f"cold: {args.cold_rounds} rounds, the gateway's caches emptied before each")
         for _ in range(args.cold_rounds):
             restart_cold(services, gateway)
@@ -258,11 +290,15 @@ def run(args, services: Services, root: Path) -> dict:
     for folder in (root / "data" / "staticfiles", root / "reference"):
         (folder / HARNESS).write_text(HARNESS_HTML)
     origin_port = stream.start_origin(services, install, "origin", behind_gateway=True)
-    gateway = stream.gateway(install, origin_port)
-    stream.start_nginx(services, gateway)
+    gateway = gateway_nginx(install, origin_port, "gateway nginx", "10")
+    # A reader spends longer on a page than the ~10 s the gateway keeps an authorize answer:
+    # this one keeps none, so each warm turn also asks the origin (the page itself cached).
+    paced = gateway_nginx(install, origin_port, "paced gateway nginx", "0")
+    for nginx in (gateway, paced):
+        stream.start_nginx(services, nginx)
     reference = reference_nginx(root)
     stream.start_nginx(services, reference)
-    found = measure(args, world, services, gateway, reference)
+    found = measure(args, world, services, [gateway, paced], reference)
     return figures(args, world, found)
 
 
@@ -270,6 +306,7 @@ def figures(args, world: World, found: dict[str, Timings]) -> dict:
     """Every case's p50 and p95 (ms), the ratios to the reference, the verdicts."""
     pairs = {
         "gateway warm": "reference warm",
+        "gateway warm paced": "reference warm",
         "gateway cold local": "reference cold",
         "gateway cold S3": "reference cold",
     }
@@ -297,7 +334,7 @@ def figures(args, world: World, found: dict[str, Timings]) -> dict:
         "rounds": args.rounds,
         "cold_rounds": args.cold_rounds,
         "page_kib_p50": percentile(world.sizes, 50) / 1024,
-        "load": list(stream.os.getloadavg()),
+        "load": list(os.getloadavg()),
         "cases": cases,
         "goals": goals,
         "problems": [p for t in found.values() for p in t.problems][:10],
@@ -312,6 +349,10 @@ def report(result: dict) -> list[str]:
         f" {WIDTH}x{HEIGHT} JPEG, {result['page_kib_p50']:.0f} KiB p50; warm"
         f" {result['rounds']} rounds, cold {result['cold_rounds']}; 1 nginx worker, 1 uvicorn"
         f" worker; load {load[0]:.2f} {load[1]:.2f}",
+        "  (browser cache off; warm: the gateway's page and authorize caches hold the turn;"
+        " paced: pages cached,",
+        "  the authorize answer asked every turn, as for a reader slower than its ~10 s;"
+        " fetch: the image's request alone)",
     ]
     for name, case in result["cases"].items():
         line = f"  {name:<20} p50 {case['p50']:7.2f} ms   p95 {case['p95']:7.2f} ms"

@@ -35,6 +35,7 @@ def test_the_quick_page_turn_bench_reports_every_case(tmp_path):
     assert turns == {
         "reference warm": 16,
         "gateway warm": 16,
+        "gateway warm paced": 16,
         "reference cold": 8,
         "gateway cold local": 8,
         "gateway cold S3": 8,
