@@ -300,7 +300,14 @@ class Chapter(models.Model):
 
     class Meta:
         ordering = ["series", "position", "number", "id"]
-        indexes = [models.Index(fields=["series", "position"])]
+        indexes = [
+            models.Index(fields=["series", "position"]),
+            # "New chapters" (home, OPDS): the newest first, read from the index until enough
+            # rows pass the site's rule, instead of sorting every chapter.
+            models.Index(fields=["-created_at", "-id"], name="chapter_newest"),
+            # The grid's "recently updated": each series' newest chapter, one index entry.
+            models.Index(fields=["series", "-created_at"], name="chapter_series_newest"),
+        ]
         constraints = [
             # Chapter numbers run through a series (manga's do); a volume that came as one
             # file has no chapter number and is one per volume.
