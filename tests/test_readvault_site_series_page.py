@@ -85,13 +85,12 @@ def test_the_page_shows_the_series_facts(on_alpha, series, chapters):
     assert "Ch. 3" in html
 
 
-def test_a_visitor_sees_the_chapters_without_forms_and_is_asked_to_sign_in(
-    on_alpha, series, chapters
-):
+def test_a_visitor_reads_without_forms_and_is_offered_to_sign_in(on_alpha, series, chapters):
     html = page_of(on_alpha, series)
 
     assert "<form" not in html.split('id="main"', 1)[1]
-    assert "Sign in to read" in html
+    assert main_button(html) == (f"/read/{chapters[0].pk}/", "Start reading")
+    assert "to keep track of what you read" in html
     assert "Mark as read" not in html
     assert "Want to read" not in html
 

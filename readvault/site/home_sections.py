@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from readvault.models import Chapter, Series
+from readvault.models import Series
 from readvault.pages.links import cover_urls, thumbnail_urls
 from readvault.site.access import visible_chapters
 from readvault.site.reader_links import reader_url
@@ -66,24 +66,16 @@ def new_chapters_section(http_request: HttpRequest) -> str:
     if not chapters:
         return ""
     thumbnails = thumbnail_urls(chapters, request, THUMBNAIL_WIDTH)
-    member = is_member(request)
     cards = [
         Card(
             chapter.series,
             thumbnails.get(chapter.pk),
-            _chapter_link(chapter, member),
+            reader_url(chapter.pk),
             f"{short_chapter_name(chapter)} · new",
         )
         for chapter in chapters
     ]
     return _shelf(request, "new-chapters", "New chapters", cards, reverse("manga-browse"))
-
-
-def _chapter_link(chapter: Chapter, member: bool) -> str:
-    # Visitors go to the series page, where they can sign in to read.
-    if member:
-        return reader_url(chapter.pk)
-    return reverse("series-page", args=[chapter.series.slug])
 
 
 def _percent(page: int, page_count: int) -> int:
