@@ -231,3 +231,15 @@ def test_search_leaves_out_series_above_the_members_cap(member, alice):
     assert "Harbour Teen" in html
     assert "Harbour Adult" not in html
     assert [s["title"] for s in suggestions] == ["Harbour Teen"]
+
+
+def test_another_sites_list_and_progress_are_not_shown_here(member, beta, alice):
+    elsewhere = comic_series("Beta Only Reading", age_rating="Teen")
+    chapters = many_chapters(elsewhere, 3)
+    WantToRead.objects.create(tenant=beta, user=alice, series=elsewhere)
+    record_page(beta, alice, chapters[1], 4)
+
+    assert "Beta Only Reading" not in member.get("/account/reading/").content.decode()
+    assert "Beta Only Reading" not in member.get("/account/reading/history/").content.decode()
+    home = member.get("/").content.decode()
+    assert "Beta Only Reading" not in shelf(home, "continue-reading")
