@@ -12,8 +12,11 @@ each feed as a reader app asks for it: HTTP Basic with an app password, through 
 test Client in the same process (routing, middleware, the sign-in, the view, its queries and
 the XML; no HTTP server, no network). Warm-up requests first, then --requests timed ones.
 
-It prints p50/p95 and the queries of each feed: the root, the A-Z list's first and last
-pages, the long series' first and tenth pages, new chapters, and one PSE page (its redirect).
+The same is measured on a small library first (40 series, a 30-chapter series), the
+reference of the run (bench/README.md): it prints p50/p95 and the queries of each feed at
+both sizes and the ratio of the p95s, which says how much a feed slows down as the library
+grows on this machine in this minute. Feeds: the root, the A-Z list's first and last pages,
+the long series' first and tenth pages, new chapters, and one PSE page (its redirect).
 Target: p95 under 50 ms for the root and the 500-chapter series on PostgreSQL. A report, not a
 test: it exits 0 unless something broke.
 """
@@ -34,6 +37,7 @@ HOST = "opds-bench.test"
 WARM_UP = 5
 TARGET_P95_MS = 50.0
 TARGETS = ("root", "long series")
+SMALL = (40, 30)  # the reference library: series, chapters of the long one
 
 
 def run_child(args: argparse.Namespace) -> int:
@@ -65,13 +69,13 @@ def run_child(args: argparse.Namespace) -> int:
     gc.freeze()  # the build's objects stay out of the collector's passes during timing
     shown = args.series - len(range(0, args.series, 40)) + 1
     last = -(-shown // PAGE_SIZE)
-    tenth = min(10, -(-args.chapters // PAGE_SIZE))
+    tenth = min(10, -(-args.chapters // PAGE_SIZE))  # the last page of a short series
     feeds = {
         "root": "/opds/",
         "series A-Z": "/opds/series/",
         "series A-Z last page": f"/opds/series/?page={last}",
         "long series": "/opds/series/long-run/",
-        f"long series page {tenth}": f"/opds/series/long-run/?page={tenth}",
+        "long series page 10": f"/opds/series/long-run/?page={tenth}",
         "new chapters": "/opds/new/",
         "page stream": f"/opds/pages/{library.first_chapter.pk}/0?width=800",
     }
@@ -110,18 +114,25 @@ def run_child(args: argparse.Namespace) -> int:
     return 0
 
 
-def report(result: dict, args: argparse.Namespace) -> None:
-    print(f"\n{result['version']}: {args.series:,} series, a {args.chapters}-chapter series")
-    for label, seconds in result["timings"].items():
+def report(small: dict, large: dict, args: argparse.Namespace) -> None:
+    print(
+        f"\n{large['version']}: {args.series:,} series and a {args.chapters}-chapter series"
+        f" against {SMALL[0]} and a {SMALL[1]}-chapter one"
+    )
+    for label, seconds in large["timings"].items():
         print(f"   build  {label:<24} {seconds:>7.1f} s")
-    print(f"   {'feed':<26} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
-    for name, row in result["feeds"].items():
+    print(
+        f"   {'feed':<22} {'p50 ms':>8} {'p95 ms':>8} {'small p95':>10} {'ratio':>6} {'queries':>8}"
+    )
+    for name, row in large["feeds"].items():
+        reference = small["feeds"][name]
         mark = ""
-        if result["vendor"] == "postgresql" and name in TARGETS:
+        if large["vendor"] == "postgresql" and name in TARGETS:
             mark = "  ok" if row["p95"] < TARGET_P95_MS else f"  over {TARGET_P95_MS:.0f} ms"
+        queries = f"{reference['queries']}/{row['queries']}"
         print(
-            f"   {name:<26} {row['p50']:>8.1f} {row['p95']:>8.1f} {row['queries']:>8}"
-            f" {row['bytes']:>8}{mark}"
+            f"   {name:<22} {row['p50']:>8.1f} {row['p95']:>8.1f} {reference['p95']:>10.1f}"
+            f" {row['p95'] / reference['p95']:>6.2f} {queries:>8}{mark}"
         )
 
 
@@ -142,11 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     print(header(__file__, f"{args.requests} requests per feed", f"load {os.getloadavg()[0]:.1f}"))
     for engine in ("postgresql", "sqlite"):
         if args.only in (None, engine):
-            log(f"{engine}: {args.series:,} series into a scratch database")
-            child = ["--series", str(args.series), "--chapters", str(args.chapters)]
-            child += ["--requests", str(args.requests)]
             postgres = args.server if engine == "postgresql" else ""
-            report(run_on_scratch_install("opds", __file__, child, postgres), args)
+            results = []
+            for series, chapters in (SMALL, (args.series, args.chapters)):
+                log(f"{engine}: {series:,} series and {chapters} chapters, a scratch database")
+                child = ["--series", str(series), "--chapters", str(chapters)]
+                child += ["--requests", str(args.requests)]
+                results.append(run_on_scratch_install("opds", __file__, child, postgres))
+            report(*results, args)
     print(total_time())
     return 0
 
