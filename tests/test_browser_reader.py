@@ -175,6 +175,9 @@ def test_a_spread_shows_two_pages_right_to_left_and_a_wide_page_alone(site, chap
         ".reader-view img", "(images) => images.map((i) => i.dataset.index)"
     )
     assert wide == ["3"]  # the double-page spread stands alone
+    page.reload()  # the choice is the member's, for this series
+    page.wait_for_function("() => window.shadowvaultReader !== undefined")
+    assert state(page)["settings"]["spreads"] is True
 
     reset_settings(page)
     assert reader.errors == []
@@ -291,3 +294,24 @@ def test_the_settings_panel_works_by_keyboard_at_390px(site, chapters, browser):
     assert page.evaluate("document.activeElement.dataset.action") == "settings"
     assert page.locator("#reader-settings").is_hidden()
     assert phone.errors == []
+
+
+def test_vertical_mode_turns_down_and_a_split_spread_reads_its_right_half_first(
+    site, chapters, browser
+):
+    visitor = WatchedPage.open(browser, viewport={"width": 800, "height": 900})
+    page = visitor.page
+    open_reader(visitor, f"{site.url}/read/{chapters[0]}/?page=3")
+    page.evaluate("window.shadowvaultReader.choose({splitWide: true})")
+    halves = []
+    for _ in range(2):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(SHOWN)
+        halves.append(page.get_attribute(".reader-view img", "alt"))
+    page.evaluate("window.shadowvaultReader.choose({mode: 'vertical', splitWide: null})")
+    page.keyboard.press("ArrowDown")
+
+    assert halves == ["Page 4 (right half)", "Page 4 (left half)"]
+    wait_for_page(page, 4)
+    assert state(page)["mode"] == "vertical"
+    assert visitor.errors == []

@@ -10,6 +10,7 @@ import { createPaged } from "./paged.js";
 import { createPanel } from "./panel.js";
 import { createProgress } from "./progress.js";
 import { settingsFor } from "./settings-rules.js";
+import { drawnWidth, sizesFor, srcsetText } from "./sources.js";
 import { createSlider } from "./slider.js";
 import { choicesFor, keepChoices, placeIn } from "./storage.js";
 import { createStrip } from "./strip.js";
@@ -44,7 +45,9 @@ function start() {
   const onPage = (page, { fraction = 0, atEnd = false } = {}) => {
     state.page = page;
     slider.show(page);
-    progress.shown(state.manifest.chapter, page, fraction, state.manifest.member);
+    if (state.manifest.pages.length) {
+      progress.shown(state.manifest.chapter, page, fraction, state.manifest.member);
+    }
     if (atEnd || page >= state.manifest.pages.length - 3) fetchNext();
     root.classList.toggle("reader-at-end", atEnd);
     renewIfStale();
@@ -194,11 +197,22 @@ function start() {
   function fetchNext() {
     if (!state.nextManifest && state.manifest.next) {
       state.nextManifest = fetchManifest(state.manifest.next.manifest);
-      state.nextManifest.catch(() => {
+      state.nextManifest.then(warm, () => {
         state.nextManifest = null; // tried again at the next turn
       });
     }
     return state.nextManifest;
+  }
+
+  // The next chapter's first pages, fetched as the end nears, at the size they will be
+  // drawn: reading on shows them at once.
+  function warm(manifest) {
+    const box = { width: stage.clientWidth, height: stage.clientHeight };
+    for (const page of manifest.pages.slice(0, 2)) {
+      const image = new Image();
+      image.sizes = sizesFor(drawnWidth(page.width, page.height, state.settings.fit, box));
+      image.srcset = srcsetText(page.srcset);
+    }
   }
 
   function goToChapter(load, facts, page) {
