@@ -1,7 +1,7 @@
 """Page turn to image displayed in Chromium: ReadVault's pages through the gateway against a
 plain nginx serving the same image files from disk.
 
-    .venv/bin/python bench/page_turn.py            # 30 pages, 5 warm and 3 cold rounds: ~1 min
+    .venv/bin/python bench/page_turn.py            # 30 pages, 8 warm and 4 cold rounds: ~1 min
     .venv/bin/python bench/page_turn.py --quick    # 8 pages, 2 + 1 rounds: a quick look
 
 Builds a throwaway install in a temp folder (SQLite, local media, moto's S3 server), makes one
@@ -260,20 +260,34 @@ def measure(args, world: World, services: Services, gateways: list[Nginx], refer
             gw.turn(link, Timings("fill"))
         for link in world.local_links:
             slow.turn(link, Timings("fill"))
-        for _ in range(args.rounds):
+        for round_number in range(args.rounds):
             for index, link in enumerate(world.local_links):
-                ref.turn(world.reference_paths[index], found["reference warm"])
-                gw.turn(link, found["gateway warm"])
-                slow.turn(link, found["gateway warm paced"])
+                in_turn(
+                    round_number + index,
+                    (ref, world.reference_paths[index], found["reference warm"]),
+                    (gw, link, found["gateway warm"]),
+                    (slow, link, found["gateway warm paced"]),
+                )
         log(f"cold: {args.cold_rounds} rounds, the gateway's caches emptied before each")
-        for _ in range(args.cold_rounds):
+        for round_number in range(args.cold_rounds):
             restart_cold(services, gateway)
             gw.open()
             for index in range(args.pages):
-                ref.turn(world.reference_paths[index], found["reference cold"])
-                gw.turn(world.local_links[index], found["gateway cold local"])
-                gw.turn(world.s3_links[index], found["gateway cold S3"])
+                in_turn(
+                    round_number + index,
+                    (ref, world.reference_paths[index], found["reference cold"]),
+                    (gw, world.local_links[index], found["gateway cold local"]),
+                    (gw, world.s3_links[index], found["gateway cold S3"]),
+                )
     return found
+
+
+def in_turn(shift: int, *turns: tuple[Tab, str, Timings]) -> None:
+    """Each case's turn of one page, the order rotated by `shift`: no case always goes first
+    (right after the previous page's decode) or last."""
+    start = shift % len(turns)
+    for tab, path, into in turns[start:] + turns[:start]:
+        tab.turn(path, into)
 
 
 def run(args, services: Services, root: Path) -> dict:
@@ -374,9 +388,9 @@ def parse_args(argv: list[str] | None = None):
         epilog="See bench/README.md (page_turn.py) for what each figure means.",
     )
     parser.add_argument("--pages", type=int, default=30, help="pages in the chapter (30)")
-    parser.add_argument("--rounds", type=int, default=5, help="warm rounds over every page (5)")
+    parser.add_argument("--rounds", type=int, default=8, help="warm rounds over every page (8)")
     parser.add_argument(
-        "--cold-rounds", type=int, default=3, help="cold rounds over every page (3)"
+        "--cold-rounds", type=int, default=4, help="cold rounds over every page (4)"
     )
     parser.add_argument(
         "--quick", action="store_true", help="8 pages, 2 warm and 1 cold round: a quick look"
