@@ -189,6 +189,12 @@ def test_a_fetched_page_is_the_readers_place_on_the_site(reader, alpha, alice, c
     assert link.get(f"{{{PSE_NS}}}lastRead") == "5"
 
 
+def test_the_redirect_is_never_cached(reader, chapter):
+    answer = reader.get(f"/opds/pages/{chapter.pk}/0")
+    assert answer.status_code == 302
+    assert answer["Cache-Control"] == "private, no-store"
+
+
 def test_a_head_request_moves_nothing(reader, alpha, alice, chapter):
     reader.head(f"/opds/pages/{chapter.pk}/3")
     assert progress_in(alpha, alice, chapter.series) == {}

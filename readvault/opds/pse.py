@@ -59,7 +59,10 @@ def stream_page(request: SiteRequest, chapter_id: str, page_number: str) -> Http
     if variant is None:
         return _converted(chapter, page, width)
     uri = page_uri(chapter.pk, page.index, variant)
-    return HttpResponseRedirect(link_for_viewer(uri, request))
+    response = HttpResponseRedirect(link_for_viewer(uri, request))
+    # Never kept: each fetch is the reader's place, and the signed link expires.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _max_width(raw: str | None) -> int | bool | None:

@@ -238,7 +238,9 @@ def download(request: SiteRequest, chapter_id: str) -> HttpResponse:
     """The chapter's CBZ: a redirect to its signed /media/ link, which serves it (ranges,
     the gateway's cache) named like "Berserk v01 c001.cbz" (the archive's stored name)."""
     chapter = get_chapter_for(request, chapter_id)
-    return HttpResponseRedirect(chapter.archive.link_for(request))
+    response = HttpResponseRedirect(chapter.archive.link_for(request))
+    response["Cache-Control"] = "private, no-store"  # the signed link expires
+    return response
 
 
 def _progress_of(request: SiteRequest, chapters) -> dict[int, ReadingProgress]:
