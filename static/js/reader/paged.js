@@ -63,6 +63,10 @@ export function createPaged({ stage, onPage, onContinue }) {
       element.append(spread);
     }
     made.set(index, element);
+    if (index !== at) {
+      // Made ahead: fetched and decoded now, so the turn only has to paint it.
+      for (const image of element.querySelectorAll("img")) image.decode().catch(() => {});
+    }
     return element;
   }
 

@@ -147,8 +147,8 @@ export function watchTouch({ stage, mode, act, target }) {
 
   return {
     reset() {
-      zoom = { scale: 1, x: 0, y: 0 };
-      stage.classList.remove("reader-zoomed");
+      // The view shown now may be shown again later (views are kept a while): unzoom it.
+      if (zoom.scale !== 1) zoomAt(1, 0, 0);
     },
     zoomed: () => zoom.scale > 1,
     setEnabled(on) {
