@@ -20,7 +20,9 @@ from readvault.models import (
     Volume,
     WantToRead,
 )
+from readvault.pages.links import page_uri
 from readvault.reading.progress import mark_read, record_page
+from stored_media.signing import signed_link
 from tests.factories import comic_chapter, comic_series
 from tests.support.comic_rows import many_chapters
 
@@ -259,3 +261,24 @@ def test_the_page_takes_the_same_queries_for_3_and_500_chapters(
 
     assert "Continue chapter 251, page 3" in html
     assert len(large.captured_queries) == len(small.captured_queries) == 14
+
+
+def test_the_sites_cap_closes_the_reader_and_the_page_links(member_client, alpha, alice):
+    chapter = comic_chapter(comic_series("Grown Up", age_rating="Adults Only 18+"), "1")
+    link = signed_link(page_uri(chapter.pk, 0, "orig"))
+    assert member_client.get(link).status_code == 200
+
+    alpha.age_cap = 17
+    alpha.save()
+
+    assert member_client.get(link).status_code in (403, 404)
+    assert member_client.get(f"/read/{chapter.pk}/").status_code == 404
+    assert member_client.get("/manga/grown-up/").status_code == 404
+
+
+def test_the_members_cap_closes_the_reader_for_them(member_client, on_beta, alice):
+    chapter = comic_chapter(comic_series("Grown Up", age_rating="Adults Only 18+"), "1")
+    alice.memberships.update(age_cap=17)
+
+    assert member_client.get(f"/read/{chapter.pk}/").status_code == 404
+    assert on_beta.get(f"/read/{chapter.pk}/").status_code == 200

@@ -102,9 +102,10 @@ def full_site(alpha, alice) -> dict[str, list[str]]:
     episode_media = episode_file(episode)
     # A ReadVault series: its page, and a search for "film" shows its card among the films.
     manga = comic_series("Film Manga", alternative_titles=["Eiga"])
-    comic_chapter(manga, "1")
+    chapter = comic_chapter(manga, "1")
     return {
         "slug": [first.slug, show.slug, manga.slug],
+        "chapter_id": [str(chapter.pk)],  # the reader (ids do not restart at 1 on PostgreSQL)
         "media_id": [str(first_media.pk), str(episode_media.pk)],
         "uidb64": [urlsafe_base64_encode(force_bytes(alice.pk))],
         "token": [default_token_generator.make_token(alice)],
