@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import time
 from typing import Protocol
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -55,10 +55,11 @@ BOUND_PARAMETER = "bound"
 
 def sign(uri: str, expires: int, ip: str | None = None) -> str:
     """The path with its query string: `/media/1/film.mp4?md5=...&expires=...[&bound=1]`."""
-    query = {"md5": token(uri, expires, ip), "expires": expires}
-    if ip is not None:
-        query[BOUND_PARAMETER] = "1"
-    return f"{quote(uri)}?{urlencode(query)}"
+    # Written out rather than through urlencode (a fifth of a millisecond a link, and a
+    # reader's manifest signs over a thousand): every value is URL-safe already, the token
+    # base64url and `expires` digits, so the text is the same.
+    bound = f"&{BOUND_PARAMETER}=1" if ip is not None else ""
+    return f"{quote(uri)}?md5={token(uri, expires, ip)}&expires={expires}{bound}"
 
 
 def nginx_arg(query_string: str, name: str) -> str | None:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from readvault.models import Chapter, Page, PageImage, ReaderSettings, ReadingProgress
 from readvault.pages.links import page_uri, variant_of
-from readvault.pages.variants import ORIGINAL, PAGE_WIDTHS
+from readvault.pages.variants import ORIGINAL, PAGE_WIDTHS, Variant
 from readvault.reader.choices import stored_choices
 from readvault.reader.neighbours import neighbours_of
 from stored_media.signing import link_for_viewer
@@ -69,11 +69,19 @@ def _chapter_facts(chapter: Chapter) -> dict:
 def _page_facts(page: Page, images: list[PageImage], request: SiteRequest) -> dict:
     """One page: its size and a `srcset` of the widths made for reading (each the image a
     browser at that width needs, the original standing in for any not made yet)."""
+    signed: dict[Variant, str] = {}  # the fallback and thumbnail are mostly srcset's links
+
+    def link(variant: Variant) -> str:
+        if variant not in signed:
+            uri = page_uri(page.chapter_id, page.index, variant)
+            signed[variant] = link_for_viewer(uri, request)
+        return signed[variant]
+
     candidates: dict[str, int] = {}
     for width in (*(w for w in PAGE_WIDTHS if w < page.width), page.width):
         variant = variant_of(page, images, width)
         shown = variant.width if variant.format != ORIGINAL and variant.width else page.width
-        candidates.setdefault(_link(page, variant, request), shown)
+        candidates.setdefault(link(variant), shown)
     ordered = sorted(candidates.items(), key=lambda candidate: candidate[1])
     srcset = [{"url": url, "width": width} for url, width in ordered]
     return {
@@ -83,13 +91,9 @@ def _page_facts(page: Page, images: list[PageImage], request: SiteRequest) -> di
         "isWide": page.is_wide,
         "srcset": srcset,
         # For browsers without srcset and the page without JavaScript: a screen's width.
-        "src": _link(page, variant_of(page, images, FALLBACK_WIDTH), request),
-        "thumbnail": _link(page, variant_of(page, images, THUMBNAIL_WIDTH), request),
+        "src": link(variant_of(page, images, FALLBACK_WIDTH)),
+        "thumbnail": link(variant_of(page, images, THUMBNAIL_WIDTH)),
     }
-
-
-def _link(page: Page, variant, request: SiteRequest) -> str:
-    return link_for_viewer(page_uri(page.chapter_id, page.index, variant), request)
 
 
 def _saved_settings(request: SiteRequest, chapter: Chapter) -> dict:
