@@ -135,6 +135,22 @@ def test_progress_reaches_the_database_and_a_reload_resumes_there(site, chapters
     assert reader.errors == []
 
 
+def test_leaving_right_after_a_turn_saves_the_page_with_a_beacon(site, chapters, reader):
+    page = reader.page
+    open_reader(reader, f"{site.url}/read/{chapters[1]}/?page=1")
+    page.keyboard.press("ArrowLeft")
+    wait_for_page(page, 1)
+
+    # Gone before the one-second pause that saves a turn: only pagehide's beacon can save it.
+    page.goto(f"{site.url}/manga/")
+    saved = f"""async () => {{
+      const answer = await fetch('/read/{chapters[1]}/pages.json');
+      return (await answer.json()).savedPage === 1;
+    }}"""
+    page.wait_for_function(saved, polling=100, timeout=5000)
+    assert reader.errors == []
+
+
 def test_the_next_chapter_opens_from_the_last_page(site, chapters, reader):
     page = reader.page
     open_reader(reader, f"{site.url}/read/{chapters[0]}/?page=5")
