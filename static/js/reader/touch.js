@@ -22,9 +22,18 @@ export function watchTouch({ stage, mode, act, target }) {
   let menuTimer = 0;
   let enabled = true;
 
+  // A zoomed view may not be dragged past its edges: it always covers the stage it filled.
+  function clamp(element) {
+    const width = element.offsetWidth;
+    const height = element.offsetHeight;
+    zoom.x = Math.min(0, Math.max(zoom.x, width - width * zoom.scale));
+    zoom.y = Math.min(0, Math.max(zoom.y, height - height * zoom.scale));
+  }
+
   function apply() {
     const element = target();
     if (!element) return;
+    clamp(element);
     element.style.transformOrigin = "0 0";
     element.style.transform =
       zoom.scale === 1 ? "" : `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})`;
