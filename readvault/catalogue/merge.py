@@ -12,7 +12,15 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.db.models import F, ForeignObjectRel, Max, Min
 
-from readvault.models import Chapter, Series, SeriesCredit, SeriesHiding, Volume
+from readvault.models import (
+    Chapter,
+    ReaderSettings,
+    Series,
+    SeriesCredit,
+    SeriesHiding,
+    Volume,
+    WantToRead,
+)
 from readvault.models.library import format_number
 
 # What a clash names at most; a longer list helps nobody read the message.
@@ -25,6 +33,8 @@ MOVED_ABOVE = {
     ("readvault.Volume", "series"),
     ("readvault.SeriesCredit", "series"),
     ("readvault.SeriesHiding", "series"),
+    ("readvault.WantToRead", "series"),
+    ("readvault.ReaderSettings", "series"),
 }
 
 # Blank fields of the kept series that the duplicate may fill.
@@ -69,6 +79,7 @@ def merge_series(keep: Series, duplicate: Series) -> Series:
         _move_chapters(keep, duplicate)
         _move_credits(keep, duplicate)
         _move_hidings(keep, duplicate)
+        _move_readers_rows(keep, duplicate)
         _repoint_the_rest(keep, duplicate)
         keep.genres.add(*duplicate.genres.all())
         keep.tags.add(*duplicate.tags.all())
@@ -126,6 +137,18 @@ def _move_hidings(keep: Series, duplicate: Series) -> None:
     """A site that hid either entry keeps the merged series hidden."""
     hidden = set(SeriesHiding.objects.filter(series=keep).values_list("tenant_id", flat=True))
     SeriesHiding.objects.filter(series=duplicate).exclude(tenant_id__in=hidden).update(series=keep)
+
+
+def _move_readers_rows(keep: Series, duplicate: Series) -> None:
+    """Readers' lists and reader settings are one row per site, reader and series: a
+    reader who had both series keeps the kept one's row, the others move over. (Reading
+    progress is one row per chapter; chapters move, so it moves with the rest below.)"""
+    for model in (WantToRead, ReaderSettings):
+        both = model.objects.filter(series=keep).values("user_id")
+        rows = model.objects.filter(series=duplicate)
+        for tenant_id in rows.values_list("tenant_id", flat=True).distinct():
+            rows.filter(tenant_id=tenant_id, user_id__in=both.filter(tenant_id=tenant_id)).delete()
+        rows.update(series=keep)
 
 
 def pointing_fields() -> list[models.ForeignObject]:
