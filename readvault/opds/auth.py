@@ -114,7 +114,8 @@ def _by_account_password(request: SiteRequest, username: str, password: str):
     user = authenticate(request, username=username, password=password)
     if user is None or not _may_read(user, request):
         return None
-    cache.set(_memory_key(request, username, password), (user.pk, user.password), REMEMBER_SECONDS)
+    remembered = (user.pk, _fingerprint(user.password))
+    cache.set(_memory_key(request, username, password), remembered, REMEMBER_SECONDS)
     return user
 
 
@@ -122,11 +123,18 @@ def _remembered(request: SiteRequest, username: str, password: str):
     hit = cache.get(_memory_key(request, username, password))
     if not hit:
         return None
-    user_pk, password_hash = hit
+    user_pk, fingerprint = hit
     user = get_user_model().objects.filter(pk=user_pk).first()
-    if user is None or user.password != password_hash or not _may_read(user, request):
+    if user is None or not hmac.compare_digest(_fingerprint(user.password), fingerprint):
         return None
-    return user
+    return user if _may_read(user, request) else None
+
+
+def _fingerprint(password_hash: str) -> str:
+    # The cache holds a keyed digest of the stored hash, never the hash itself: enough to see
+    # that the password changed, nothing to run a dictionary against if the cache leaks.
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()
 
 
 def _memory_key(request: SiteRequest, username: str, password: str) -> str:
