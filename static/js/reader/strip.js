@@ -14,6 +14,7 @@ export function createStrip({ stage, onPage, onContinue }) {
   let images = [];
   let card = null;
   let current = -1;
+  let reported = "";
   let ticking = false;
 
   function stripWidth(settings) {
@@ -49,7 +50,10 @@ export function createStrip({ stage, onPage, onContinue }) {
     // How far down the page the reading line is: the place a reload comes back to.
     const fraction = Math.min(Math.max((line - image.offsetTop) / image.offsetHeight, 0), 1);
     const atEnd = card.offsetTop < stage.scrollTop + stage.clientHeight * 0.8;
+    const place = `${index} ${fraction.toFixed(3)} ${atEnd}`;
+    if (place === reported) return; // a layout change that moved nothing
     current = index;
+    reported = place;
     onPage(index, { fraction, atEnd });
   }
 
@@ -72,6 +76,7 @@ export function createStrip({ stage, onPage, onContinue }) {
 
   return {
     open(nextManifest, nextSettings, startPage, fraction = null) {
+      reported = "";
       manifest = nextManifest;
       settings = nextSettings;
       const width = stripWidth(settings);
