@@ -32,7 +32,9 @@ def chapter_manifest(request: SiteRequest, chapter: Chapter) -> dict:
     viewer of `request`."""
     pages = list(chapter.pages.order_by("index"))
     made: dict[int, list[PageImage]] = defaultdict(list)
-    for image in PageImage.objects.filter(page__chapter=chapter).only("page_id", "width", "format"):
+    # Unordered: PageImage's default order (by page, then the page's by chapter) joins both.
+    images = PageImage.objects.filter(page__chapter=chapter).order_by()
+    for image in images.only("page_id", "width", "format"):
         made[image.page_id].append(image)
     around = neighbours_of(chapter)
     member = is_member(request)
