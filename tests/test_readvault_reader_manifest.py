@@ -207,3 +207,15 @@ def test_page_n_opens_there_and_a_member_resumes_where_they_stopped(
     assert reader_config(member.get(path, {"page": "²"}))["startPage"] == 2  # ignored
     assert reader_config(on_alpha.get(path))["startPage"] is None  # localStorage's to say
     assert reader_config(on_alpha.get(path, {"page": "2"}))["askedPage"] is True
+
+
+def test_the_chapters_around_follow_the_reading_position_not_the_numbers(on_alpha, series):
+    later = chapter_of(series, "2", 1, position=1)  # an operator moved chapter 2 first
+    earlier = chapter_of(series, "1", 1, position=2)
+    volume_file = chapter_of(series, None, 1, position=2)  # a whole volume: no number, last
+
+    first = manifest_of(on_alpha, later.pk)
+    middle = manifest_of(on_alpha, earlier.pk)
+
+    assert (first["previous"], first["next"]["id"]) == (None, earlier.pk)
+    assert (middle["previous"]["id"], middle["next"]["id"]) == (later.pk, volume_file.pk)
