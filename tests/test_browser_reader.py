@@ -170,6 +170,25 @@ def test_the_next_chapter_opens_from_the_last_page(site, chapters, reader):
     assert reader.errors == []
 
 
+def test_paging_back_from_a_first_page_opens_the_previous_chapter_at_its_last(
+    site, chapters, reader
+):
+    page = reader.page
+    open_reader(reader, f"{site.url}/read/{chapters[1]}/?page=1")
+
+    page.keyboard.press("ArrowRight")  # right to left: back, from the first page
+    wait_for_page(page, 4, chapters[0])
+    page.wait_for_function(SHOWN)
+    assert page.url == f"{site.url}/read/{chapters[0]}/"
+    assert page.locator("#reader-count").inner_text() == "5 / 5"
+    page.keyboard.press("ArrowLeft")  # and forward again: the end card, as ever
+    page.locator(".reader-end").wait_for()
+    open_reader(reader, f"{site.url}/read/{chapters[1]}/?page=3")
+    page.evaluate("document.querySelector('[data-action=previous-chapter]').click()")
+    wait_for_page(page, 0, chapters[0])  # the button: the previous chapter's first page
+    assert reader.errors == []
+
+
 def test_a_spread_shows_two_pages_right_to_left_and_a_wide_page_alone(site, chapters, reader):
     page = reader.page
     open_reader(reader, f"{site.url}/read/{chapters[0]}/?page=2")
@@ -182,8 +201,16 @@ def test_a_spread_shows_two_pages_right_to_left_and_a_wide_page_alone(site, chap
     shown = page.eval_on_selector_all(
         ".reader-view img", "(images) => images.map((i) => i.dataset.index)"
     )
+    boxes = page.eval_on_selector_all(".reader-view img", BOXES)
     assert saved.value.status == 200
     assert shown == ["2", "1"]  # pages 2 and 3, the second on the left
+    assert state(page)["settings"]["fit"] == "screen"  # the default: both pages whole
+    assert all(top >= 0 and bottom <= 800 for top, bottom in boxes)
+    page.evaluate("window.shadowvaultReader.act('menu')")  # reading: the bars out of the way
+    page.wait_for_selector(".reader-bars-hidden")
+    page.wait_for_function(
+        "() => getComputedStyle(document.getElementById('reader-top')).opacity === '0'"
+    )
     reader.screenshot("reader-spread")
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(SHOWN)

@@ -1,17 +1,15 @@
 """The reader's own choices for a series (ReaderSettings.choices), checked strictly: a key
 the reader does not know, or a value outside its list, is refused with a sentence, never
-stored. Pure functions, no I/O; the names are the reader script's (static/js/reader/).
+stored. Pure functions, no I/O; the names are the reader script's (static/js/reader/
+settings-rules.js), and only those: a zoom level is not kept (a pinch is for the moment).
 """
 
 from __future__ import annotations
 
-import math
-
 MODES = ("ltr", "rtl", "vertical", "webtoon")
 FITS = ("screen", "width", "height", "original")
 FLAGS = ("spreads", "coverAlone", "spreadOffset", "splitWide")
-ZOOM_RANGE = (1.0, 4.0)
-KNOWN = (*("mode", "fit"), *FLAGS, "zoom")
+KNOWN = ("mode", "fit", *FLAGS)
 
 
 class ChoicesRejected(ValueError):
@@ -39,26 +37,15 @@ def _clean(key: str, value: object) -> object:
         return _one_of(key, value, MODES)
     if key == "fit":
         return _one_of(key, value, FITS)
-    if key in FLAGS:
-        if not isinstance(value, bool):
-            raise ChoicesRejected(f"{key} is true or false.")
-        return value
-    return _zoom(value)
+    if not isinstance(value, bool):  # a flag: `key` is in KNOWN
+        raise ChoicesRejected(f"{key} is true or false.")
+    return value
 
 
 def _one_of(key: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise ChoicesRejected(f"{key} is one of {', '.join(allowed)}.")
     return value
-
-
-def _zoom(value: object) -> float:
-    low, high = ZOOM_RANGE
-    # bool is an int in Python: `true` is no zoom.
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or not low <= float(value) <= high:  # type: ignore[arg-type]
-        raise ChoicesRejected(f"zoom is a number from {low:g} to {high:g}.")
-    return round(float(value), 2)  # type: ignore[arg-type]
 
 
 def stored_choices(stored: object) -> dict:

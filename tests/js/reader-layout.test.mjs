@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import {
   lastPageOf,
+  lastViewOfPage,
   pageParts,
   pairViews,
   screenOrder,
@@ -79,4 +80,14 @@ test("a page is found in its view and a view's furthest page is what counts as r
   assert.equal(viewOfPage(views, 4), 2);
   assert.equal(viewOfPage(views, 9), -1);
   assert.equal(lastPageOf(views[1]), 2);
+});
+
+test("paging back into a chapter lands on the last view of its last page", () => {
+  const split = viewsFor(pages(3, [2]), { mode: "rtl", splitWide: true });
+  assert.deepEqual(shape(split), [["0"], ["1"], ["2R"], ["2L"]]);
+  assert.equal(viewOfPage(split, 2), 2); // forward: the right half first
+  assert.equal(lastViewOfPage(split, 2), 3); // back: the left half, read last
+  const spreads = viewsFor(pages(5), { mode: "ltr", spreads: true, coverAlone: true });
+  assert.equal(lastViewOfPage(spreads, 4), 2);
+  assert.equal(lastViewOfPage(spreads, 7), -1);
 });

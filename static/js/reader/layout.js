@@ -61,6 +61,12 @@ export function viewOfPage(views, page) {
   return views.findIndex((view) => view.some((part) => part.page === page));
 }
 
+/** The index of the last view showing `page` (the second half, for a split page), or -1:
+ * where paging back into a chapter from the next one lands. */
+export function lastViewOfPage(views, page) {
+  return views.findLastIndex((view) => view.some((part) => part.page === page));
+}
+
 /** The furthest page a view shows: what counts as read when it is on screen. */
 export function lastPageOf(view) {
   return Math.max(...view.map((part) => part.page));

@@ -3,7 +3,8 @@
 // strip.js for the webtoon strip) and wires the bars, slider, settings, keys, gestures and
 // progress to it. At the end of a chapter it reads on into the next one in place: the
 // manifest is fetched ahead, the URL changes with history.replaceState, and progress is
-// recorded for the new chapter. Without JavaScript the page lists the pages as images.
+// recorded for the new chapter. Paging back from a chapter's first page opens the previous
+// chapter at its last page (its button, at its first). Without JavaScript the page lists the pages as images.
 
 import { tapAction } from "./direction.js";
 import { createPaged } from "./paged.js";
@@ -52,7 +53,12 @@ function start() {
     root.classList.toggle("reader-at-end", atEnd);
     renewIfStale();
   };
-  const paged = createPaged({ stage, onPage, onContinue: () => readOn() });
+  const paged = createPaged({
+    stage,
+    onPage,
+    onContinue: () => readOn(),
+    onBackward: () => readBack("last"),
+  });
   const strip = createStrip({ stage, onPage, onContinue: () => readOn() });
   const touch = watchTouch({
     stage,
@@ -222,10 +228,11 @@ function start() {
     load
       .then((manifest) => {
         window.history.replaceState(null, "", facts.url);
-        open(manifest, page === "last" ? manifest.pages.length - 1 : 0);
+        if (page === "last") open(manifest, Math.max(manifest.pages.length - 1, 0), 1);
+        else open(manifest, 0);
         say(manifest.chapter.label);
       })
-      .catch(() => say("The next chapter did not load; try again."))
+      .catch(() => say("That chapter did not load; try again."))
       .finally(() => {
         state.opening = false;
       });
@@ -236,9 +243,10 @@ function start() {
     if (next) goToChapter(fetchNext(), next, 0);
   }
 
-  function readBack() {
+  // At = "last" when paging back past the first page; the button opens the first page.
+  function readBack(at = 0) {
     const previous = state.manifest.previous;
-    if (previous) goToChapter(fetchManifest(previous.manifest), previous, 0);
+    if (previous) goToChapter(fetchManifest(previous.manifest), previous, at);
   }
 
   function renewIfStale() {
@@ -259,7 +267,7 @@ function start() {
 
   buttons.fullscreen.addEventListener("click", toggleFullscreen);
   buttons["next-chapter"].addEventListener("click", readOn);
-  buttons["previous-chapter"].addEventListener("click", readBack);
+  buttons["previous-chapter"].addEventListener("click", () => readBack(0));
   stage.addEventListener("click", (event) => {
     // The strip's thirds (the paged modes take taps as pointer gestures).
     if (state.settings.mode !== "webtoon" || event.target.closest("button, a")) return;

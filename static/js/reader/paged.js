@@ -2,15 +2,17 @@
 // a page or a spread, and after the last one the chapter's end card. The next few views'
 // images are made ahead (detached <img> elements load all the same), with the same srcset and
 // sizes as when shown, so the browser has the very image it will need when the page turns.
+// Paging back from the first view goes to the previous chapter (onBackward), which opens at
+// its last page, as Komga and Kavita do.
 
 import { endCard } from "./end-card.js";
-import { lastPageOf, screenOrder, viewOfPage, viewsFor } from "./layout.js";
+import { lastPageOf, lastViewOfPage, screenOrder, viewOfPage, viewsFor } from "./layout.js";
 import { drawnWidth, sizesFor, srcsetText } from "./sources.js";
 
 const AHEAD = 3; // views made ahead of the one shown
 const BEHIND = 1;
 
-export function createPaged({ stage, onPage, onContinue }) {
+export function createPaged({ stage, onPage, onContinue, onBackward }) {
   let manifest = null;
   let settings = null;
   let views = [];
@@ -102,12 +104,14 @@ export function createPaged({ stage, onPage, onContinue }) {
   }
 
   return {
-    open(nextManifest, nextSettings, startPage) {
+    // `fraction` 1: the end of `startPage` (its second half, when split), paging back.
+    open(nextManifest, nextSettings, startPage, fraction = null) {
       manifest = nextManifest;
       settings = nextSettings;
       views = viewsFor(manifest.pages, settings);
       made = new Map();
-      const found = viewOfPage(views, startPage || 0);
+      const find = fraction === 1 ? lastViewOfPage : viewOfPage;
+      const found = find(views, startPage || 0);
       at = found < 0 ? 0 : found;
       show();
     },
@@ -123,7 +127,8 @@ export function createPaged({ stage, onPage, onContinue }) {
       else goToView(at + 1);
     },
     prev() {
-      goToView(at - 1);
+      if (at === 0) onBackward();
+      else goToView(at - 1);
     },
     forward() {
       if (roomAhead()) stage.scrollBy({ top: stage.clientHeight * 0.9 });
