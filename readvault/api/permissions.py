@@ -1,0 +1,29 @@
+"""Who may use ReadVault's reading API on a site, as StreamVault's API asks (written here:
+ReadVault never imports streaming): anyone may read the catalogue, a signed-in stranger
+nothing, and a reader's own lists and progress need a member of the site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from tenants.access import is_member
+
+MEMBERS_ONLY = "Sign in as a member of this site to do that."
+
+
+class MemberOrReadOnly(BasePermission):
+    message = MEMBERS_ONLY
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return request.method in SAFE_METHODS
+        return is_member(request)  # a signed-in stranger is refused, even for reading
+
+
+class Member(BasePermission):
+    message = MEMBERS_ONLY
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_member(request)
