@@ -25,6 +25,13 @@ class ReadVaultConfig(AppConfig):
         self._connect_gateway_pages()
         self._connect_site_sections()
         self._connect_reader_apps()  # after "Reading": the tabs show in registration order
+        self._keep_last_chapter_at()
+
+    def _keep_last_chapter_at(self) -> None:
+        # Series.last_chapter_at follows chapters added and deleted (merges refresh it).
+        from readvault.catalogue import newest_chapter
+
+        newest_chapter.connect()
 
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models, transaction
 from django.db.models import F, ForeignObjectRel, Max, Min
 
+from readvault.catalogue import newest_chapter
 from readvault.models import (
     Chapter,
     ReaderSettings,
@@ -123,6 +124,7 @@ def _move_chapters(keep: Series, duplicate: Series) -> None:
         return
     shift = (-1 if kept_last is None else kept_last) + 1 - moved_first
     Chapter.objects.filter(series=duplicate).update(series=keep, position=F("position") + shift)
+    newest_chapter.refresh([keep.pk])  # update() sends no signals
 
 
 def _move_credits(keep: Series, duplicate: Series) -> None:

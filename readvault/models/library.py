@@ -159,6 +159,9 @@ class Series(models.Model):
     metadata_error = models.TextField(blank=True, help_text="Why the last lookup failed.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When its newest chapter was added (empty: none yet), for "recently updated" lists;
+    # kept by readvault.catalogue.newest_chapter.
+    last_chapter_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SeriesQuerySet.as_manager()
 
@@ -168,6 +171,9 @@ class Series(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at", "-id"], name="series_published_newest"),
             models.Index(fields=["status", "sort_title", "id"], name="series_published_a_z"),
+            # "Recently updated" lists read last_chapter_at in order from the index
+            # series_recently_updated, made by readvault 0006 (its NULLS LAST is PostgreSQL's:
+            # SQLite's indexes cannot say it, and put empty values last anyway).
         ]
 
     def __str__(self) -> str:

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.db.models.expressions import Combinable
 from django.http import QueryDict
 
-from readvault.models import Chapter, Genre, ReadingDirection, Series
+from readvault.models import Genre, ReadingDirection, Series
 
 # key -> (label, what to order by). Every order ends on the id, so pages never overlap.
 SORTS: dict[str, tuple[str, tuple[str | Combinable, ...]]] = {
     "title": ("A to Z", ("sort_title", "pk")),
     "newest": ("Newest", ("-created_at", "-pk")),
-    "updated": ("Recently updated", (F("latest_chapter").desc(nulls_last=True), "-pk")),
+    # Series.last_chapter_at, in the order of its index (series_recently_updated).
+    "updated": ("Recently updated", (F("last_chapter_at").desc(nulls_last=True), "-pk")),
 }
 DEFAULT_SORT = "title"
 LONGEST_SHOWN = 40  # how much of a bad value the warning repeats
@@ -55,9 +56,6 @@ class MangaFilters:
             series = series.filter(language=self.language)
         if self.direction:
             series = series.filter(reading_direction=self.direction)
-        if self.sort == "updated":
-            newest = Chapter.objects.filter(series_id=OuterRef("pk")).order_by("-created_at")
-            series = series.annotate(latest_chapter=Subquery(newest.values("created_at")[:1]))
         return series.order_by(*SORTS[self.sort][1])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from readvault.catalogue import newest_chapter
 from readvault.models import Chapter, Series
 from stored_media.models import StoredObject
 
@@ -16,7 +17,7 @@ def many_chapters(series: Series, count: int, page_count: int = 20, **fields) ->
         StoredObject(backend="local", key=f"rows/{series.pk}/{n}.cbz", filename=f"{n}.cbz", size=1)
         for n in range(count)
     )
-    return Chapter.objects.bulk_create(
+    chapters = Chapter.objects.bulk_create(
         Chapter(
             series=series,
             number=Decimal(n + 1),
@@ -28,3 +29,5 @@ def many_chapters(series: Series, count: int, page_count: int = 20, **fields) ->
         )
         for n, archive in enumerate(archives)
     )
+    newest_chapter.refresh([series.pk])  # bulk_create sends no signals
+    return chapters
