@@ -284,6 +284,16 @@ def test_a_bad_page_is_a_400_with_a_message(library, alpha, alice, body):
     assert not ReadingProgress.objects.exists()
 
 
+@pytest.mark.parametrize("raw", ["[" * 5000 + "]" * 5000, '{"page": 1, "x": "' + "y" * 5000 + '"}'])
+def test_deep_or_long_json_is_a_400_not_a_500(library, alpha, alice, raw):
+    answer = token_client(alice, alpha).post(
+        f"{API}progress/{library['second'].pk}/", raw, content_type="application/json"
+    )
+
+    assert answer.status_code == 400
+    assert "detail" in answer.json()
+
+
 def test_a_page_past_the_end_names_the_range(library, alpha, alice):
     answer = token_client(alice, alpha).put(
         f"{API}progress/{library['second'].pk}/", {"page": 3}, format="json"

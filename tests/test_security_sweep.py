@@ -509,9 +509,14 @@ JSON_BODIES = [
     '{"page": ' + "9" * 5000 + "}", "\ufeff{}", '{"a": ' * 2000, "[" * 2000 + "]" * 2000,
 ]  # fmt: skip
 JSON_ROUTES = {"read-progress", "read-settings"}
+# ReadVault's reading API takes JSON too (readvault.api.reading): a page, "up to", a series id.
+JSON_ROUTES |= {
+    "comic-progress-detail", "comic-progress-read", "comic-progress-unread",
+    "comic-want-to-read-list",
+}  # fmt: skip
 
 
-def test_json_posts_to_the_reader(world, roles, sweep):
+def test_json_posts_to_the_reader_and_the_reading_api(world, roles, sweep):
     routes = [r for r in walked_routes() if r.pattern.name in JSON_ROUTES]
     assert len(routes) == len(JSON_ROUTES)
     for route in routes:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readvault.api import reading_serializers as s
+from readvault.api.parsers import READING_PARSERS
 from readvault.api.permissions import Member
 from readvault.api.series import LIST_COVER_WIDTH, series_for
 from readvault.models import Chapter, ReadingProgress
@@ -37,7 +38,8 @@ class ProgressList(generics.ListAPIView):
     """Every chapter the caller opened on this site, most recent first."""
 
     permission_classes = [Member]
-    serializer_class = s.ProgressSerializer
+    parser_classes = READING_PARSERS
+    serializer_class = s.ReadingProgressSerializer
     request: SiteApiRequest
 
     def get_queryset(self) -> Any:
@@ -53,7 +55,7 @@ def _answer(request: SiteApiRequest, chapter: Chapter) -> Response:
     row = _progress_row(request, chapter)
     if row is None:
         raise Http404(NO_PROGRESS)
-    return Response(s.ProgressSerializer(row).data)
+    return Response(s.ReadingProgressSerializer(row).data)
 
 
 @extend_schema(parameters=[CHAPTER_ID])
@@ -62,13 +64,14 @@ class ProgressDetail(generics.GenericAPIView):
     save it, DELETE to forget it."""
 
     permission_classes = [Member]
-    serializer_class = s.ProgressSerializer
+    parser_classes = READING_PARSERS
+    serializer_class = s.ReadingProgressSerializer
     request: SiteApiRequest
 
     def get(self, request: Request, chapter_id: str) -> Response:
         return _answer(self.request, get_chapter_for(self.request, chapter_id))
 
-    @extend_schema(request=s.PageInSerializer, responses=s.ProgressSerializer)
+    @extend_schema(request=s.PageInSerializer, responses=s.ReadingProgressSerializer)
     def put(self, request: Request, chapter_id: str) -> Response:
         chapter = get_chapter_for(self.request, chapter_id)
         given = s.PageInSerializer(data=self.request.data)
@@ -83,7 +86,7 @@ class ProgressDetail(generics.GenericAPIView):
         record_page(self.request.tenant, self.request.user, chapter, page)
         return _answer(self.request, chapter)
 
-    @extend_schema(request=s.PageInSerializer, responses=s.ProgressSerializer)
+    @extend_schema(request=s.PageInSerializer, responses=s.ReadingProgressSerializer)
     def post(self, request: Request, chapter_id: str) -> Response:
         return self.put(request, chapter_id)
 
@@ -101,6 +104,7 @@ class MarkRead(generics.GenericAPIView):
     it in reading order too, as the series page's "read up to here"."""
 
     permission_classes = [Member]
+    parser_classes = READING_PARSERS
     serializer_class = s.MarkedSerializer
     request: SiteApiRequest
 
@@ -123,6 +127,7 @@ class MarkUnread(generics.GenericAPIView):
     """Forget the caller's progress in a chapter (it reads as unread again)."""
 
     permission_classes = [Member]
+    parser_classes = READING_PARSERS
     serializer_class = s.MarkedSerializer
     request: SiteApiRequest
 
@@ -137,6 +142,7 @@ class WantToReadList(generics.ListAPIView):
     `{"series_id": N}` adds a series."""
 
     permission_classes = [Member]
+    parser_classes = READING_PARSERS
     serializer_class = s.WantToReadSerializer
     request: SiteApiRequest
 
@@ -169,6 +175,7 @@ class WantToReadEntry(generics.GenericAPIView):
     """DELETE takes a series off the caller's list."""
 
     permission_classes = [Member]
+    parser_classes = READING_PARSERS
     serializer_class = s.WantToReadSerializer
     request: SiteApiRequest
 

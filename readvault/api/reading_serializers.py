@@ -15,13 +15,13 @@ from readvault.models import Chapter, ReadingProgress, Series, WantToRead
 from readvault.models.library import format_number
 
 
-class GenreSerializer(serializers.Serializer):
+class ComicGenreSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     slug = serializers.CharField(read_only=True)
 
 
 class SeriesListSerializer(serializers.ModelSerializer):
-    genres = GenreSerializer(many=True, read_only=True)
+    genres = ComicGenreSerializer(many=True, read_only=True)
     cover_url = serializers.SerializerMethodField(
         help_text="A signed link to the cover, for this caller; null without pages."
     )
@@ -52,13 +52,14 @@ class SeriesListSerializer(serializers.ModelSerializer):
         return reverse("series-page", args=[series.slug])
 
 
-class CreditSerializer(serializers.Serializer):
+class ComicCreditSerializer(serializers.Serializer):
     role = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
 class ReadStateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(["read", "reading", "unread"], read_only=True)
+    # Text, not an enum: a "state" enum would collide with the job states' in the schema.
+    state = serializers.CharField(read_only=True, help_text="read, reading or unread")
     page = serializers.IntegerField(read_only=True, allow_null=True, help_text="0-based")
     finished = serializers.BooleanField(read_only=True)
 
@@ -111,7 +112,7 @@ class ResumeSerializer(serializers.Serializer):
 
 
 class SeriesDetailSerializer(SeriesListSerializer):
-    credits = CreditSerializer(many=True, read_only=True, source="credit_rows")
+    credits = ComicCreditSerializer(many=True, read_only=True, source="credit_rows")
     tags: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     chapters = SeriesChapterSerializer(many=True, read_only=True, source="chapter_rows")
     want_to_read = serializers.BooleanField(read_only=True, source="wanted")
@@ -160,7 +161,7 @@ class ChapterDetailSerializer(serializers.Serializer):
     links_expire_in = serializers.IntegerField(read_only=True, help_text="Seconds.")
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ReadingProgressSerializer(serializers.ModelSerializer):
     chapter = ChapterFactsSerializer(read_only=True)
     series = SeriesRefSerializer(read_only=True)
 
