@@ -85,6 +85,17 @@ QUERIES = {
     # The reader (readvault.reader): the chapter, its pages and their images, the ids in
     # reading order and the chapters around, the member's settings and place.
     "reader": 11,
+    # ReadVault's reading API (readvault.api), through the grid's, the series page's and the
+    # Reading tab's loaders. A list: the languages shown, the genres, a count (a search: its
+    # match), a page, its genres, its covers (three). A chapter: its pages and their images,
+    # the ids around it, the member's progress.
+    "api comics series": 12,
+    "api comics series filtered": 12,
+    "api comics search": 12,
+    "api comics series detail": 14,
+    "api comics chapter": 9,
+    "api comics progress": 6,
+    "api comics want-to-read": 10,
 }
 
 
@@ -105,6 +116,20 @@ def api_pages(landmarks) -> dict[str, str]:
         "api watchlist": "/api/watchlist/",
         "api history": "/api/progress/history/",
         "api continue": "/api/progress/continue/",
+    }
+
+
+def comics_api_pages(manga: Series) -> dict[str, str]:
+    api = "/api/v1/comics/"
+    chapter = manga.chapters.order_by("number").first()
+    return {
+        "api comics series": f"{api}series/",
+        "api comics series filtered": f"{api}series/?direction=ltr&sort=updated",
+        "api comics search": f"{api}series/?q=harbour",
+        "api comics series detail": f"{api}series/{manga.pk}/",
+        "api comics chapter": f"{api}chapters/{chapter.pk}/?width=800",
+        "api comics progress": f"{api}progress/",
+        "api comics want-to-read": f"{api}want-to-read/",
     }
 
 
@@ -156,6 +181,7 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         pages["manga browse filtered"] = "/manga/?direction=ltr&sort=updated"
         pages["account reading"] = "/account/reading/"
         pages["account reading history"] = "/account/reading/history/"
+        pages.update(comics_api_pages(manga))
         yield Scene(request.param, site, viewer, pages)
         transaction.set_rollback(True)
 
