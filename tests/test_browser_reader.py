@@ -1,9 +1,11 @@
 """The reader (/read/<chapter>/, static/js/reader/) in Debian's Chromium through the nginx
 gateway, on the sample manga the install drew (two right-to-left chapters: five pages with a
 double-page spread, then four): a chapter read right to left with the keys, progress reaching
-the database and a reload resuming there, the next chapter opening from the last page, a
-spread, a webtoon strip read by scrolling, and a 390 px phone with swipes, taps and a pinch.
-Each reader mode's screenshot is taken for the README (test-artifacts/screenshots/reader-*)."""
+the database and a reload resuming there, the next chapter opening from the last page and
+the previous one, paging back, at its last, a spread whole at the default fit, a webtoon
+strip read by scrolling and on into the next chapter (chapters far above dropped without a
+jump), and a 390 px phone with swipes, taps and a pinch. Each reader mode's screenshot is
+taken for the README (test-artifacts/screenshots/reader-*, copied to docs/images/)."""
 
 from __future__ import annotations
 
@@ -260,6 +262,67 @@ def test_a_webtoon_strip_reads_by_scrolling_and_keeps_its_place(site, chapters, 
     assert abs(again[1] - place[1]) < 4  # the same place within the page, not its top
     reset_settings(page)
     assert reader.errors == []
+
+
+def test_the_webtoon_strip_reads_on_into_the_next_chapter(site, chapters, reader):
+    page = reader.page
+    open_reader(reader, f"{site.url}/read/{chapters[0]}/?page=4")
+    with page.expect_response(lambda r: r.url.endswith("/settings/")):
+        page.evaluate("window.shadowvaultReader.choose({mode: 'webtoon'})")
+    divider = page.locator(".reader-strip-divider")
+    divider.wait_for()  # near the end: the next chapter below, named
+    page.mouse.move(640, 400)
+    with page.expect_response(lambda r: r.url.endswith(f"/read/{chapters[0]}/progress/")) as sent:
+        for _ in range(8):  # the wheel alone, no button
+            page.mouse.wheel(0, 700)
+        page.wait_for_function(f"() => window.shadowvaultReader.state().chapter === {chapters[1]}")
+    page.evaluate("window.shadowvaultReader.flush()")
+
+    assert divider.inner_text() == "Vol. 1 Ch. 2 Night Shift"
+    assert page.url == f"{site.url}/read/{chapters[1]}/"
+    assert page.locator("#reader-chapter").inner_text() == "Vol. 1 Ch. 2 Night Shift"
+    assert page.locator("#reader-count").inner_text().endswith(" / 4")
+    assert page.title().startswith("Vol. 1 Ch. 2 Night Shift")
+    assert page.locator(".reader-strip-page").count() == 9  # both chapters, 5 + 4 pages
+    assert sent.value.status == 200
+    saved = json.loads(site.manage("shell", "-c", PROGRESS).strip().splitlines()[-1])
+    assert saved[str(chapters[0])] == 4  # the chapter left: read to its last page
+    reset_settings(page)
+    assert reader.errors == []
+
+
+READ_LINE_INTO_NEXT = """(offset) => {
+  const stage = document.getElementById('reader-stage');
+  const first = document.querySelector('.reader-strip-divider + img');
+  stage.scrollTop += first.getBoundingClientRect().top - stage.clientHeight / 3 + offset;
+}"""
+SCROLL_ON = """(by) => {
+  document.getElementById('reader-stage').scrollTop += by;
+  return document.querySelector('.reader-strip-divider + img').getBoundingClientRect().top;
+}"""
+
+
+def test_the_strip_drops_chapters_far_above_without_moving_the_page_read(site, chapters, browser):
+    visitor = WatchedPage.open(browser, viewport={"width": 800, "height": 900})
+    page = visitor.page
+    page.add_init_script("window.shadowvaultStripKeepBehind = 0")  # the sample has 2 chapters
+    open_reader(visitor, f"{site.url}/read/{chapters[0]}/?page=5")
+    page.evaluate("window.shadowvaultReader.choose({mode: 'webtoon'})")
+    page.wait_for_selector(".reader-strip-divider")
+
+    page.evaluate(READ_LINE_INTO_NEXT, -10)  # the next chapter's top just under the line
+    page.wait_for_function(f"() => window.shadowvaultReader.state().chapter === {chapters[0]}")
+    page.evaluate(READ_LINE_INTO_NEXT, 10)  # just over it: in the next chapter
+    page.wait_for_function(f"() => window.shadowvaultReader.state().chapter === {chapters[1]}")
+    kept = page.locator(".reader-strip-page").count()  # the divider is still on screen
+    before = page.evaluate(SCROLL_ON, 400)  # and now above it: the first chapter can go
+    page.wait_for_function("() => document.querySelectorAll('.reader-strip-page').length === 4")
+    after = page.eval_on_selector(".reader-strip-page", "(i) => i.getBoundingClientRect().top")
+
+    assert kept == 9
+    assert abs(after - before) < 1  # the first chapter went; what was read did not move
+    assert state(page)["chapter"] == chapters[1]
+    assert visitor.errors == []
 
 
 def swipe(cdp, start: tuple[int, int], end: tuple[int, int], steps: int = 6) -> None:

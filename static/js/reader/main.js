@@ -3,8 +3,10 @@
 // strip.js for the webtoon strip) and wires the bars, slider, settings, keys, gestures and
 // progress to it. At the end of a chapter it reads on into the next one in place: the
 // manifest is fetched ahead, the URL changes with history.replaceState, and progress is
-// recorded for the new chapter. Paging back from a chapter's first page opens the previous
-// chapter at its last page (its button, at its first). Without JavaScript the page lists the pages as images.
+// recorded for the new chapter. The webtoon strip appends the next chapter below and follows
+// whichever chapter is under its reading line (the one scrolled past counts as read to its
+// last page). Paging back from a chapter's first page opens the previous chapter at its last
+// page (its button, at its first). Without JavaScript the page lists the pages as images.
 
 import { tapAction } from "./direction.js";
 import { createPaged } from "./paged.js";
@@ -37,19 +39,25 @@ function start() {
     choices: {}, // the reader's own, for this series
     page: 0,
     loadedAt: 0,
-    nextManifest: null, // a promise, fetched as the end nears
+    fraction: 0, // how far down the page (the strip)
+    ahead: null, // {url, promise}: the next chapter's manifest, fetched as the end nears
     renderer: null,
     opening: false,
   };
 
   const progress = createProgress({ csrfToken: config.csrfToken });
-  const onPage = (page, { fraction = 0, atEnd = false } = {}) => {
+  const onPage = (page, { fraction = 0, atEnd = false, manifest = null } = {}) => {
+    if (manifest && manifest.chapter.id !== state.manifest.chapter.id) enterChapter(manifest);
     state.page = page;
+    state.fraction = fraction;
     slider.show(page);
     if (state.manifest.pages.length) {
       progress.shown(state.manifest.chapter, page, fraction, state.manifest.member);
     }
-    if (atEnd || page >= state.manifest.pages.length - 3) fetchNext();
+    if (atEnd || page >= state.manifest.pages.length - 3) {
+      const next = fetchNext();
+      if (next && state.renderer === strip) next.then((nextManifest) => strip.append(nextManifest), () => {});
+    }
     root.classList.toggle("reader-at-end", atEnd);
     renewIfStale();
   };
@@ -59,7 +67,13 @@ function start() {
     onContinue: () => readOn(),
     onBackward: () => readBack("last"),
   });
-  const strip = createStrip({ stage, onPage, onContinue: () => readOn() });
+  const strip = createStrip({
+    stage,
+    onPage,
+    onContinue: () => readOn(),
+    // A test sets it lower to see chapters dropped with the sample's two chapters.
+    keepBehind: window.shadowvaultStripKeepBehind,
+  });
   const touch = watchTouch({
     stage,
     mode: () => state.settings.mode,
@@ -177,18 +191,36 @@ function start() {
     state.renderer.open(state.manifest, settings, page, fraction);
   }
 
-  function open(manifest, page, fraction = null) {
-    const sameSeries = state.manifest && state.manifest.series.id === manifest.series.id;
-    state.choices = sameSeries ? state.choices : savedChoices(manifest);
-    state.manifest = manifest;
-    state.loadedAt = Date.now();
-    state.nextManifest = null;
+  // The bars, the title and the chapter buttons for `manifest`.
+  function showChapter(manifest) {
     const { chapter, series } = manifest;
     document.getElementById("reader-chapter").textContent = chapter.label;
     document.title = `${chapter.label} · ${series.title}`;
     buttons["previous-chapter"].disabled = !manifest.previous;
     buttons["next-chapter"].disabled = !manifest.next;
+  }
+
+  function open(manifest, page, fraction = null) {
+    const sameSeries = state.manifest && state.manifest.series.id === manifest.series.id;
+    state.choices = sameSeries ? state.choices : savedChoices(manifest);
+    state.manifest = manifest;
+    state.loadedAt = Date.now();
+    showChapter(manifest);
     render(page, fraction);
+  }
+
+  // The strip's reading line crossed into another chapter it holds: the reader follows it.
+  // Scrolling on into the next one, the chapter left is recorded as read to its last page
+  // (a fast scroll may never have stopped there).
+  function enterChapter(manifest) {
+    const left = state.manifest;
+    if (left.next && left.next.id === manifest.chapter.id && left.pages.length) {
+      progress.shown(left.chapter, left.pages.length - 1, 1, left.member);
+    }
+    state.manifest = manifest;
+    showChapter(manifest);
+    slider.load(manifest, false);
+    window.history.replaceState(null, "", manifest.chapter.url);
   }
 
   function fetchManifest(url) {
@@ -200,14 +232,19 @@ function start() {
     );
   }
 
+  // The next chapter's manifest, fetched once however often asked (a promise), or null after
+  // the latest chapter.
   function fetchNext() {
-    if (!state.nextManifest && state.manifest.next) {
-      state.nextManifest = fetchManifest(state.manifest.next.manifest);
-      state.nextManifest.then(warm, () => {
-        state.nextManifest = null; // tried again at the next turn
+    const next = state.manifest.next;
+    if (!next) return null;
+    if (!state.ahead || state.ahead.url !== next.manifest) {
+      const promise = fetchManifest(next.manifest);
+      state.ahead = { url: next.manifest, promise };
+      promise.then(warm, () => {
+        if (state.ahead && state.ahead.promise === promise) state.ahead = null; // tried again at the next turn
       });
     }
-    return state.nextManifest;
+    return state.ahead.promise;
   }
 
   // The next chapter's first pages, fetched as the end nears, at the size they will be
@@ -256,7 +293,7 @@ function start() {
     fetchManifest(state.manifest.chapter.manifest)
       .then((manifest) => {
         state.manifest = { ...manifest, settings: state.manifest.settings };
-        render(state.page);
+        render(state.page, state.fraction);
       })
       .catch(() => {
         state.loadedAt = 0; // try again at the next turn
