@@ -28,17 +28,17 @@ SIZES = [(40, 30), (2000, 500)]  # (series, chapters of the long series)
 # member's age cap) come first, three for every feed.
 QUERIES = {
     "root": 3,
-    # the page's count and rows; the covers' ids, their pages and their images
-    "series A-Z": 8,
-    "series A-Z last page": 8,
-    "genre": 9,  # and the genre by its slug
-    "want to read": 8,
-    # the series, the page's count and rows, the reader's progress in the series, the
-    # chapters' first pages and their images
-    "long series": 9,
-    "long series page 10": 9,
-    "new chapters": 8,  # the count and rows, their progress, first pages and images
-    "continue reading": 7,  # the progress rows with their chapters: their own progress
+    # the page's count and rows; the covers' ids; their pages with their images
+    "series A-Z": 7,
+    "series A-Z last page": 7,
+    "genre": 8,  # and the genre by its slug
+    "want to read": 7,
+    # the series, the page's rows carrying the count, the reader's progress in the series,
+    # the chapters' first pages with their images
+    "long series": 7,
+    "long series page 10": 7,
+    "new chapters": 7,  # the count and rows, their progress, first pages with images
+    "continue reading": 6,  # the progress rows with their chapters: their own progress
     "genres": 5,
     "page stream": 8,  # the chapter, the page and its images; the progress updated and read
 }

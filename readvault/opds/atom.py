@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from functools import lru_cache
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -44,7 +45,13 @@ _ID_SPACE = uuid.UUID("6f1c3f3e-3d6a-4f5e-9a57-0b1d6c2a7e11")
 
 
 def stable_id(tenant_pk: int, *parts: object) -> str:
-    name = ":".join(str(part) for part in (tenant_pk, *parts))
+    return _stable_id(":".join(str(part) for part in (tenant_pk, *parts)))
+
+
+@lru_cache(maxsize=8192)
+def _stable_id(name: str) -> str:
+    # Remembered: a reader app asks for the same feeds over and over, and a UUIDv5 is a
+    # SHA-1 and a UUID object per entry.
     return f"urn:uuid:{uuid.uuid5(_ID_SPACE, name)}"
 
 
@@ -115,9 +122,74 @@ def category(element: ET.Element, term: str, label: str) -> None:
 
 
 def serialize(root: ET.Element) -> bytes:
-    # Written to a str and encoded once: ElementTree's utf-8 path writes every piece through
-    # a TextIOWrapper, a sixth slower for a feed of fifty entries.
-    return (XML_DECLARATION + ET.tostring(root, encoding="unicode")).encode()
+    """The document as UTF-8: the text ElementTree's serializer writes (the namespaces used
+    declared on the root, by prefix, before its attributes; empty elements as `<a />`),
+    written by `_write`, which knows the catalogue's few namespaces and needs no pass per
+    element to work out prefixes: ElementTree's own is a third of a fifty-entry feed's
+    time."""
+    prefixes: dict[str, str] = {}
+    for element in root.iter():
+        for name in (element.tag, *element.keys()):
+            if name[0] == "{":
+                uri = name[1 : name.index("}")]
+                prefixes.setdefault(uri, _PREFIXES[uri])
+    declared = "".join(
+        f' xmlns:{prefix}="{_escape_attribute(uri)}"'
+        for uri, prefix in sorted(prefixes.items(), key=lambda item: item[1])
+    )
+    parts = [XML_DECLARATION]
+    _write(root, parts, declared)
+    return "".join(parts).encode()
+
+
+_PREFIXES = {OPDS: "opds", PSE: "pse", DCTERMS: "dcterms", OPENSEARCH: "opensearch"}
+
+
+def _write(element: ET.Element, parts: list[str], declared: str = "") -> None:
+    tag = _qualified(element.tag)
+    attributes = "".join(
+        f' {_qualified(name)}="{_escape_attribute(value)}"' for name, value in element.items()
+    )
+    text = element.text
+    if not text and not len(element):
+        parts.append(f"<{tag}{declared}{attributes} />")
+        return
+    parts.append(f"<{tag}{declared}{attributes}>")
+    if text:
+        parts.append(_escape_text(text))
+    for child in element:
+        _write(child, parts)
+    parts.append(f"</{tag}>")
+
+
+def _qualified(name: str) -> str:
+    if name[0] != "{":
+        return name
+    uri, _, local = name[1:].partition("}")
+    return f"{_PREFIXES[uri]}:{local}"
+
+
+def _escape_text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    text = _escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
 
 
 def opensearch_description(short_name: str, description: str, template: str, type: str) -> bytes:

@@ -61,14 +61,15 @@ def add_chapters(
     thumbnails = first_page_links(chapters, request, (PAGE_WIDTH, PAGE_THUMBNAIL_WIDTH))
     tenant_pk = request.tenant.pk
     for chapter in chapters:
-        title = f"{chapter.series.title}: {chapter.label}" if with_series else chapter.label
+        label, series_title = chapter.label, chapter.series.title  # each worked out once
+        title = f"{series_title}: {label}" if with_series else label
         pages = f"{chapter.page_count} page{'s' if chapter.page_count != 1 else ''}"
         element = atom.entry(
             root,
             atom.stable_id(tenant_pk, "chapter", chapter.pk),
             title,
             chapter.updated_at,
-            f"{chapter.series.title}, {chapter.label}: {pages}.",
+            f"{series_title}, {label}: {pages}.",
         )
         if chapter.release_date:
             atom.issued(element, chapter.release_date.isoformat())
@@ -77,7 +78,7 @@ def add_chapters(
             atom.REL_ACQUISITION,
             links.download(chapter.pk),
             atom.CBZ_TYPE,
-            title=f"{chapter.series.title} {chapter_name(chapter)}.cbz",
+            title=f"{series_title} {chapter_name(chapter)}.cbz",
         )
         _stream_link(element, links, chapter, progress.get(chapter.pk))
         if chapter.pk in thumbnails:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, QuerySet, Window
+
 from shadowvault.request_numbers import parse_bounded_int
 
 PAGE_SIZE = 50
@@ -50,3 +52,18 @@ def paged(rows, raw_page: str | None, total: int | None = None) -> Paged:
         raise BadPage(404, f"No page {number}: this list has {last} page(s).")
     start = (number - 1) * PAGE_SIZE
     return Paged(list(rows[start : start + PAGE_SIZE]), number, last, total)
+
+
+def paged_counted_along(rows: QuerySet, raw_page: str | None) -> Paged:
+    """`paged` in one query: each row of the page carries the list's length (COUNT(*)
+    OVER ()). For lists the database reads in full for either query anyway (a series'
+    chapters); not for one read from an index until a page is full (newest chapters), where
+    the window would make it read every row. A page with no rows (an empty list, a page past
+    the end) is counted apart, to say which."""
+    number = page_number(raw_page)
+    start = (number - 1) * PAGE_SIZE
+    items = list(rows.annotate(listed_total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not items:
+        return paged(rows, raw_page)
+    total = items[0].listed_total
+    return Paged(items, number, max(1, -(-total // PAGE_SIZE)), total)

@@ -16,7 +16,7 @@ from readvault.opds import atom, shelves
 from readvault.opds.auth import catalogue_reader
 from readvault.opds.entries import add_chapters, add_series
 from readvault.opds.links import CatalogueLinks
-from readvault.opds.paging import PAGE_SIZE, BadPage, Paged, paged
+from readvault.opds.paging import PAGE_SIZE, BadPage, Paged, paged, paged_counted_along
 from readvault.reading.progress import progress_in
 from readvault.site.access import get_chapter_for, get_series_for
 from stored_media.delivery import plain
@@ -199,7 +199,7 @@ def series_chapters(request: SiteRequest, slug: str) -> HttpResponse:
     feed = Feed(
         request, f"series/{series.slug}/", series.title, atom.ACQUISITION, up=links.to("series/")
     )
-    page = paged(shelves.chapters_in_order(series), request.GET.get("page"))
+    page = paged_counted_along(shelves.chapters_in_order(series), request.GET.get("page"))
     feed.pages(page)
     feed.link("alternate", f"/manga/{series.slug}/", "text/html")
     for chapter in page.items:
