@@ -316,6 +316,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's own three, with a JSON parser that answers deep nesting with a 400 (not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "shadowvault.api_parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 # Days a new API token works (0: until revoked); a password change revokes them all.
 API_TOKEN_LIFETIME_DAYS = config.integer("API_TOKEN_LIFETIME_DAYS", 90, minimum=0)
