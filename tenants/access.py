@@ -1,9 +1,16 @@
 """Who may do what on the request's site: one place for the role rules."""
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from tenants.middleware import membership_for
 from tenants.models import Membership, Tenant
+
+View = Callable[..., HttpResponse]
 
 
 def is_operator(request: HttpRequest) -> bool:
@@ -41,3 +48,22 @@ def may_sign_in(user, tenant: Tenant | None) -> bool:
 
 def may_administer(user, tenant: Tenant | None) -> bool:
     return tenant is not None and tenant.role_of(user) == Membership.Role.ADMIN
+
+
+def members_only(refused_post_goes_to: str) -> Callable[[View], View]:
+    """A view decorator for a member's own pages: visitors, and people signed in who are not
+    members of this site, are sent to sign in. A refused GET comes back to the page; a
+    refused POST to the URL named `refused_post_goes_to` (an overview, not an action)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not is_member(request):
+                if request.method != "GET":
+                    return redirect_to_login(reverse(refused_post_goes_to))
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        return check
+
+    return decorate

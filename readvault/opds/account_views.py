@@ -4,22 +4,17 @@ readvault.opds.app_passwords; these views parse, call and render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from readvault.opds import app_passwords
 from readvault.opds.links import ROOT
 from shadowvault.request_numbers import parse_bounded_int
-from tenants.access import is_member
+from tenants.access import members_only
 from tenants.request_types import SiteRequest
 
 MAX_ID = 2**63 - 1
@@ -34,29 +29,16 @@ class AppPasswordForm(forms.Form):
     )
 
 
-def _members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def check(request: SiteRequest, *args, **kwargs) -> HttpResponse:
-        if not is_member(request):
-            target = (
-                request.get_full_path() if request.method == "GET" else reverse("reader-apps:list")
-            )
-            return redirect_to_login(target)
-        return view(request, *args, **kwargs)
-
-    return check
-
-
 @never_cache
 @require_GET
-@_members_only
+@members_only("reader-apps:list")
 def reader_apps(request: SiteRequest) -> HttpResponse:
     return _page(request, AppPasswordForm())
 
 
 @never_cache  # the answer holds the new secret: no cache may keep it
 @require_POST
-@_members_only
+@members_only("reader-apps:list")
 def create(request: SiteRequest) -> HttpResponse:
     form = AppPasswordForm(request.POST)
     if form.is_valid():
@@ -78,7 +60,7 @@ def create(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@_members_only
+@members_only("reader-apps:list")
 def revoke(request: SiteRequest) -> HttpResponse:
     password_id = parse_bounded_int(request.POST.get("password"), 1, MAX_ID)
     found = app_passwords.revoke(request.user, request.tenant, password_id) if password_id else None

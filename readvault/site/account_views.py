@@ -7,14 +7,11 @@ queries whatever the lists hold (tests/test_pages_at_scale.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +28,7 @@ from readvault.site.reader_links import reader_url
 from readvault.site.reading_labels import short_chapter_name, state_of
 from readvault.site.viewer_lists import history_for, shown_rule, want_to_read_for
 from shadowvault.request_numbers import parse_bounded_int
-from tenants.access import is_member
+from tenants.access import members_only
 from tenants.middleware import membership_for
 from tenants.models import AGE_CAP_CHOICES
 from tenants.request_types import SiteRequest
@@ -74,23 +71,9 @@ class HistoryEntry:
         return f"{timesince(self.progress.updated_at)} ago"
 
 
-def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Visitors and non-members go to sign in; a refused POST comes back to the tab."""
-
-    @wraps(view)
-    def check(request: SiteRequest, *args, **kwargs) -> HttpResponse:
-        if not is_member(request):
-            if request.method != "GET":
-                return redirect_to_login(reverse("reading:overview"))
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return check
-
-
 @never_cache  # the member's own data and a CSRF token
 @require_GET
-@members_only
+@members_only("reading:overview")
 def overview(request: SiteRequest) -> HttpResponse:
     page = Paginator(want_to_read_for(request), PAGE_SIZE).get_page(request.GET.get("page"))
     covers = cover_urls([entry.series_id for entry in page], request, COVER_WIDTH)
@@ -106,7 +89,7 @@ def overview(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("reading:overview")
 def remove_want(request: SiteRequest) -> HttpResponse:
     series_id = _posted_id(request, "series")
     series = None
@@ -120,7 +103,7 @@ def remove_want(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("reading:overview")
 def set_age_limit(request: SiteRequest) -> HttpResponse:
     membership = membership_for(request, request.user)
     form = AgeLimitForm(request.POST)
@@ -137,7 +120,7 @@ def set_age_limit(request: SiteRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-@members_only
+@members_only("reading:overview")
 def history(request: SiteRequest) -> HttpResponse:
     page = Paginator(history_for(request), PAGE_SIZE).get_page(request.GET.get("page"))
     covers = cover_urls({row.series_id for row in page}, request, COVER_WIDTH)
@@ -146,7 +129,7 @@ def history(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("reading:overview")
 def forget_history_entry(request: SiteRequest) -> HttpResponse:
     entry_id = _posted_id(request, "entry")
     entry = None
@@ -165,7 +148,7 @@ def forget_history_entry(request: SiteRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@members_only
+@members_only("reading:overview")
 def clear_history(request: SiteRequest) -> HttpResponse:
     """GET asks for confirmation (a form that works without JavaScript); POST clears."""
     if request.method == "GET":

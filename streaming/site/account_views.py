@@ -8,13 +8,10 @@ the titles joined in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +26,7 @@ from streaming.models import WatchProgress
 from streaming.site import access
 from streaming.site.home_rows import ResumeCard, Row, resume_card
 from streaming.viewer import activity
-from tenants.access import is_member
+from tenants.access import members_only
 from tenants.middleware import membership_for
 from tenants.request_types import SiteRequest
 
@@ -55,24 +52,9 @@ class HistoryCard:
         return f"{timesince(self.progress.updated_at)} ago"
 
 
-def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Visitors, and people signed in who are not members of this site, are sent to sign in,
-    as the player sends them. A refused POST comes back to the overview, not to an action."""
-
-    @wraps(view)
-    def check(request: SiteRequest, *args, **kwargs) -> HttpResponse:
-        if not is_member(request):
-            if request.method != "GET":
-                return redirect_to_login(reverse("account:overview"))
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return check
-
-
 @never_cache  # the viewer's own data and a CSRF token
 @require_GET
-@members_only
+@members_only("account:overview")
 def overview(request: SiteRequest) -> HttpResponse:
     resuming = access.continue_watching_for(request, ROW_LENGTH)
     on_list = access.watchlist_for(request)[:ROW_LENGTH]
@@ -94,7 +76,7 @@ def overview(request: SiteRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-@members_only
+@members_only("account:overview")
 def watchlist(request: SiteRequest) -> HttpResponse:
     entries = access.watchlist_for(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,7 +84,7 @@ def watchlist(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("account:overview")
 def remove_from_watchlist(request: SiteRequest) -> HttpResponse:
     title_id = _posted_id(request, "title")
     title = None
@@ -117,7 +99,7 @@ def remove_from_watchlist(request: SiteRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-@members_only
+@members_only("account:overview")
 def history(request: SiteRequest) -> HttpResponse:
     rows = access.history_for(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -126,7 +108,7 @@ def history(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("account:overview")
 def forget_history_entry(request: SiteRequest) -> HttpResponse:
     entry_id = _posted_id(request, "entry")
     entry = None
@@ -143,7 +125,7 @@ def forget_history_entry(request: SiteRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@members_only
+@members_only("account:overview")
 def clear_history(request: SiteRequest) -> HttpResponse:
     """GET asks for confirmation (a form that works without JavaScript); POST clears."""
     if request.method == "GET":

@@ -11,21 +11,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.api.token_store import TokenRefused, issue_token, revoke_token, tokens_of
-from streaming.site.account_views import MAX_ID, members_only
+from streaming.site.account_views import MAX_ID
 from streaming.site.forms import ApiTokenForm
+from tenants.access import members_only
 from tenants.request_types import SiteRequest
 
 
 @never_cache
 @require_GET
-@members_only
+@members_only("account:overview")
 def api_tokens(request: SiteRequest) -> HttpResponse:
     return _page(request, ApiTokenForm())
 
 
 @never_cache  # the answer holds the new key: no cache may keep it
 @require_POST
-@members_only
+@members_only("account:overview")
 def create_api_token(request: SiteRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
@@ -40,7 +41,7 @@ def create_api_token(request: SiteRequest) -> HttpResponse:
 
 
 @require_POST
-@members_only
+@members_only("account:overview")
 def revoke_api_token(request: SiteRequest) -> HttpResponse:
     token_id = parse_bounded_int(request.POST.get("token"), 1, MAX_ID)
     token = revoke_token(request.user, request.tenant, token_id) if token_id else None
