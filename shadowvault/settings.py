@@ -234,6 +234,21 @@ INGEST_TRANSCODE_PRESET = config.choice(
 INGEST_TRANSCODE_CRF = config.integer("INGEST_TRANSCODE_CRF", 22, minimum=0)
 # Longest a processing step may run before it is stopped (Celery soft time limit), seconds.
 INGEST_PROCESS_TIME_LIMIT = config.integer("INGEST_PROCESS_TIME_LIMIT", 6 * 3600, minimum=60)
+# Progressive renditions (streaming/progressive): a file that needs a video transcode is
+# live within seconds as CMAF segments, while the final MP4 is made beside it.
+PROGRESSIVE_TRANSCODE = config.boolean("PROGRESSIVE_TRANSCODE", True)
+# Encoders one machine runs at once (every worker process counts); more wait their turn.
+PROGRESSIVE_ENCODERS = config.integer("PROGRESSIVE_ENCODERS", 2, minimum=1)
+PROGRESSIVE_SLOT_DIR: Path = config.directory("PROGRESSIVE_SLOT_DIR", DATA_DIR / "encoder-slots")
+# The tallest progressive rendition; the encoder steps down from it when it runs too slowly.
+PROGRESSIVE_MAX_HEIGHT = config.integer("PROGRESSIVE_MAX_HEIGHT", 720, minimum=144)
+# Seconds made from the start before anyone watches, and kept ahead of each viewer.
+PROGRESSIVE_HEAD_SECONDS = config.integer("PROGRESSIVE_HEAD_SECONDS", 12, minimum=4)
+PROGRESSIVE_AHEAD_SECONDS = config.integer("PROGRESSIVE_AHEAD_SECONDS", 60, minimum=8)
+# How long segments outlive the final MP4 (players move over at their next poll).
+PROGRESSIVE_KEEP_SECONDS = config.integer("PROGRESSIVE_KEEP_SECONDS", 300, minimum=0)
+# Tests and benches only: seconds the final encode waits before it starts.
+PROGRESSIVE_FINAL_DELAY = config.integer("PROGRESSIVE_FINAL_DELAY", 0, minimum=0)
 # A running job reports a heartbeat; one silent for this long is taken over by another worker.
 INGEST_LEASE_SECONDS = config.integer("INGEST_LEASE_SECONDS", 60, minimum=5)
 INGEST_MAX_ATTEMPTS = config.integer("INGEST_MAX_ATTEMPTS", 3, minimum=1)

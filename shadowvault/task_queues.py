@@ -25,6 +25,7 @@ QUEUE_FOR_TASK = {
     "streaming.tasks.ingest_process": CPU,
     "streaming.tasks.ingest_sweep": DEFAULT,
     "streaming.tasks.sweep_uploads": DEFAULT,
+    "streaming.tasks.remove_progressive": DEFAULT,
     "readvault.tasks.make_page_images": CPU,
     "readvault.tasks.import_fetch": DOWNLOADS,
     "readvault.tasks.import_process": CPU,

@@ -26,6 +26,8 @@ class MediaKind:
 
 MP4 = MediaKind("mp4", "video/mp4", ".mp4")
 WEBM = MediaKind("webm", "video/webm", ".webm")
+# A CMAF media segment of a progressive rendition (its init segment is an MP4).
+M4S = MediaKind("m4s", "video/iso.segment", ".m4s")
 VTT = MediaKind("vtt", "text/vtt", ".vtt")
 JPEG = MediaKind("jpeg", "image/jpeg", ".jpg")
 WEBP = MediaKind("webp", "image/webp", ".webp")
@@ -35,7 +37,7 @@ PNG = MediaKind("png", "image/png", ".png")
 AVIF = MediaKind("avif", "image/avif", ".avif")
 
 KINDS: dict[str, MediaKind] = {
-    kind.name: kind for kind in (MP4, WEBM, VTT, JPEG, WEBP, CBZ, PNG, AVIF)
+    kind.name: kind for kind in (MP4, WEBM, M4S, VTT, JPEG, WEBP, CBZ, PNG, AVIF)
 }
 _BY_TYPE = {kind.content_type: kind for kind in KINDS.values()}
 # A trailing ".html" or ".m4v" is a file extension to replace; ".2019" in "Film.2019" is not.

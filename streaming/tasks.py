@@ -8,7 +8,8 @@ from streaming.ingest.queueing import queue_step
 from streaming.ingest.runner import FETCH, PROCESS, run_step
 from streaming.ingest.sweep import remove_orphan_folders, requeue_stale_jobs
 from streaming.metadata.refresh import refresh_title
-from streaming.models import Title
+from streaming.models import ProgressiveRendition, Title
+from streaming.progressive.cleanup import remove_rendition, sweep_replaced
 from streaming.uploads.sweep import sweep_uploads as _sweep_uploads
 
 
@@ -42,7 +43,17 @@ def ingest_sweep() -> dict:
     return {
         "removed_folders": [str(p) for p in remove_orphan_folders()],
         "requeued_jobs": requeue_stale_jobs(),
+        "removed_progressive_objects": sweep_replaced(),
     }
+
+
+@shared_task
+def remove_progressive(rendition_id: int) -> int:
+    """Delete a rendition the final MP4 replaced (queued with PROGRESSIVE_KEEP_SECONDS delay)."""
+    rendition = ProgressiveRendition.objects.filter(
+        pk=rendition_id, state=ProgressiveRendition.State.REPLACED
+    ).first()
+    return remove_rendition(rendition) if rendition is not None else 0
 
 
 @shared_task

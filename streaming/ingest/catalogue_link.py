@@ -18,7 +18,15 @@ from stored_media.models import StoredObject
 from streaming.metadata.apply import apply_details
 from streaming.metadata.base import FILM, Details, EpisodeInfo
 from streaming.metadata.skeleton import skeleton_from_filename
-from streaming.models import Episode, IngestJob, MediaFile, Season, Subtitle, Title
+from streaming.models import (
+    Episode,
+    IngestJob,
+    MediaFile,
+    ProgressiveRendition,
+    Season,
+    Subtitle,
+    Title,
+)
 
 
 @dataclass
@@ -34,15 +42,16 @@ class StoredSubtitle:
 class StoredOutputs:
     """Everything a job put in storage, waiting to be attached in one transaction."""
 
-    video: StoredObject
+    video: StoredObject | None  # None: only a progressive rendition so far
     facts: dict
     subtitles: list[StoredSubtitle] = field(default_factory=list)
     sprite: StoredObject | None = None
     thumbnails: StoredObject | None = None
+    progressive: dict | None = None  # a ProgressiveRendition's fields, made with the file
 
     def objects(self) -> list[StoredObject]:
         extra = [self.sprite, self.thumbnails, *(sub.stored for sub in self.subtitles)]
-        return [self.video, *(obj for obj in extra if obj is not None)]
+        return [obj for obj in (self.video, *extra) if obj is not None]
 
 
 def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
@@ -58,17 +67,9 @@ def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
             thumbnails=outputs.thumbnails,
             **outputs.facts,
         )
-        Subtitle.objects.bulk_create(
-            Subtitle(
-                media_file=media,
-                stored=sub.stored,
-                language=sub.language or "und",
-                label=sub.label[:60],
-                is_default=sub.is_default,
-                is_forced=sub.is_forced,
-            )
-            for sub in outputs.subtitles
-        )
+        if outputs.progressive is not None:
+            ProgressiveRendition.objects.create(media_file=media, **outputs.progressive)
+        add_subtitles(media, outputs.subtitles)
         if job.publish and title.status != Title.Status.PUBLISHED:
             title.status = Title.Status.PUBLISHED
             title.save(update_fields=["status", "updated_at"])
@@ -76,6 +77,33 @@ def attach(job: IngestJob, outputs: StoredOutputs) -> MediaFile:
         # By name: the tasks module imports the pipeline, which imports this module.
         transaction.on_commit(lambda: enqueue("streaming.tasks.refresh_metadata", title.pk))
     return media
+
+
+def add_subtitles(media: MediaFile, subtitles: list[StoredSubtitle]) -> None:
+    Subtitle.objects.bulk_create(
+        Subtitle(
+            media_file=media,
+            stored=sub.stored,
+            language=sub.language or "und",
+            label=sub.label[:60],
+            is_default=sub.is_default,
+            is_forced=sub.is_forced,
+        )
+        for sub in subtitles
+    )
+
+
+def replace_progressive(media: MediaFile, outputs: StoredOutputs) -> None:
+    """The final MP4 takes over from the progressive rendition, in one transaction: the
+    file's facts become the final's, the subtitles not attached yet are added, and the
+    rendition is marked replaced (players move to the MP4 at their next poll)."""
+    with transaction.atomic():
+        MediaFile.objects.filter(pk=media.pk).update(stored=outputs.video, **outputs.facts)
+        add_subtitles(media, outputs.subtitles)
+        ProgressiveRendition.objects.filter(media_file=media).update(
+            state=ProgressiveRendition.State.REPLACED, encoding_at=[], message=""
+        )
+    media.refresh_from_db()
 
 
 def _owner(job: IngestJob) -> tuple[Title, Episode | None]:

@@ -94,9 +94,11 @@ def run_ffmpeg(
     progress: Progress | None,
     timeout: float | None,
     stats: StatsCallback | None = None,
+    niceness: int = 0,
 ) -> None:
     """Run `ffmpeg <args>`, reporting the fraction done (0..1) of a `duration`-second input,
-    and with `stats` the time done and ffmpeg's speed before each `progress` call.
+    and with `stats` the time done and ffmpeg's speed before each `progress` call. A
+    `niceness` above 0 runs it at that lower CPU priority (`nice -n`).
 
     Raises ProcessingFailed when ffmpeg fails or runs past `timeout` seconds, and lets
     whatever `progress` raises (IngestCancelled) through once ffmpeg has been stopped.
@@ -110,6 +112,8 @@ def run_ffmpeg(
         str(PROGRESS_EVERY if progress else 5),
         *args,
     ]
+    if niceness > 0 and (nice := shutil.which("nice")):
+        command = [nice, "-n", str(niceness), *command]
     process = subprocess.Popen(
         die_with_parent(command),
         stdin=subprocess.DEVNULL,

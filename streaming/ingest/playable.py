@@ -35,9 +35,11 @@ def make_playable(
     *,
     timeout: float | None = None,
     stats: StatsCallback | None = None,
+    niceness: int = 0,
 ) -> Path:
     """Carry out `plan` on `source`; the source itself when the plan keeps it. `progress`
-    hears the fraction done, `stats` the time done and ffmpeg's speed."""
+    hears the fraction done, `stats` the time done and ffmpeg's speed; `niceness` lowers
+    ffmpeg's CPU priority (beside a progressive rendition, whose viewers come first)."""
     if plan.action is Action.KEEP:
         return source
     output = workdir / PLAYABLE_NAME
@@ -51,6 +53,7 @@ def make_playable(
             progress=progress,
             timeout=timeout,
             stats=stats,
+            niceness=niceness,
         )
         os.replace(partial, output)
     finally:

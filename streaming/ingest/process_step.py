@@ -10,24 +10,28 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
 
 from ingest_core.errors import IngestError
+from shadowvault.task_queues import enqueue
 from stored_media.media_types import JPEG, VTT, kind_named
 from stored_media.models import StoredObject
 from stored_media.objects import fill_sha256, store_file
 from stored_media.storage import get_backend
-from streaming.ingest import artifacts, duplicates
+from streaming.ingest import artifacts, duplicates, progressive_step
 from streaming.ingest.catalogue_link import (
     StoredOutputs,
     StoredSubtitle,
     attach,
     quality_label,
+    replace_progressive,
 )
 from streaming.ingest.errors import AlreadyInLibrary
 from streaming.ingest.faststart import is_faststart
@@ -36,7 +40,7 @@ from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan
 from streaming.ingest.playable import make_playable
 from streaming.ingest.probe import Probe, probe
 from streaming.ingest.progress import Reporter
-from streaming.models import IngestJob, MediaFile
+from streaming.models import IngestJob, MediaFile, ProgressiveRendition
 
 logger = logging.getLogger(__name__)
 OUT_FOLDER = "out"
@@ -44,6 +48,11 @@ OUT_FOLDER = "out"
 
 def process(job: IngestJob, reporter: Reporter) -> MediaFile:
     live = job.media_file  # None, without a query, while the job has no media_file_id
+    if live is not None and live.stored_id is None:
+        # An earlier attempt went live progressively and stopped before its final MP4.
+        job.add_log("an earlier attempt left a progressive rendition: starting again")
+        progressive_step.take_down(live)
+        job.media_file = live = None
     if live is not None:
         # A rerun after a crash between going live and the job's end: the video is already
         # in the catalogue (its previews, if they were not attached yet, are lost).
@@ -69,24 +78,106 @@ def process(job: IngestJob, reporter: Reporter) -> MediaFile:
         # viewer's wait (bench/ingest.py: playable after 1.16x ffmpeg alone, was 1.38x).
         # Jellyfin's trickplay and PeerTube's storyboards also come after the video.
         subtitles = pool.submit(artifacts.extract_subtitles, source, facts, out)
-        video = make_playable(
-            source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats
-        )
-        result = _output_facts(facts, plan, video)
-        reporter.enter(IngestJob.State.UPLOADING)
-        facts_out = _media_facts(result, facts)
-        stored = _store_playable(job, reporter, video, plan.container, facts_out, subtitles)
-        try:
-            # Another job with the same content may have gone live while this one worked.
-            _refuse_a_copy(job, known)
-            media = attach(job, stored)
-        except BaseException:
-            _delete(stored.objects())
-            raise
-        _went_live(job, media)
+        if progressive_step.applies(plan, facts):
+            media = _live_while_encoding(job, reporter, source, facts, plan, out, subtitles, known)
+        else:
+            video = make_playable(
+                source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats
+            )
+            media = _store_and_attach(job, reporter, video, facts, plan, subtitles, known)
         # A download kept as it is was moved into storage: the previews read it there.
         previews = pool.submit(_previews, _readable(source, media), facts, out)
         _after_live(job, media, previews, known, kept=plan.action is Action.KEEP)
+    return media
+
+
+def _store_and_attach(
+    job: IngestJob, reporter, video: Path, facts: Probe, plan: Plan, subtitles, known
+) -> MediaFile:
+    result = _output_facts(facts, plan, video)
+    reporter.enter(IngestJob.State.UPLOADING)
+    facts_out = _media_facts(result, facts)
+    stored = _store_playable(job, reporter, video, plan.container, facts_out, subtitles)
+    try:
+        # Another job with the same content may have gone live while this one worked.
+        _refuse_a_copy(job, known)
+        media = attach(job, stored)
+    except BaseException:
+        _delete(stored.objects())
+        raise
+    _went_live(job, media)
+    return media
+
+
+def _live_while_encoding(
+    job: IngestJob, reporter, source: Path, facts: Probe, plan: Plan, out: Path, subtitles, known
+) -> MediaFile:
+    """Progressive encoders beside the final encode: live at the first segment, the final
+    MP4 replacing the rendition when stored (streaming/ingest/progressive_step.py)."""
+    started = time.monotonic()
+
+    def go_live(fields: dict) -> ProgressiveRendition:
+        # On the supervisor's thread, inside its transaction, with the first segment.
+        _refuse_a_copy(job, known)
+        ready = subtitles.result() if subtitles.done() else []
+        stored_subtitles = _store_subtitles(job, Path(source), ready)
+        outputs = StoredOutputs(
+            video=None,
+            facts=progressive_step.media_facts(facts),
+            subtitles=stored_subtitles,
+            progressive=fields,
+        )
+        try:
+            media = attach(job, outputs)
+        except BaseException:
+            _delete(outputs.objects())
+            raise
+        attached.extend(ready)
+        _went_live(
+            job,
+            media,
+            f"playable after {time.monotonic() - started:.1f} s as it is encoded "
+            f"({fields['rung']}); the final MP4 follows",
+        )
+        return media.progressive
+
+    attached: list = []
+    stem = _stem(job, source)
+    try:
+        with progressive_step.encoders_beside(source, facts, plan, out, stem, go_live) as sup:
+            progressive_step.wait_before_final(sup)
+            video = make_playable(
+                source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats,
+                niceness=progressive_step.FINAL_NICENESS,
+            )  # fmt: skip
+        if sup.error:
+            job.add_log(f"no progressive rendition: {sup.error}")
+        rendition = sup.rendition
+        if rendition is None:
+            return _store_and_attach(job, reporter, video, facts, plan, subtitles, known)
+        media = rendition.media_file
+        reporter.enter(IngestJob.State.UPLOADING)
+        facts_out = _media_facts(_output_facts(facts, plan, video), facts)
+        later = [sub for sub in subtitles.result() if sub not in attached]
+        stored = _store_playable(job, reporter, video, plan.container, facts_out, None)
+        stored.subtitles = _store_subtitles(job, video, later)
+        try:
+            replace_progressive(media, stored)
+        except BaseException:
+            _delete(stored.objects())
+            raise
+    except BaseException:
+        if job.media_file is not None and job.media_file.stored_id is None:
+            progressive_step.take_down(job.media_file)
+        raise
+    job.add_log("the final MP4 replaced the progressive rendition")
+    transaction.on_commit(
+        lambda: enqueue(
+            "streaming.tasks.remove_progressive",
+            rendition.pk,
+            delay=settings.PROGRESSIVE_KEEP_SECONDS,
+        )
+    )
     return media
 
 
@@ -161,11 +252,11 @@ def _output_facts(source_facts: Probe, plan: Plan, video: Path) -> Probe:
     )
 
 
-def _went_live(job: IngestJob, media: MediaFile) -> None:
+def _went_live(job: IngestJob, media: MediaFile, note: str = "") -> None:
     job.media_file = media
     job.title = media.owner_title
     job.save(update_fields=["media_file", "title", "updated_at"])
-    job.add_log("playable: the video and its subtitles are in the catalogue")
+    job.add_log(note or "playable: the video and its subtitles are in the catalogue")
 
 
 def _previews(source: Path, facts: Probe, out: Path) -> tuple:
@@ -187,7 +278,7 @@ def _stem(job: IngestJob, video: Path) -> str:
 
 
 def _store_playable(
-    job, reporter, video: Path, container: str, facts: dict, subtitles: Future
+    job, reporter, video: Path, container: str, facts: dict, subtitles: Future | None
 ) -> StoredOutputs:
     """Store the video and its subtitles. The job's own output is moved, not copied, into
     local storage, and hashed after it went live (hashing 1 GB takes longer than remuxing it:
@@ -207,16 +298,29 @@ def _store_playable(
             )
         )
         outputs = StoredOutputs(video=created[0], facts=facts)
-        for sub in subtitles.result():
-            sub_name = f"{stem}.{sub.language or 'und'}.vtt"
-            created.append(store_file(sub.path, sub_name, backend, kind=VTT.name))
-            outputs.subtitles.append(
-                StoredSubtitle(created[-1], sub.language, sub.label, sub.is_default, sub.is_forced)
-            )
+        if subtitles is not None:
+            outputs.subtitles = _store_subtitles(job, video, subtitles.result())
     except BaseException:
         _delete(created)
         raise
     return outputs
+
+
+def _store_subtitles(job: IngestJob, video: Path, subtitles: list) -> list[StoredSubtitle]:
+    """Store WebVTT files made by artifacts.extract_subtitles; all or none."""
+    backend = settings.MEDIA_STORAGE
+    stem = _stem(job, video)
+    stored: list[StoredSubtitle] = []
+    try:
+        for sub in subtitles:
+            sub_name = f"{stem}.{sub.language or 'und'}.vtt"
+            obj = store_file(sub.path, sub_name, backend, kind=VTT.name)
+            facts = (sub.language, sub.label, sub.is_default, sub.is_forced)
+            stored.append(StoredSubtitle(obj, *facts))
+    except BaseException:
+        _delete([sub.stored for sub in stored])
+        raise
+    return stored
 
 
 def _add_previews(job: IngestJob, media: MediaFile, previews: Future) -> None:

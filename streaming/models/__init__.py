@@ -16,6 +16,11 @@ from streaming.models.catalogue import (
     TitleHiding,
 )
 from streaming.models.ingest import IngestJob
+from streaming.models.progressive import (
+    ProgressiveRendition,
+    ProgressiveSegment,
+    ProgressiveViewer,
+)
 from streaming.models.upload import Upload
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
@@ -31,6 +36,9 @@ __all__ = [
     "IngestJob",
     "MediaFile",
     "Person",
+    "ProgressiveRendition",
+    "ProgressiveSegment",
+    "ProgressiveViewer",
     "Season",
     "StoredObject",
     "Subtitle",

@@ -238,6 +238,8 @@ def servable_objects_rule(tenant) -> Q:
         | Exists(files.filter(subtitles__stored=OuterRef("pk")))
         | Exists(files.filter(sprite=OuterRef("pk")))
         | Exists(files.filter(thumbnails=OuterRef("pk")))
+        | Exists(files.filter(progressive__segments__stored=OuterRef("pk")))
+        | Exists(files.filter(progressive__segments__init=OuterRef("pk")))
     )
 
 
@@ -250,7 +252,11 @@ class MediaFile(models.Model):
     episode = models.ForeignKey(
         Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="media_files"
     )
-    stored = models.OneToOneField(StoredObject, on_delete=models.PROTECT, related_name="media")
+    # None while only a progressive rendition exists (streaming.models.progressive): the
+    # final MP4 is still being made.
+    stored = models.OneToOneField(
+        StoredObject, null=True, blank=True, on_delete=models.PROTECT, related_name="media"
+    )
     quality_label = models.CharField(max_length=40, blank=True, help_text="e.g. 1080p, 4K HDR")
     duration_seconds = models.FloatField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)

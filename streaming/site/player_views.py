@@ -40,7 +40,9 @@ def _link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
     from `get_media_for`, which loads the sprite and thumbnails track with it."""
     lifetime = settings.MEDIA_LINK_LIFETIME
     return {
-        "src": media.stored.link_for(request),
+        # No file yet: the page plays the progressive rendition (progressive_views).
+        "src": media.stored.link_for(request) if media.stored else None,
+        "progressive": None if media.stored_id else reverse("watch-progressive", args=[media.pk]),
         "expiresIn": lifetime,
         "renewIn": renew_after(lifetime),
         "subtitles": {str(sub.pk): sub.stored.link_for(request) for sub in subtitles},
@@ -98,19 +100,18 @@ def save_progress(request: SiteRequest, media_id: int) -> HttpResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
     media = get_media_for(request, media_id)
-    position = _seconds(request.POST.get("position"))
+    position = seconds_from(request.POST.get("position"))
     if position is None:
         return JsonResponse({"detail": "Send the position in seconds."}, status=400)
+    duration = seconds_from(request.POST.get("duration"))
     try:
-        activity.record_progress(
-            request.tenant, request.user, media, position, _seconds(request.POST.get("duration"))
-        )
+        activity.record_progress(request.tenant, request.user, media, position, duration)
     except activity.ProgressRejected as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     return HttpResponse(status=204)
 
 
-def _seconds(raw: str | None) -> float | None:
+def seconds_from(raw: str | None) -> float | None:
     """A finite, non-negative number of seconds, or None (browsers report NaN and Infinity
     for the duration of a stream whose length they do not know yet)."""
     try:

@@ -7,6 +7,7 @@ from streaming.site import (
     account_views,
     catalogue_views,
     player_views,
+    progressive_views,
     token_views,
     viewer_views,
 )
@@ -36,5 +37,10 @@ urlpatterns = [
     path("watch/<int:media_id>/", player_views.watch, name="watch"),
     path("watch/<int:media_id>/link/", player_views.fresh_link, name="watch-link"),
     path("watch/<int:media_id>/progress/", player_views.save_progress, name="watch-progress"),
+    path(
+        "watch/<int:media_id>/progressive.json",
+        progressive_views.progressive_playlist,
+        name="watch-progressive",
+    ),
     path("account/", include((account_patterns, "account"))),
 ]

@@ -1,0 +1,113 @@
+"""The process step of a file whose video must be re-encoded: live as it is encoded.
+
+While the final MP4 is made (at the lowest CPU priority), a supervisor thread runs the
+progressive encoders (streaming/progressive/supervisor.py); the first stored segment makes
+the title live through `go_live`, a callback of the process step that attaches a MediaFile
+with no final file yet. When the final MP4 is stored it replaces the rendition; when the job
+fails or is cancelled, what went live is taken down again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+from streaming.ingest.catalogue_link import quality_label
+from streaming.ingest.media_plan import Plan, VideoStep
+from streaming.ingest.probe import Probe
+from streaming.models import MediaFile, ProgressiveRendition
+from streaming.progressive.cleanup import remove_rendition
+from streaming.progressive.supervisor import GoLive, Supervisor, delete_objects
+
+logger = logging.getLogger(__name__)
+FOLDER = "progressive"
+FINAL_NICENESS = 19  # the viewers' encoders first; the final MP4 takes what CPU is left
+
+
+def applies(plan: Plan, facts: Probe) -> bool:
+    """Only a video re-encode is slow enough to need it (a remux is live in a second), and
+    segments need a known duration."""
+    return (
+        settings.PROGRESSIVE_TRANSCODE
+        and plan.video is VideoStep.ENCODE
+        and bool(facts.duration)
+        and facts.video is not None
+    )
+
+
+def media_facts(facts: Probe) -> dict:
+    """What the version picker shows before the final file exists: the final's size (it is
+    never scaled), H.264 and AAC, the source's languages."""
+    video = facts.video
+    return {
+        "quality_label": quality_label(video.height if video else None),
+        "duration_seconds": facts.duration,
+        "width": video.width if video else None,
+        "height": video.height if video else None,
+        "video_codec": "h264",
+        "audio_codec": "aac" if facts.audio else "",
+        "audio_languages": [a.language for a in facts.audio if a.language],
+        "subtitle_languages": [s.language for s in facts.subtitles if s.language and s.is_text],
+    }
+
+
+@contextmanager
+def encoders_beside(
+    source: Path, facts: Probe, plan: Plan, out: Path, stem: str, go_live: GoLive
+) -> Iterator[Supervisor]:
+    """Run the supervisor in a thread for as long as the block runs (the final encode)."""
+    video = facts.video
+    supervisor = Supervisor(
+        source=source,
+        plan=plan,
+        duration=float(facts.duration or 0),
+        width=video.width if video else None,
+        height=video.height if video else None,
+        folder=out / FOLDER,
+        stem=stem,
+        go_live=go_live,
+    )
+    thread = threading.Thread(target=_supervise, args=(supervisor,), name="progressive")
+    thread.start()
+    try:
+        yield supervisor
+    finally:
+        supervisor.stop()
+        thread.join()
+
+
+def _supervise(supervisor: Supervisor) -> None:
+    close_old_connections()
+    try:
+        supervisor.run()
+    finally:
+        connection.close()  # this thread's own database connection
+
+
+def wait_before_final(supervisor: Supervisor) -> None:
+    """PROGRESSIVE_FINAL_DELAY (tests, benches): hold the final encode back so the
+    progressive phase can be watched; it ends early if the rendition is complete."""
+    deadline = time.monotonic() + settings.PROGRESSIVE_FINAL_DELAY
+    while time.monotonic() < deadline and not supervisor.stopping.is_set():
+        if supervisor.rendition is not None and len(supervisor.have) >= supervisor.count:
+            return
+        time.sleep(0.2)
+
+
+def take_down(media: MediaFile) -> None:
+    """Remove a file that went live progressively and never got its final MP4 (the job
+    failed, was cancelled, or starts again): rendition, subtitles, the row."""
+    rendition = ProgressiveRendition.objects.filter(media_file=media).first()
+    if rendition is not None:
+        remove_rendition(rendition)
+    subtitles = [sub.stored for sub in media.subtitles.select_related("stored")]
+    with transaction.atomic():
+        MediaFile.objects.filter(pk=media.pk, stored__isnull=True).delete()
+    delete_objects(subtitles)

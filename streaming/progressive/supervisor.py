@@ -1,0 +1,290 @@
+"""Which progressive encoders run, and storing what they finish.
+
+One supervisor per job, in a thread of the process step, for as long as the final MP4 is
+being made. Every tick it stores the segments runs have finished (the first one makes the
+title live), steps the rung down when the first run is too slow, and matches runs to
+demand: the first PROGRESSIVE_HEAD_SECONDS, then PROGRESSIVE_AHEAD_SECONDS ahead of every
+player that asked lately (ProgressiveViewer). A position nobody is encoding towards gets a new
+run there; a run nobody needs, or one that ran into segments already made, is stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stored_media.media_types import M4S, MP4
+from stored_media.models import StoredObject
+from stored_media.objects import store_file
+from streaming.ingest.errors import ProcessingFailed
+from streaming.ingest.media_plan import Plan
+from streaming.models import ProgressiveRendition, ProgressiveSegment, ProgressiveViewer
+from streaming.progressive import rungs, slots
+from streaming.progressive.codecs import codecs_of
+from streaming.progressive.encoder_run import EncoderRun, Finished
+
+logger = logging.getLogger(__name__)
+
+SEGMENT_SECONDS = 4.0
+TICK = 0.25
+VIEWER_FRESH_SECONDS = 20  # a player polls every few seconds; one silent this long has left
+UNWANTED_GRACE = 4.0  # seconds a run may go unneeded before it is stopped (seeks come back)
+MEASURE_AFTER = 3.0  # wall seconds before a run's speed says anything
+COVER_WAIT = 6.0  # a run that reaches a missing segment within this many seconds covers it
+PUBLISH_EVERY = 1.0
+
+GoLive = Callable[[dict], ProgressiveRendition]
+
+
+class Supervisor:
+    def __init__(
+        self,
+        *,
+        source: Path,
+        plan: Plan,
+        duration: float,
+        width: int | None,
+        height: int | None,
+        folder: Path,
+        stem: str,
+        go_live: GoLive,
+    ) -> None:
+        self.source, self.plan, self.duration = source, plan, duration
+        self.width, self.height = width, height
+        self.folder, self.stem, self.go_live = folder, stem, go_live
+        self.seconds = SEGMENT_SECONDS
+        self.count = max(1, math.ceil(duration / self.seconds - 1e-6))
+        self.rung = rungs.first_rung(height, settings.PROGRESSIVE_MAX_HEIGHT)
+        self.runs: list[EncoderRun] = []
+        self.have: set[int] = set()
+        self.rendition: ProgressiveRendition | None = None
+        self.inits: dict[str, StoredObject] = {}  # run folder -> its stored init segment
+        self.unwanted_since: dict[EncoderRun, float] = {}
+        self.message = ""
+        self.speed: float | None = None
+        self.stopping = threading.Event()
+        self.live = threading.Event()
+        self.error: str | None = None
+        self._published: tuple = ()
+        self._published_at = 0.0
+
+    # The thread's body -------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                self.tick()
+                if len(self.have) >= self.count:
+                    self._set_state(ProgressiveRendition.State.FINISHED)
+                    break
+                self.stopping.wait(TICK)
+        except Exception as error:  # the final MP4 is still made; the log says why
+            logger.exception("progressive rendition failed")
+            self.error = str(error) or error.__class__.__name__
+        finally:
+            for run in self.runs:
+                run.remove()
+            self.runs = []
+            self.live.set()  # nobody waits on a rendition that will not come
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def tick(self) -> None:
+        for run in list(self.runs):
+            self._collect(run)
+            self._retire_if_ended(run)
+        self._adapt()
+        self._follow_demand()
+        self._publish()
+
+    # Storing what runs finished ----------------------------------------------------------
+    def _collect(self, run: EncoderRun) -> None:
+        for finished in run.finished_segments():
+            if finished.number in self.have or finished.number >= self.count:
+                finished.path.unlink(missing_ok=True)  # another run made it first
+                continue
+            self._store(run, finished)
+
+    def _store(self, run: EncoderRun, finished: Finished) -> None:
+        backend = settings.MEDIA_STORAGE
+        init = self.inits.get(run.folder.name)
+        if init is None:
+            init = store_file(run.init_path, f"{self.stem}-init.mp4", backend, kind=MP4.name)
+            self.inits[run.folder.name] = init
+        name = f"{self.stem}-seg-{finished.number:05d}.m4s"
+        stored = store_file(finished.path, name, backend, move=True, kind=M4S.name)
+        try:
+            with transaction.atomic():
+                if self.rendition is None:
+                    self.rendition = self.go_live(self._rendition_facts(run))
+                ProgressiveSegment.objects.create(
+                    rendition=self.rendition,
+                    number=finished.number,
+                    start=finished.number * self.seconds,
+                    duration=finished.duration,
+                    init=init,
+                    stored=stored,
+                )
+        except BaseException:
+            delete_objects([stored])
+            raise
+        self.have.add(finished.number)
+        self.live.set()
+
+    def _rendition_facts(self, run: EncoderRun) -> dict:
+        width, height = rungs.output_size(self.width, self.height, run.rung)
+        return {
+            "duration": self.duration,
+            "segment_seconds": self.seconds,
+            "segment_count": self.count,
+            "width": width or None,
+            "height": height,
+            "codecs": codecs_of(run.init_path.read_bytes()),
+            "rung": run.rung.label,
+            "speed": run.speed,
+        }
+
+    def _retire_if_ended(self, run: EncoderRun) -> None:
+        if run.running:
+            return
+        self._collect(run)  # what it wrote last
+        if run.failed and not self.have:
+            raise ProcessingFailed(f"the progressive encoder failed: {run.error}")
+        if run.failed:
+            logger.warning("a progressive encoder from %.0f s failed: %s", run.start, run.error)
+        self._drop(run)
+
+    def _drop(self, run: EncoderRun) -> None:
+        run.remove()
+        self.runs.remove(run)
+        self.unwanted_since.pop(run, None)
+
+    # Speed -------------------------------------------------------------------------------
+    def _adapt(self) -> None:
+        for run in list(self.runs):
+            measured = time.monotonic() - run.started >= MEASURE_AFTER and run.done_seconds > 1
+            if not measured or run.rung != self.rung:
+                continue
+            self.speed = run.speed
+            slower = rungs.lower(self.rung)
+            if rungs.too_slow(run.speed) and slower is not None:
+                logger.info(
+                    "progressive encoder at %s runs %.2fx real time: stepping down to %s",
+                    self.rung.label, run.speed or 0, slower.label,
+                )  # fmt: skip
+                self.rung = slower
+                self._drop(run)  # demand starts it again at the new rung, where it was
+
+    # Demand ------------------------------------------------------------------------------
+    def _windows(self) -> list[tuple[float, float]]:
+        windows = [(0.0, float(settings.PROGRESSIVE_HEAD_SECONDS))]
+        ahead = settings.PROGRESSIVE_AHEAD_SECONDS
+        windows += [(p, p + ahead) for p in self._viewer_positions()]
+        return windows
+
+    def _viewer_positions(self) -> list[float]:
+        if self.rendition is None:
+            return []
+        fresh = timezone.now() - timedelta(seconds=VIEWER_FRESH_SECONDS)
+        rows = ProgressiveViewer.objects.filter(rendition=self.rendition, seen_at__gte=fresh)
+        return list(rows.values_list("position", flat=True))
+
+    def _number_at(self, seconds: float) -> int:
+        return max(0, min(self.count - 1, int(seconds // self.seconds)))
+
+    def _first_missing(self, window: tuple[float, float]) -> int | None:
+        for number in range(self._number_at(window[0]), self._number_at(window[1]) + 1):
+            if number not in self.have:
+                return number
+        return None
+
+    def _follow_demand(self) -> None:
+        windows = self._windows()
+        now = time.monotonic()
+        for run in list(self.runs):
+            if run.next_number in self.have or run.next_number >= self.count:
+                self._drop(run)  # it ran into what another run made
+            elif self._wanted(run, windows):
+                self.unwanted_since.pop(run, None)
+            elif now - self.unwanted_since.setdefault(run, now) > UNWANTED_GRACE:
+                self._drop(run)
+        self.message = ""
+        for window in windows:
+            missing = self._first_missing(window)
+            if missing is not None and not self._covered(missing):
+                self._start_run(missing)
+
+    def _wanted(self, run: EncoderRun, windows: list[tuple[float, float]]) -> bool:
+        at = run.next_number * self.seconds
+        return any(start - self.seconds <= at <= end for start, end in windows)
+
+    def _covered(self, number: int) -> bool:
+        for run in self.runs:
+            behind = number - run.next_number
+            if behind < 0 or any(n in self.have for n in range(run.next_number, number)):
+                continue
+            speed = run.speed or rungs.TARGET_SPEED
+            if behind * self.seconds / speed <= COVER_WAIT:
+                return True
+        return False
+
+    def _start_run(self, number: int) -> None:
+        if len(self.runs) >= settings.PROGRESSIVE_ENCODERS:
+            self.message = "Waiting for an encoder: this film's are busy further on."
+            return
+        slot = slots.take_slot()
+        if slot is None:
+            self.message = (
+                f"Waiting for an encoder: all {settings.PROGRESSIVE_ENCODERS} on this "
+                "machine are busy."
+            )
+            return
+        try:
+            run = EncoderRun(
+                self.source, self.plan, self.rung, number, self.seconds, self.folder, slot
+            )
+        except BaseException:
+            slot.release()
+            raise
+        self.runs.append(run)
+
+    # What players see --------------------------------------------------------------------
+    def _publish(self) -> None:
+        if self.rendition is None:
+            return
+        encoding = [[round(r.start, 1), round(r.position, 1)] for r in self.runs if r.running]
+        state = (encoding, self.message, self.rung.label)
+        now = time.monotonic()
+        if state == self._published or now - self._published_at < PUBLISH_EVERY:
+            return
+        self._published, self._published_at = state, now
+        ProgressiveRendition.objects.filter(pk=self.rendition.pk).update(
+            encoding_at=encoding, message=self.message, speed=self.speed, updated_at=timezone.now()
+        )
+
+    def _set_state(self, state: str) -> None:
+        if self.rendition is not None:
+            ProgressiveRendition.objects.filter(pk=self.rendition.pk).update(
+                state=state, encoding_at=[], message="", updated_at=timezone.now()
+            )
+
+
+def delete_objects(objects: list[StoredObject]) -> None:
+    """Remove stored objects' bytes and rows (what a failed or finished rendition leaves)."""
+    from stored_media.storage import get_backend
+
+    for obj in objects:
+        try:
+            get_backend(obj.backend).delete(obj.key, obj.part_list)
+        except Exception:
+            logger.exception("could not delete stored object %s", obj.pk)
+        obj.delete()

@@ -1,0 +1,46 @@
+"""The player's view of a progressive rendition: `/watch/<id>/progressive.json?at=<s>`.
+
+It lists the segments near `at` with signed links and records that this viewer needs them
+there, which is how a seek ahead of the encoders starts one (streaming/progressive).
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from streaming.models import ProgressiveRendition
+from streaming.progressive.playlist import playlist_for, record_demand, viewer_key
+from streaming.site.access import get_media_for
+from streaming.site.player_views import MEMBERS_ONLY, seconds_from
+from tenants.access import is_member
+from tenants.request_types import SiteRequest
+
+NO_RENDITION = "This video has no progressive rendition: it plays from its file."
+
+
+@require_GET
+def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
+    if not is_member(request):
+        return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    media = get_media_for(request, media_id)
+    rendition = ProgressiveRendition.objects.filter(media_file=media).first()
+    if rendition is None:
+        if media.stored_id is None:
+            return JsonResponse({"detail": NO_RENDITION}, status=404)
+        final = {"src": media.stored.link_for(request)}
+        return _private(JsonResponse({"state": "replaced", "final": final, "pollIn": 30}), 30)
+    raw_at = request.GET.get("at")
+    at = seconds_from(raw_at) if raw_at is not None else None
+    if raw_at is not None and at is None:
+        return JsonResponse({"detail": "Send `at` as a number of seconds."}, status=400)
+    if at is not None:
+        record_demand(rendition, viewer_key(request), at)
+    answer = playlist_for(request, media, rendition, at)
+    return _private(JsonResponse(answer), 1 if answer["state"] == "encoding" else 30)
+
+
+def _private(response: JsonResponse, seconds: int) -> JsonResponse:
+    # Signed for this viewer: never in a shared cache; a growing list only briefly in theirs.
+    response["Cache-Control"] = f"private, max-age={seconds}"
+    return response
