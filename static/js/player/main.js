@@ -51,8 +51,6 @@ function start() {
     sprite: config.sprite,
     duration,
   });
-  const source = createSource({ video, root, config, state, messages, onRenewed: previews.renewed });
-  watchErrors({ video, messages, renew: source.renew });
   const progress = watchProgress({ video, config, state });
   const tracks = createTracks({
     video,
@@ -80,6 +78,18 @@ function start() {
     toggleFullscreen: playback.toggleFullscreen,
   });
   const seek = createSeekBar({ video, root, seekBar, controls, state, duration, previews, controlsShown });
+  // The file, or while the title is still being transcoded its progressive rendition.
+  const source = createSource({
+    video,
+    root,
+    config,
+    state,
+    messages,
+    onRenewed: previews.renewed,
+    onEncoded: seek.renderEncoded,
+    onBuffered: seek.renderBuffered,
+  });
+  watchErrors({ video, messages, renew: source.renew });
   watchShortcuts({
     video,
     nextEpisode,
@@ -100,7 +110,7 @@ function start() {
   root.classList.add("player-custom");
   tracks.measureControls();
   document.getElementById("player-toolbar").hidden = false;
-  source.load(config.src, config.resumeAt);
+  source.start();
   source.scheduleRenewal(config.renewIn);
   previews.load(config.thumbnails);
   tracks.start();
@@ -113,7 +123,12 @@ function start() {
   video.play().catch(() => {});
 
   // A handle for tests and for debugging from the console.
-  window.shadowvaultPlayer = { video, renew: source.renew, save: () => progress.save("pause") };
+  window.shadowvaultPlayer = {
+    video,
+    renew: source.renew,
+    save: () => progress.save("pause"),
+    playing: source.playing, // "progressive" or "file"
+  };
 }
 
 start();

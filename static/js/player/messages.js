@@ -21,17 +21,35 @@ export function createMessages({ message, osd }) {
   function show(text, fatal) {
     messageText.textContent = text;
     message.classList.toggle("player-message-soft", !fatal);
+    message.classList.remove("player-message-wait");
     retryButton.hidden = !fatal;
     message.hidden = false;
+  }
+
+  // A soft message with a spinner, while the picture waits on something that will come (a
+  // part of a title still being encoded); the slow-storage notice would be wrong then.
+  function wait(text) {
+    clearTimeout(slowTimer);
+    if (!message.hidden && message.classList.contains("player-message-wait") && messageText.textContent === text) {
+      return;
+    }
+    show(text, false);
+    message.classList.add("player-message-wait");
   }
 
   function hide() {
     message.hidden = true;
   }
 
+  // The wait is over; any other message stays.
+  function endWait() {
+    if (message.classList.contains("player-message-wait")) hide();
+  }
+
   function startSlowTimer() {
     clearTimeout(slowTimer);
     slowTimer = setTimeout(() => {
+      if (!message.hidden && message.classList.contains("player-message-wait")) return; // said why
       show("Still loading… the video's storage is slow to answer. Hang on a moment.", false);
     }, SLOW_AFTER_MS);
   }
@@ -52,7 +70,7 @@ export function createMessages({ message, osd }) {
     osdTimer = setTimeout(() => osd.classList.remove("visible"), FLASH_MS);
   }
 
-  return { show, hide, startSlowTimer, stopSlowTimer, clearSlow, flash, retryButton };
+  return { show, wait, endWait, hide, startSlowTimer, stopSlowTimer, clearSlow, flash, retryButton };
 }
 
 /**

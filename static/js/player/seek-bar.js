@@ -1,5 +1,6 @@
-// The seek bar and the time beside it: played and buffered parts, the WAI-ARIA slider's
-// keys, and dragging by mouse, finger or pen with a preview under the pointer.
+// The seek bar and the time beside it: played and buffered parts (and, while a title is
+// still being transcoded, the parts encoded so far), the WAI-ARIA slider's keys, and dragging
+// by mouse, finger or pen with a preview under the pointer.
 
 import { formatTime, spokenTime } from "./time-format.js";
 import {
@@ -20,6 +21,8 @@ export function createSeekBar({ video, root, seekBar, controls, state, duration,
   const played = seekBar.querySelector(".player-seek-played");
   const thumb = seekBar.querySelector(".player-seek-thumb");
   const bufferedRail = seekBar.querySelector(".player-seek-buffered");
+  const encodedRail = seekBar.querySelector(".player-seek-encoded");
+  let encoded = []; // [start, end] parts of a progressive rendition; none for a file
   const currentText = controls.querySelector('[data-time="current"]');
   const durationText = controls.querySelector('[data-time="duration"]');
   let scrubbing = null; // the fraction under a dragging finger or mouse, until it lets go
@@ -49,17 +52,28 @@ export function createSeekBar({ video, root, seekBar, controls, state, duration,
     seekBar.setAttribute("aria-valuetext", `${spokenTime(at)} of ${spokenTime(known)}`);
   }
 
-  function renderBuffered() {
+  // One span per [start, end] range in `rail`, as shares of the bar.
+  function drawRanges(rail, ranges) {
     const known = duration();
-    const ranges = video.buffered;
     const count = known ? ranges.length : 0;
-    while (bufferedRail.children.length > count) bufferedRail.lastElementChild.remove();
+    while (rail.children.length > count) rail.lastElementChild.remove();
     for (let i = 0; i < count; i += 1) {
-      const span = bufferedRail.children[i] || bufferedRail.appendChild(document.createElement("span"));
-      const { left, width } = bufferedSpan(ranges.start(i), ranges.end(i), known);
+      const span = rail.children[i] || rail.appendChild(document.createElement("span"));
+      const { left, width } = bufferedSpan(ranges[i][0], ranges[i][1], known);
       span.style.left = `${left * 100}%`;
       span.style.width = `${width * 100}%`;
     }
+  }
+
+  function renderBuffered() {
+    const ranges = video.buffered;
+    drawRanges(bufferedRail, Array.from({ length: ranges.length }, (_, i) => [ranges.start(i), ranges.end(i)]));
+  }
+
+  /** The encoded parts of a progressive rendition (source.js); [] once the file plays. */
+  function renderEncoded(ranges) {
+    encoded = ranges;
+    drawRanges(encodedRail, encoded);
   }
 
   for (const name of ["timeupdate", "seeking", "seeked", "durationchange", "loadedmetadata", "emptied"]) {
@@ -68,6 +82,7 @@ export function createSeekBar({ video, root, seekBar, controls, state, duration,
   for (const name of ["progress", "durationchange", "loadedmetadata", "emptied"]) {
     video.addEventListener(name, renderBuffered);
   }
+  video.addEventListener("durationchange", () => drawRanges(encodedRail, encoded));
 
   seekBar.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -121,5 +136,5 @@ export function createSeekBar({ video, root, seekBar, controls, state, duration,
     if (state.dragPointer === null) previews.hide();
   });
 
-  return { position, seekTo, render };
+  return { position, seekTo, render, renderBuffered, renderEncoded };
 }

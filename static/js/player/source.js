@@ -1,30 +1,99 @@
 // The video's signed source: loading it at the resume point, and renewing its link (and the
 // subtitle links) before it expires, keeping the place and the play state across the swap.
+// A title still being transcoded has no file yet: it plays its progressive rendition
+// (progressive.js) until the final file is stored, then moves to that file in place.
+
+import { createProgressive } from "./progressive.js";
+import { coverWithStill, whenPictureShows } from "./still-frame.js";
 
 const RETRY_RENEWAL_S = 30;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's delay is a signed 32-bit number
 
 /**
  * `state.pendingSeek` is where the playhead goes once the (new) source has metadata; the
- * seek bar and progress saving read it too. `onRenewed(fresh)` hears every renewed answer.
+ * seek bar and progress saving read it too. `onRenewed(fresh)` hears every renewed answer;
+ * `onEncoded(ranges)` the encoded parts of a progressive rendition ([] once the file plays),
+ * `onBuffered()` every change the progressive loader makes to what is buffered.
  */
-export function createSource({ video, root, config, state, messages, onRenewed }) {
+export function createSource({ video, root, config, state, messages, onRenewed, onEncoded, onBuffered }) {
   let renewTimer = null;
   let renewDueAt = 0;
+  let progressive = null; // the progressive loader, while the title has no final file
+  let progressiveUrl = config.progressive || null;
 
-  function load(src, at) {
+  const position = () => (state.pendingSeek !== null ? state.pendingSeek : video.currentTime);
+
+  function prepare(at) {
     state.pendingSeek = at > 0 ? at : null;
     delete root.dataset.ready;
-    video.src = src;
     messages.startSlowTimer();
+  }
+
+  function load(src, at) {
+    prepare(at);
+    video.src = src;
+  }
+
+  function loadProgressive(url, at) {
+    prepare(at);
+    root.classList.add("player-progressive");
+    progressive = createProgressive({
+      video,
+      url,
+      hlsUrl: config.progressiveHls || null,
+      state,
+      messages,
+      onPlaylist: onEncoded,
+      onBuffered,
+      onFinal: moveToFinal,
+    });
+    progressive.start();
+  }
+
+  /** The page's first source: the file, else the progressive rendition. */
+  function start() {
+    if (config.src) load(config.src, config.resumeAt);
+    else if (progressiveUrl) loadProgressive(progressiveUrl, config.resumeAt);
+    else messages.show("This video is not ready to play yet. Try again in a few minutes.", true);
   }
 
   function swapSource(src) {
     // Keep the place and the play state: the element reloads from the new link and goes on.
-    const at = state.pendingSeek !== null ? state.pendingSeek : video.currentTime;
+    const at = position();
     const wasPlaying = !video.paused && !video.ended;
     load(src, at);
     if (wasPlaying) video.play().catch(() => {});
+  }
+
+  // From the progressive rendition to the final file at the same place and play state; a
+  // still of the picture covers the element while it loads the file and seeks.
+  function switchToFinal(src) {
+    const uncover = coverWithStill(video);
+    progressive.stop();
+    progressive = null;
+    root.classList.remove("player-progressive");
+    onEncoded([]);
+    messages.hide(); // a gap's wait, or "cannot play while it is prepared": both over
+    swapSource(src);
+    whenPictureShows(video, () => state.pendingSeek === null, uncover);
+  }
+
+  // progressive.json says the final file is stored: a renewal brings its link with the
+  // subtitles, sprite and thumbnails; the poll's own link serves if the renewal fails.
+  function moveToFinal(src) {
+    fetchFresh()
+      .then((fresh) => (fresh.src ? apply(fresh) : switchToFinal(src)))
+      .catch(() => progressive && switchToFinal(src));
+  }
+
+  // A progressive title's renewal: a fresh start after the browser refused the stream,
+  // else a poll (fresh segment links).
+  function renewProgressive(url) {
+    progressiveUrl = url || progressiveUrl;
+    if (!video.error) return progressive.refresh();
+    const at = position();
+    progressive.stop();
+    loadProgressive(progressiveUrl, at);
   }
 
   function updateTracks(links) {
@@ -44,15 +113,31 @@ export function createSource({ video, root, config, state, messages, onRenewed }
     }, Math.min(seconds * 1000, MAX_TIMEOUT_MS));
   }
 
-  async function renew() {
+  async function fetchFresh() {
     const response = await fetch(config.linkUrl, { credentials: "same-origin", cache: "no-store" });
     if (!response.ok) throw new Error(`link renewal answered ${response.status}`);
-    const fresh = await response.json();
-    swapSource(fresh.src);
+    return response.json();
+  }
+
+  function apply(fresh) {
+    if (fresh.src && progressive) switchToFinal(fresh.src);
+    else if (fresh.src) swapSource(fresh.src);
+    else if (progressive) renewProgressive(fresh.progressive);
+    else if (fresh.progressive) loadProgressive((progressiveUrl = fresh.progressive), position());
     updateTracks(fresh.subtitles || {});
     onRenewed(fresh);
     scheduleRenewal(fresh.renewIn);
+  }
+
+  async function renew() {
+    const fresh = await fetchFresh();
+    apply(fresh);
     return fresh;
+  }
+
+  /** What plays: "progressive" (the rendition being encoded) or "file". */
+  function playing() {
+    return progressive ? "progressive" : "file";
   }
 
   video.addEventListener("loadedmetadata", () => {
@@ -71,5 +156,5 @@ export function createSource({ video, root, config, state, messages, onRenewed }
     }
   });
 
-  return { load, renew, scheduleRenewal };
+  return { start, load, renew, scheduleRenewal, playing };
 }
