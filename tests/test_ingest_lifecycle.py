@@ -290,7 +290,7 @@ def test_the_sweep_leaves_a_job_that_spoke_again_since_it_looked(alpha, settings
 
 
 # Who writes `state`: only the life cycle (the uploads' own state belongs to Upload rows).
-WRITERS_OF_OTHER_STATES = {"streaming/uploads/lifecycle.py"}
+WRITERS_OF_OTHER_STATES = {"streaming/uploads/lifecycle.py", "streaming/progressive/states.py"}
 
 
 def _state_writes(path: Path) -> list[str]:

@@ -27,6 +27,7 @@ from streaming.models import (
     Subtitle,
     Title,
 )
+from streaming.progressive.states import mark_replaced
 
 
 @dataclass
@@ -97,13 +98,13 @@ def replace_progressive(media: MediaFile, outputs: StoredOutputs) -> None:
     """The final MP4 takes over from the progressive rendition, in one transaction: the
     file's facts become the final's, the subtitles not attached yet are added, and the
     rendition is marked replaced (players move to the MP4 at their next poll)."""
+    media.stored = outputs.video
+    for name, value in outputs.facts.items():
+        setattr(media, name, value)
     with transaction.atomic():
-        MediaFile.objects.filter(pk=media.pk).update(stored=outputs.video, **outputs.facts)
+        media.save(update_fields=["stored", *outputs.facts])
         add_subtitles(media, outputs.subtitles)
-        ProgressiveRendition.objects.filter(media_file=media).update(
-            state=ProgressiveRendition.State.REPLACED, encoding_at=[], message=""
-        )
-    media.refresh_from_db()
+        mark_replaced(media.pk)
 
 
 def _owner(job: IngestJob) -> tuple[Title, Episode | None]:

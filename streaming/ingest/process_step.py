@@ -169,6 +169,8 @@ def _live_while_encoding(
     except BaseException:
         if job.media_file is not None and job.media_file.stored_id is None:
             progressive_step.take_down(job.media_file)
+            job.media_file = job.title = None
+            job.save(update_fields=["media_file", "title", "updated_at"])
         raise
     job.add_log("the final MP4 replaced the progressive rendition")
     transaction.on_commit(

@@ -110,4 +110,21 @@ def take_down(media: MediaFile) -> None:
     subtitles = [sub.stored for sub in media.subtitles.select_related("stored")]
     with transaction.atomic():
         MediaFile.objects.filter(pk=media.pk, stored__isnull=True).delete()
+        _drop_empty_skeleton(media)
     delete_objects(subtitles)
+
+
+def _drop_empty_skeleton(media: MediaFile) -> None:
+    """A title made from the file name for this file alone goes with it (as a failed job
+    that never went live leaves none); one with metadata or other versions stays."""
+    episode = media.episode
+    if episode is not None and not episode.media_files.exists():
+        season = episode.season
+        episode.delete()
+        if not season.episodes.exists():
+            season.delete()
+    title = media.title or (episode.season.title if episode else None)
+    if title is None or not title.is_skeleton:
+        return
+    if not title.media_files.exists() and not title.seasons.exists():
+        title.delete()

@@ -96,7 +96,7 @@ class EncoderRun:
         self.started = time.monotonic()
         self.speed: float | None = None
         self.done_seconds = 0.0
-        self.init_id: int | None = None  # the stored init segment, once stored
+        self.stopped = False  # stopped by us, not ended by itself
         self._taken: set[int] = set()
         self._stderr: list[str] = []
         command = [
@@ -135,7 +135,7 @@ class EncoderRun:
     @property
     def failed(self) -> bool:
         code = self.process.poll()
-        return code is not None and code != 0 and not getattr(self, "_stopped", False)
+        return code is not None and code != 0 and not self.stopped
 
     @property
     def error(self) -> str:
@@ -163,8 +163,8 @@ class EncoderRun:
 
     def stop(self) -> None:
         """Stop ffmpeg (what it finished stays in the folder) and give the slot back."""
-        self._stopped = True
         if self.process.poll() is None:
+            self.stopped = True
             self.process.terminate()
             try:
                 self.process.wait(timeout=5)

@@ -28,7 +28,7 @@ from stored_media.objects import store_file
 from streaming.ingest.errors import ProcessingFailed
 from streaming.ingest.media_plan import Plan
 from streaming.models import ProgressiveRendition, ProgressiveSegment, ProgressiveViewer
-from streaming.progressive import rungs, slots
+from streaming.progressive import rungs, slots, states
 from streaming.progressive.codecs import codecs_of
 from streaming.progressive.encoder_run import EncoderRun, Finished
 
@@ -161,7 +161,20 @@ class Supervisor:
             raise ProcessingFailed(f"the progressive encoder failed: {run.error}")
         if run.failed:
             logger.warning("a progressive encoder from %.0f s failed: %s", run.start, run.error)
+        elif not run.stopped:
+            self._ended_at(run.next_number)
         self._drop(run)
+
+    def _ended_at(self, number: int) -> None:
+        """A run reached the end of the file: its next number is the real count (the probed
+        duration may be the audio's, a frame longer than the last video segment)."""
+        if 0 < number < self.count:
+            self.count = number
+            self.have = {n for n in self.have if n < number}
+            if self.rendition is not None:
+                ProgressiveRendition.objects.filter(pk=self.rendition.pk).update(
+                    segment_count=number
+                )
 
     def _drop(self, run: EncoderRun) -> None:
         run.remove()
@@ -273,9 +286,7 @@ class Supervisor:
 
     def _set_state(self, state: str) -> None:
         if self.rendition is not None:
-            ProgressiveRendition.objects.filter(pk=self.rendition.pk).update(
-                state=state, encoding_at=[], message="", updated_at=timezone.now()
-            )
+            states.set_state(self.rendition.pk, state)
 
 
 def delete_objects(objects: list[StoredObject]) -> None:

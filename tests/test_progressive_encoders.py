@@ -1,0 +1,307 @@
+"""Progressive encoders with the real ffmpeg: segments on keyframes at their times, the
+supervisor going live at the first one, following viewers (seek ahead), stopping encoders
+nobody needs, the per-machine cap, stepping down a slow rung, and the ingest job around it
+(live before the final MP4, replaced by it, taken down when the job fails)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stored_media.models import StoredObject
+from stored_media.storage import get_backend
+from streaming.ingest import process_step
+from streaming.ingest.errors import ProcessingFailed
+from streaming.ingest.media_plan import plan_for
+from streaming.ingest.probe import probe
+from streaming.models import IngestJob, MediaFile, ProgressiveRendition, Title
+from streaming.progressive import encoder_run, rungs, slots, supervisor
+from streaming.progressive.cleanup import remove_rendition
+from streaming.progressive.codecs import codecs_of
+from streaming.progressive.playlist import encoded_ranges, record_demand
+from tests.support.ingest_helpers import ingest_file, leftovers
+from tests.support.media_factory import ffmpeg
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def hevc_clip(tmp_path_factory) -> Path:
+    """40 s of small HEVC with AC-3 in MKV: a file browsers cannot play, cheap to encode."""
+    path = tmp_path_factory.mktemp("progressive") / "Hevc.Clip.2024.mkv"
+    ffmpeg(
+        *("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=40"),
+        *("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=40"),
+        *("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"),
+        *("-c:a", "ac3", str(path)),
+    )
+    return path
+
+
+@pytest.fixture
+def media_dirs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_STORAGE = "local"
+    settings.PROGRESSIVE_SLOT_DIR = tmp_path / "slots"
+    settings.PROGRESSIVE_ENCODERS = 2
+    return tmp_path
+
+
+@pytest.fixture
+def real_time(monkeypatch):
+    """Encoders read their input at 1x (ffmpeg's -re), so where they are is predictable."""
+    plain = encoder_run.encoder_args
+
+    def at_real_time(source, *args):
+        return ["-re", *plain(source, *args)]
+
+    monkeypatch.setattr(encoder_run, "encoder_args", at_real_time)
+
+
+def first_packet(init: Path, segment: Path) -> tuple[float, str]:
+    joined = segment.with_suffix(".joined.mp4")
+    joined.write_bytes(init.read_bytes() + segment.read_bytes())
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "packet=pts_time,flags", "-read_intervals", "%+#1", "-of", "json", str(joined)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    packet = json.loads(out.stdout)["packets"][0]
+    return float(packet["pts_time"]), packet["flags"]
+
+
+# Pure parts -------------------------------------------------------------------------------
+def test_codecs_come_from_the_avcc_box():
+    init = b"\x00" * 40 + b"avcC" + bytes([1, 0x64, 0x00, 0x1F]) + b"...mp4a..."
+    assert codecs_of(init) == "avc1.64001f,mp4a.40.2"
+    assert codecs_of(init.replace(b"mp4a", b"xxxx")) == "avc1.64001f"
+    assert codecs_of(b"no box here") == ""
+    assert codecs_of(b"avcC") == ""  # cut short
+
+
+def test_the_first_rung_never_scales_up_and_steps_down_to_the_bottom():
+    assert rungs.first_rung(2160, 720).height == 720
+    assert rungs.first_rung(2160, 1080).height == 1080
+    assert rungs.first_rung(480, 720).height == 360
+    assert rungs.first_rung(None, 720).height == 720
+    rung, seen = rungs.first_rung(1080, 1080), []
+    while rung is not None:
+        seen.append(rung.height)
+        rung = rungs.lower(rung)
+    assert seen == sorted(seen, reverse=True)
+    assert seen[-1] == rungs.LADDER[-1].height
+    assert rungs.output_size(3840, 2160, rungs.Rung(720, "ultrafast", 23)) == (1280, 720)
+    assert rungs.output_size(320, 180, rungs.Rung(720, "ultrafast", 23)) == (320, 180)
+    assert rungs.output_size(1000, 417, rungs.Rung(360, "ultrafast", 23)) == (864, 360)
+
+
+@given(st.sets(st.integers(min_value=0, max_value=200), max_size=60))
+def test_encoded_ranges_cover_exactly_the_segments(numbers):
+    times = [(n, n * 4.0, 4.0) for n in sorted(numbers)]
+    ranges = encoded_ranges(times)
+    covered = {n for start, end in ranges for n in range(round(start / 4), round(end / 4))}
+    assert covered == numbers
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(ranges))  # apart
+
+
+# One encoder run ----------------------------------------------------------------------------
+def test_a_run_from_a_later_segment_writes_keyframe_segments_at_their_times(hevc_clip, tmp_path):
+    facts = probe(hevc_clip)
+    plan = plan_for(facts, None)
+    run = encoder_run.EncoderRun(hevc_clip, plan, rungs.LADDER[-1], 3, 4.0, tmp_path)
+    run.process.wait(timeout=60)
+    finished = run.finished_segments()
+
+    assert [s.number for s in finished] == list(range(3, 10))
+    assert sum(s.duration for s in finished) == pytest.approx(40 - 12, abs=0.1)
+    for segment in finished[:3]:
+        pts, flags = first_packet(run.init_path, segment.path)
+        assert pts == pytest.approx(segment.number * 4.0, abs=0.05)
+        assert flags.startswith("K")
+    assert codecs_of(run.init_path.read_bytes()).startswith("avc1.")
+    assert run.finished_segments() == []  # each is handed out once
+    run.remove()
+    assert not run.folder.exists()
+
+
+# The supervisor ---------------------------------------------------------------------------
+class Watched:
+    """A supervisor on the clip in a thread, going live into a real film of the catalogue."""
+
+    def __init__(self, source: Path, folder: Path) -> None:
+        facts = probe(source)
+        self.title = Title.objects.create(title="Clip", status=Title.Status.PUBLISHED)
+        self.supervisor = supervisor.Supervisor(
+            source=source,
+            plan=plan_for(facts, None),
+            duration=facts.duration,
+            width=facts.video.width,
+            height=facts.video.height,
+            folder=folder / "progressive",
+            stem="clip",
+            go_live=self._go_live,
+        )
+        self.thread = threading.Thread(target=self.supervisor.run)
+
+    def _go_live(self, fields: dict) -> ProgressiveRendition:
+        media = MediaFile.objects.create(title=self.title, stored=None, duration_seconds=40)
+        return ProgressiveRendition.objects.create(media_file=media, **fields)
+
+    def __enter__(self) -> Watched:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.supervisor.stop()
+        self.thread.join(timeout=30)
+
+    def wait_until(self, predicate, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        sup = self.supervisor
+        raise AssertionError(f"gave up waiting for {what}: have {sorted(sup.have)}, {sup.error}")
+
+
+def test_a_seek_ahead_starts_an_encoder_there_and_the_gap_fills_in(
+    hevc_clip, media_dirs, real_time, settings
+):
+    settings.PROGRESSIVE_HEAD_SECONDS = 8
+    with Watched(hevc_clip, media_dirs) as watched:
+        sup = watched.supervisor
+        watched.wait_until(lambda: sup.rendition is not None, 20, "the first segment")
+        asked = time.monotonic()
+        record_demand(sup.rendition, "viewer-1", 30.0)
+        watched.wait_until(lambda: 7 in sup.have, 15, "the segment at 30 s")
+        waited = time.monotonic() - asked
+        starts = {run.first for run in sup.runs}
+
+    assert waited < 8, "a seek waits about as long as the start did"
+    assert 7 in starts or 7 in sup.have
+    assert not set(range(4, 7)) <= sup.have, "the gap before the seek is not filled yet"
+    rendition = ProgressiveRendition.objects.get()
+    numbers = list(rendition.segments.values_list("number", flat=True))
+    assert 0 in numbers
+    assert 7 in numbers
+    assert rendition.media_file.stored_id is None
+
+
+def test_encoders_nobody_watches_stop_after_the_head_start(
+    hevc_clip, media_dirs, real_time, settings, monkeypatch
+):
+    settings.PROGRESSIVE_HEAD_SECONDS = 4
+    monkeypatch.setattr(supervisor, "UNWANTED_GRACE", 0.5)
+    with Watched(hevc_clip, media_dirs) as watched:
+        sup = watched.supervisor
+        watched.wait_until(lambda: sup.rendition is not None, 20, "the first segment")
+        watched.wait_until(lambda: not sup.runs, 10, "the head encoder to stop")
+        made = set(sup.have)
+        time.sleep(1.5)
+        assert sup.have == made, "nothing more is made while nobody watches"
+    assert len(made) < sup.count
+
+
+def test_the_cap_queues_a_run_with_a_message_until_a_slot_frees(hevc_clip, media_dirs, settings):
+    settings.PROGRESSIVE_ENCODERS = 1
+    held = slots.take_slot()
+    assert held is not None
+    assert slots.take_slot() is None
+    with Watched(hevc_clip, media_dirs) as watched:
+        sup = watched.supervisor
+        time.sleep(1.0)
+        assert sup.runs == []
+        assert sup.rendition is None
+        assert "all 1 on this machine are busy" in sup.message
+        assert slots.busy_slots() == 1
+        held.release()
+        watched.wait_until(lambda: sup.rendition is not None, 20, "the first segment")
+
+
+def test_a_run_slower_than_the_target_steps_down_a_rung(
+    hevc_clip, media_dirs, real_time, settings, monkeypatch
+):
+    monkeypatch.setattr(rungs, "TARGET_SPEED", 50.0)  # at 1x (-re), every rung is "slow"
+    monkeypatch.setattr(supervisor, "MEASURE_AFTER", 1.0)
+    # Rungs the 180p clip can step down through.
+    monkeypatch.setattr(
+        rungs, "LADDER", (rungs.Rung(180, "ultrafast", 23), rungs.Rung(120, "ultrafast", 23))
+    )
+    with Watched(hevc_clip, media_dirs) as watched:
+        sup = watched.supervisor
+        first = sup.rung
+        watched.wait_until(lambda: sup.rung != first, 15, "a step down")
+        assert sup.rung.height < first.height
+
+
+# The ingest job around it -------------------------------------------------------------------
+def test_a_hevc_file_is_live_before_its_final_mp4_which_then_replaces_it(
+    alpha, ingest_dirs, hevc_clip, settings
+):
+    settings.PROGRESSIVE_SLOT_DIR = ingest_dirs / "slots"
+    settings.PROGRESSIVE_FINAL_DELAY = 30  # ends early: every segment exists within seconds
+    seen: dict = {}
+
+    def watch_for_live():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "live" not in seen:
+            live = MediaFile.objects.filter(stored__isnull=True).first()
+            if live is not None and live.progressive.segments.exists():
+                seen["live"] = MediaFile.objects.visible_on(alpha).filter(pk=live.pk).exists()
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch_for_live)
+    watcher.start()
+    job = ingest_file(hevc_clip, alpha)
+    watcher.join()
+
+    assert job.state == IngestJob.State.DONE, job.error
+    assert seen.get("live") is True, "viewers could play it before the final MP4"
+    assert "as it is encoded" in job.log
+    assert "replaced the progressive" in job.log
+    media = job.media_file
+    assert media.stored is not None
+    assert media.video_codec == "h264"
+    assert (media.width, media.height) == (320, 180)
+    rendition = media.progressive
+    assert rendition.state == ProgressiveRendition.State.REPLACED
+    assert rendition.segments.count() == rendition.segment_count == 10  # 40 s of video
+    assert leftovers(ingest_dirs) == []
+
+    objects = [s.stored for s in rendition.segments.select_related("stored")]
+    assert remove_rendition(rendition) == len(objects) + 1  # the segments and one init
+    assert not StoredObject.objects.filter(pk__in=[o.pk for o in objects]).exists()
+    assert all(get_backend("local").local_path(o.key).exists() is False for o in objects)
+    assert MediaFile.objects.get().stored_id == media.stored_id
+
+
+def test_a_final_encode_that_fails_takes_the_progressive_rendition_down(
+    alpha, ingest_dirs, hevc_clip, settings, monkeypatch
+):
+    settings.PROGRESSIVE_SLOT_DIR = ingest_dirs / "slots"
+    settings.INGEST_MAX_ATTEMPTS = 1
+
+    def fail_once_live(*args, **kwargs):
+        deadline = time.monotonic() + 30
+        while not MediaFile.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        raise ProcessingFailed("ffmpeg failed: the disk is full (a test)")
+
+    monkeypatch.setattr(process_step, "make_playable", fail_once_live)
+    job = ingest_file(hevc_clip, alpha)
+
+    assert job.state == IngestJob.State.FAILED
+    assert "the disk is full" in job.error
+    assert not MediaFile.objects.exists()
+    assert not Title.objects.exists(), "the skeleton made for this file goes with it"
+    assert not StoredObject.objects.exists()
+    assert leftovers(ingest_dirs) == []
