@@ -63,7 +63,9 @@ class MediaFileSerializer(serializers.ModelSerializer):
 
     def get_stream_url(self, media_file: MediaFile) -> str | None:
         request = self.context["request"]
-        return media_file.stored.link_for(request) if is_member(request) else None
+        # None too while only a progressive rendition exists (the player's own endpoint).
+        stored = media_file.stored
+        return stored.link_for(request) if stored is not None and is_member(request) else None
 
 
 class EpisodeSerializer(serializers.ModelSerializer):

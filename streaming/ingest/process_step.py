@@ -33,7 +33,7 @@ from streaming.ingest.catalogue_link import (
     quality_label,
     replace_progressive,
 )
-from streaming.ingest.errors import AlreadyInLibrary
+from streaming.ingest.errors import AlreadyInLibrary, ProcessingFailed
 from streaming.ingest.faststart import is_faststart
 from streaming.ingest.fetch_step import source_file
 from streaming.ingest.media_plan import Action, AudioStep, Plan, VideoStep, plan_for
@@ -198,7 +198,15 @@ def _readable(source: Path, media: MediaFile) -> Path:
     """The source, or the stored video when the source was moved into storage."""
     if source.exists():
         return source
-    return get_backend(media.stored.backend).local_path(media.stored.key) or source
+    stored = final_file(media)
+    return get_backend(stored.backend).local_path(stored.key) or source
+
+
+def final_file(media: MediaFile) -> StoredObject:
+    """The stored video of a file past its progressive phase (every caller here is)."""
+    if media.stored is None:
+        raise ProcessingFailed(f"media file {media.pk} has no stored video yet")
+    return media.stored
 
 
 def _after_live(
@@ -207,7 +215,7 @@ def _after_live(
     """The hashes (on this core, while the previews finish on the other) and the previews.
     The video is live: nothing here may fail the job; the log says what went wrong."""
     try:
-        fill_sha256(media.stored)
+        fill_sha256(final_file(media))
         _remember_source_hash(job, media, known, kept)
     except Exception as error:
         logger.exception("ingest job %s: no sha256", job.pk)
@@ -224,8 +232,8 @@ def _remember_source_hash(
 ) -> None:
     """The source's sha256, for recognising it next time: the stored video's own when it was
     kept as it is (a moved download is not read twice), else the source read again."""
-    if kept and media.stored.sha256:
-        duplicates.remember_hash(job, media.stored.sha256)
+    if kept and final_file(media).sha256:
+        duplicates.remember_hash(job, final_file(media).sha256)
     elif known.hashed or known.path.exists():
         duplicates.remember_hash(job, known.sha256())
 
@@ -341,7 +349,7 @@ def _attach_sprite(job: IngestJob, media: MediaFile, sprite: artifacts.Sprite) -
     created: list[StoredObject] = []
     try:
         created.append(store_file(sprite.image, "sprite.jpg", backend, move=True, kind=JPEG.name))
-        vtt_name = f"{_stem(job, Path(media.stored.filename))}.thumbnails.vtt"
+        vtt_name = f"{_stem(job, Path(final_file(media).filename))}.thumbnails.vtt"
         created.append(store_file(sprite.vtt, vtt_name, backend, move=True, kind=VTT.name))
         media.sprite, media.thumbnails = created
         media.save(update_fields=["sprite", "thumbnails"])

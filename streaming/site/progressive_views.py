@@ -16,7 +16,7 @@ from streaming.site.player_views import MEMBERS_ONLY, seconds_from
 from tenants.access import is_member
 from tenants.request_types import SiteRequest
 
-NO_RENDITION = "This video has no progressive rendition: it plays from its file."
+NO_RENDITION = "This video is not ready to play yet."
 
 
 @require_GET
@@ -26,7 +26,7 @@ def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     media = get_media_for(request, media_id)
     rendition = ProgressiveRendition.objects.filter(media_file=media).first()
     if rendition is None:
-        if media.stored_id is None:
+        if media.stored is None:
             return JsonResponse({"detail": NO_RENDITION}, status=404)
         final = {"src": media.stored.link_for(request)}
         return _private(JsonResponse({"state": "replaced", "final": final, "pollIn": 30}), 30)
