@@ -17,7 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from stored_media.models import StoredObject
-from streaming.models import MediaFile, ProgressiveRendition, ProgressiveViewer
+from streaming.models import (
+    MediaFile,
+    ProgressiveRendition,
+    ProgressiveSegment,
+    ProgressiveViewer,
+)
 
 WINDOW_BEHIND = 2  # segments listed before the asked one (a seek a little back)
 WINDOW_AHEAD = 30  # and after it: two minutes of 4 s segments
@@ -104,3 +109,40 @@ def record_demand(
         viewer=viewer,
         defaults={"position": position, "seen_at": now or timezone.now()},
     )
+
+
+def contiguous_prefix(rendition: ProgressiveRendition) -> list[ProgressiveSegment]:
+    """The segments from 0 with no gap: what a native HLS player may be given, since an
+    EVENT playlist may only grow at its end."""
+    prefix: list[ProgressiveSegment] = []
+    for segment in rendition.segments.order_by("number").select_related("stored", "init"):
+        if segment.number != len(prefix):
+            break
+        prefix.append(segment)
+    return prefix
+
+
+def hls_event_playlist(request: HttpRequest, rendition: ProgressiveRendition) -> str:
+    """An RFC 8216 EVENT media playlist (fMP4 segments, EXT-X-MAP per encoder run) for players
+    with HLS of their own (Safari, iOS): the gapless prefix, ENDLIST once complete."""
+    prefix = contiguous_prefix(rendition)
+    longest = max((s.duration for s in prefix), default=rendition.segment_seconds)
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:7",
+        f"#EXT-X-TARGETDURATION:{math.ceil(longest)}",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-PLAYLIST-TYPE:EVENT",
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+    ]
+    init_id = None
+    for segment in prefix:
+        if segment.init_id != init_id:
+            if init_id is not None:
+                lines.append("#EXT-X-DISCONTINUITY")  # another run: its own init segment
+            init_id = segment.init_id
+            lines.append(f'#EXT-X-MAP:URI="{segment.init.link_for(request)}"')
+        lines += [f"#EXTINF:{segment.duration:.3f},", segment.stored.link_for(request)]
+    if len(prefix) >= rendition.segment_count:
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"

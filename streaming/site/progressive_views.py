@@ -6,17 +6,26 @@ there, which is how a seek ahead of the encoders starts one (streaming/progressi
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from typing import TypeVar
+
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from streaming.models import ProgressiveRendition
-from streaming.progressive.playlist import playlist_for, record_demand, viewer_key
+from streaming.progressive.playlist import (
+    hls_event_playlist,
+    playlist_for,
+    record_demand,
+    viewer_key,
+)
 from streaming.site.access import get_media_for
 from streaming.site.player_views import MEMBERS_ONLY, seconds_from
 from tenants.access import is_member
 from tenants.request_types import SiteRequest
 
+_Response = TypeVar("_Response", bound=HttpResponse)
 NO_RENDITION = "This video is not ready to play yet."
+GONE_TO_FILE = "This video plays from its file now; reload the page."
 
 
 @require_GET
@@ -40,7 +49,24 @@ def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     return _private(JsonResponse(answer), 1 if answer["state"] == "encoding" else 30)
 
 
-def _private(response: JsonResponse, seconds: int) -> JsonResponse:
+@require_GET
+def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
+    """The same rendition as an HLS EVENT playlist, for players that play HLS themselves."""
+    if not is_member(request):
+        return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    media = get_media_for(request, media_id)
+    rendition = ProgressiveRendition.objects.filter(media_file=media).first()
+    if rendition is None or rendition.state == ProgressiveRendition.State.REPLACED:
+        return JsonResponse({"detail": GONE_TO_FILE}, status=404)
+    text = hls_event_playlist(request, rendition)
+    # A native player says nothing of where it is: keep encoding past what it was given.
+    given = text.count("#EXTINF")
+    record_demand(rendition, viewer_key(request), given * rendition.segment_seconds)
+    response = HttpResponse(text, content_type="application/vnd.apple.mpegurl")
+    return _private(response, 1 if rendition.state == ProgressiveRendition.State.ENCODING else 30)
+
+
+def _private(response: _Response, seconds: int) -> _Response:
     # Signed for this viewer: never in a shared cache; a growing list only briefly in theirs.
     response["Cache-Control"] = f"private, max-age={seconds}"
     return response

@@ -42,5 +42,10 @@ urlpatterns = [
         progressive_views.progressive_playlist,
         name="watch-progressive",
     ),
+    path(
+        "watch/<int:media_id>/progressive.m3u8",
+        progressive_views.progressive_hls,
+        name="watch-progressive-hls",
+    ),
     path("account/", include((account_patterns, "account"))),
 ]
