@@ -222,11 +222,17 @@ class Supervisor:
 
     def _follow_demand(self) -> None:
         windows = self._windows()
+        # A run goes on to twice the distance that starts one: a viewer watching on does not
+        # stop and restart an encoder (a new one decodes from the source's keyframe before
+        # its start) every few seconds, only about once per PROGRESSIVE_AHEAD_SECONDS.
+        ahead = settings.PROGRESSIVE_AHEAD_SECONDS
+        head, viewers = windows[0], windows[1:]
+        keep_going = [head, *((start, end + ahead) for start, end in viewers)]
         now = time.monotonic()
         for run in list(self.runs):
             if run.next_number in self.have or run.next_number >= self.count:
                 self._drop(run)  # it ran into what another run made
-            elif self._wanted(run, windows):
+            elif self._wanted(run, keep_going):
                 self.unwanted_since.pop(run, None)
             elif now - self.unwanted_since.setdefault(run, now) > UNWANTED_GRACE:
                 self._drop(run)
