@@ -1,6 +1,7 @@
 """The HLS EVENT playlist for players with HLS of their own: only the gapless prefix (an EVENT
 playlist may only grow at its end), an EXT-X-MAP per encoder run with a discontinuity between
-runs, signed links, ENDLIST once complete, members only, and the demand it records."""
+runs, signed links, ENDLIST once complete, members only, and the demand it records; and the
+admin's view of a file still being made."""
 
 from __future__ import annotations
 
@@ -86,3 +87,22 @@ def test_a_replaced_rendition_sends_the_player_to_the_file(rendition, alpha, cli
     response = client.get(url, HTTP_HOST="a.test")
     assert response.status_code == 404
     assert "plays from its file" in response.json()["detail"]
+
+
+def test_the_admin_shows_a_file_still_being_made_and_its_encoders(rendition, alpha, client, olivia):
+    ProgressiveRendition.objects.filter(pk=rendition.pk).update(
+        rung="720p ultrafast", encoding_at=[[48.0, 60.5]], message="Waiting for an encoder."
+    )
+    client.force_login(olivia)
+    listing = client.get("/admin/streaming/mediafile/", HTTP_HOST="a.test")
+    page = client.get(
+        f"/admin/streaming/mediafile/{rendition.media_file_id}/change/", HTTP_HOST="a.test"
+    )
+
+    assert listing.status_code == 200
+    assert 'alt="False"' in listing.content.decode()  # no final file yet
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "720p ultrafast" in text
+    assert "Waiting for an encoder." in text
+    assert "Segments made" in text

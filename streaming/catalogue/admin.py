@@ -27,6 +27,7 @@ from streaming.models import (
     Genre,
     MediaFile,
     Person,
+    ProgressiveRendition,
     Season,
     Subtitle,
     Title,
@@ -238,12 +239,37 @@ class SubtitleInline(admin.TabularInline):
     raw_id_fields = ["stored"]
 
 
+class ProgressiveInline(admin.StackedInline):
+    """Read-only: what the encoders of a file still being made are doing."""
+
+    model = ProgressiveRendition
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "state", "rung", "speed", "segment_count", "made", "encoding_at", "message",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Segments made")
+    def made(self, rendition: ProgressiveRendition) -> int:
+        return rendition.segments.count()
+
+
 class MediaFileAdmin(OperatorOnlyAdmin):
-    list_display = ["__str__", "quality_label", "video_codec", "audio_codec", "duration_seconds"]
+    list_display = [
+        "__str__", "quality_label", "video_codec", "audio_codec", "duration_seconds", "ready",
+    ]  # fmt: skip
     list_select_related = ["title", "episode__season"]
     search_fields = ["title__title", "episode__name", "stored__filename"]
     raw_id_fields = ["title", "episode", "stored"]
-    inlines = [SubtitleInline]
+    inlines = [SubtitleInline, ProgressiveInline]
+
+    @admin.display(description="File", boolean=True, ordering="stored")
+    def ready(self, media: MediaFile) -> bool:
+        """False while only the progressive rendition plays (the final MP4 is being made)."""
+        return media.stored_id is not None
 
 
 class GenreAdmin(OperatorOnlyAdmin):
