@@ -322,22 +322,28 @@ def play_and_switch(viewer, found: Figures, media_id, source: Source, args, budg
 
 
 def watch_switch(viewer, found, media_id, source: Source, own_seeks, budget, job_start):
-    """Play on (from the start again near the end) until the player is on the final MP4."""
+    """Play on (from the start again near the end) until the player plays the final MP4."""
     deadline = job_start + budget
-    stored = None
+    stored = on_file = None
     while time.time() < deadline:
         position, paused, kind = viewer.position()
-        if kind == "file" and not paused:
-            break
-        stored = stored or final_stored_at(media_id)
-        if stored and time.time() > stored + 60:
-            found.notes.append("the player was still on the progressive rendition 60 s after")
-            break
-        if position > source.seconds - 3:
-            own_seeks.append(viewer.seek(0.0))
-        elif paused:
-            viewer.play_if_paused()
-        time.sleep(0.5)
+        if kind == "file":
+            if switch(viewer.events(), own_seeks):
+                break
+            on_file = on_file or time.time()
+            if time.time() > on_file + 15:
+                found.notes.append("on the final MP4 but not playing 15 s later")
+                break
+        else:
+            stored = stored or final_stored_at(media_id)
+            if stored and time.time() > stored + 60:
+                found.notes.append("still on the progressive rendition 60 s after the final")
+                break
+            if position > source.seconds - 3:
+                own_seeks.append(viewer.seek(0.0))
+            elif paused:
+                viewer.play_if_paused()
+        time.sleep(0.25)
     moved = switch(viewer.events(), own_seeks)
     if moved is None:
         found.notes.append("no switch to the final MP4 seen")
@@ -422,6 +428,7 @@ def verdicts(found: Figures) -> list[tuple[str, bool | None]]:
         return None if value != value else good  # NaN: not measured
 
     name = f"{found.source}, {found.seconds} s"
+    ahead = "" if not found.seek_encoder_at >= found.seek_target else " (already encoded)"
     frame = "first segment listed" if found.stand_in else "first frame"
     lines = [
         (
@@ -431,7 +438,7 @@ def verdicts(found: Figures) -> list[tuple[str, bool | None]]:
         ),
         (
             f"seek-ahead wait {found.seek_wait:.1f} s to {found.seek_target:.0f} s, encoders at "
-            f"{found.seek_encoder_at:.0f} s: {name} "
+            f"{found.seek_encoder_at:.0f} s{ahead}: {name} "
             f"({found.seek_wait / GOAL_SEEK:.2f}x the goal of <= {GOAL_SEEK:g} s)",
             ok(found.seek_wait, found.seek_wait <= GOAL_SEEK),
         ),

@@ -171,10 +171,14 @@ class Switch:
 def switch(events: list[Event], own_seeks: list[float]) -> Switch | None:
     """The move from the progressive rendition to the final file, from the event log."""
     last_progressive: Event | None = None
+    loading = False  # a new source's load empties the element and puts its playhead at 0
+    # (with a timeupdate) while currentSrc still names the old one: not a position played.
     for event in events:
-        # Not paused: a new source's load pauses the element and puts its playhead at 0
-        # (with a timeupdate) while currentSrc may still name the old one.
-        if event.source == "progressive" and event.kind == "timeupdate" and not event.paused:
+        if event.kind == "emptied":
+            loading = True
+        elif event.source == "progressive" and event.kind == "playing":
+            loading = False
+        if event.source == "progressive" and event.kind == "timeupdate" and not loading:
             last_progressive = event
         elif (
             event.source == "file"

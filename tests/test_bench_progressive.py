@@ -1,0 +1,69 @@
+"""bench/progressive.py --quick runs end to end (~2 min; the first run also makes its three
+short HEVC sources, ~2 min more, cached after): the scratch install, the gateway, a Celery
+worker and Chromium start, each source is ingested and played, every figure's line is
+printed in its form, and the goals a short run can judge hold: the first frame within 10 s
+of the job's start, playing again within 10 s of a seek ahead, the player on the final MP4
+without losing its place. Stalls and the final-file ratio are the bench's to report (two
+shared cores: speed is measured in bench/, not asserted in tests)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.services import REPO, need_binary
+
+pytestmark = pytest.mark.browser
+
+SOURCES = ["1080p HEVC", "1080p HEVC 10-bit", "4K HEVC"]
+NUMBER = r"(?:\d+\.\d+|nan|inf)"
+WHOLE = r"(?:\d+|nan|inf)"
+VERDICT = r"^  (?:PASS|FAIL|n/a )  "
+FIGURE_LINES = {
+    "first frame": rf"{VERDICT}first frame after {NUMBER} s: (.+), \d+ s \(",
+    "seek-ahead": rf"{VERDICT}seek-ahead wait {NUMBER} s to {WHOLE} s, encoders at {WHOLE} s"
+    r"(?: \(already encoded\))?: (.+), \d+ s",
+    "stalls": rf"{VERDICT}stalls \d+ \({NUMBER} s\) in {WHOLE} s of continuous play: (.+), \d+ s",
+    "final": rf"{VERDICT}final MP4 after {NUMBER} s = {NUMBER}x ffmpeg alone \({NUMBER} s\): "
+    r"(.+), \d+ s",
+    "switch": rf"{VERDICT}switch loss {NUMBER} s \({NUMBER} s -> {NUMBER} s\): (.+), \d+ s",
+}
+
+
+def test_the_quick_progressive_bench_plays_every_source(tmp_path):
+    need_binary("chromium")
+    need_binary("nginx")
+    need_binary("ffmpeg")
+    figures = tmp_path / "figures.json"
+
+    done = subprocess.run(
+        [sys.executable, "bench/progressive.py", "--quick", "--json", str(figures)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for figure, pattern in FIGURE_LINES.items():
+        named = re.findall(pattern, done.stdout, re.MULTILINE)
+        assert named == SOURCES, f"{figure} lines: {named}\n{done.stdout[-3000:]}"
+    rows = {row["source"]: row for row in json.loads(figures.read_text())}
+    assert list(rows) == SOURCES
+    for name, row in rows.items():
+        assert not row["stand_in"], f"{name}: the player did not play ({row['notes']})"
+        assert row["progressive"], f"{name}: no progressive rendition"
+        assert row["first_frame"] <= 10, f"{name}: first frame after {row['first_frame']:.1f} s"
+        assert row["seek_wait"] <= 10, f"{name}: seek-ahead wait {row['seek_wait']:.1f} s"
+        assert row["stalls"] >= 0, f"{name}: no continuous play ({row['notes']})"
+        assert row["final_ratio"] > 1, f"{name}: the final MP4 was never stored ({row['notes']})"
+        if not math.isnan(row["loss"]):
+            assert row["loss"] <= 0.25, f"{name}: the switch lost {row['loss']:.2f} s"
+    switched = [name for name, row in rows.items() if not math.isnan(row["loss"])]
+    assert switched, f"no player moved to the final MP4:\n{done.stdout[-3000:]}"
