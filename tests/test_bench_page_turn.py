@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.services import REPO, need_binary
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_install]
 
 
 def test_the_quick_page_turn_bench_reports_every_case(tmp_path):
