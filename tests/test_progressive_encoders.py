@@ -305,3 +305,16 @@ def test_a_final_encode_that_fails_takes_the_progressive_rendition_down(
     assert not Title.objects.exists(), "the skeleton made for this file goes with it"
     assert not StoredObject.objects.exists()
     assert leftovers(ingest_dirs) == []
+
+
+def test_a_rendition_that_cannot_go_live_leaves_nothing_stored(hevc_clip, media_dirs):
+    class Refused(Watched):
+        def _go_live(self, fields: dict) -> ProgressiveRendition:
+            raise ValueError("already in the library (a test)")
+
+    with Refused(hevc_clip, media_dirs) as watched:
+        watched.thread.join(timeout=30)
+
+    assert watched.supervisor.error == "already in the library (a test)"
+    assert not StoredObject.objects.exists()
+    assert not MediaFile.objects.exists()

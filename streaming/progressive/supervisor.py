@@ -93,6 +93,7 @@ class Supervisor:
             for run in self.runs:
                 run.remove()
             self.runs = []
+            self._delete_unused_inits()
             self.live.set()  # nobody waits on a rendition that will not come
 
     def stop(self) -> None:
@@ -139,6 +140,15 @@ class Supervisor:
             raise
         self.have.add(finished.number)
         self.live.set()
+
+    def _delete_unused_inits(self) -> None:
+        """Init segments stored for a run whose segments never got a row (the file did not
+        go live, or the run was stepped down before its first one)."""
+        stored = [init.pk for init in self.inits.values()]
+        used = set(
+            ProgressiveSegment.objects.filter(init__in=stored).values_list("init", flat=True)
+        )
+        delete_objects([init for init in self.inits.values() if init.pk not in used])
 
     def _rendition_facts(self, run: EncoderRun) -> dict:
         width, height = rungs.output_size(self.width, self.height, run.rung)
