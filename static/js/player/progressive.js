@@ -53,6 +53,7 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
   let failures = 0; // segment fetches in a row that came to nothing
   let listAskedFor = null; // the segment a fresh list was asked for, encoded but unlisted
   let stopped = false;
+  let reportsPlace = true; // `at=` on polls; a native HLS player's playlist requests say it
 
   const position = () => (state.pendingSeek !== null ? state.pendingSeek : video.currentTime);
   const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -62,8 +63,15 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     if (stopped || !playlist || playlist.finalSrc) return;
     const MediaSourceType = window.MediaSource || window.ManagedMediaSource;
     if (MediaSourceType && MediaSourceType.isTypeSupported(playlist.mime)) attach(MediaSourceType);
-    else if (hlsUrl && video.canPlayType(HLS_TYPE)) video.src = hlsUrl;
+    else if (hlsUrl && video.canPlayType(HLS_TYPE)) playNatively();
     else messages.show(UNPLAYABLE, true);
+  }
+
+  // The browser fetches the HLS playlist itself (only its gapless start: an EVENT playlist
+  // grows at its end only); the poll keeps the seek bar and the move to the final file.
+  function playNatively() {
+    reportsPlace = false;
+    video.src = hlsUrl;
   }
 
   function attach(MediaSourceType) {
@@ -99,8 +107,9 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
   async function pollOnce() {
     clearTimeout(pollTimer);
     const separator = url.includes("?") ? "&" : "?";
+    const asked = reportsPlace ? `${url}${separator}at=${atParam(position())}` : url;
     try {
-      const response = await fetch(`${url}${separator}at=${atParam(position())}`, {
+      const response = await fetch(asked, {
         credentials: "same-origin",
         cache: "no-store",
       });

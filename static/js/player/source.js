@@ -9,6 +9,12 @@ import { coverWithStill, whenPictureShows } from "./still-frame.js";
 const RETRY_RENEWAL_S = 30;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout's delay is a signed 32-bit number
 
+// The rendition's HLS playlist (watch-progressive-hls) beside its progressive.json, for a
+// browser without Media Source Extensions that plays HLS itself (iOS before 17.1).
+function hlsPlaylistOf(url) {
+  return url.replace(/progressive\.json(?=$|\?)/, "progressive.m3u8");
+}
+
 /**
  * `state.pendingSeek` is where the playhead goes once the (new) source has metadata; the
  * seek bar and progress saving read it too. `onRenewed(fresh)` hears every renewed answer;
@@ -40,7 +46,7 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     progressive = createProgressive({
       video,
       url,
-      hlsUrl: config.progressiveHls || null,
+      hlsUrl: config.progressiveHls || hlsPlaylistOf(url),
       state,
       messages,
       onPlaylist: onEncoded,
@@ -68,6 +74,7 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
   // From the progressive rendition to the final file at the same place and play state; a
   // still of the picture covers the element while it loads the file and seeks.
   function switchToFinal(src) {
+    if (video.ended) return switchWhenViewerActs(src);
     const uncover = coverWithStill(video);
     progressive.stop();
     progressive = null;
@@ -76,6 +83,20 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     messages.hide(); // a gap's wait, or "cannot play while it is prepared": both over
     swapSource(src);
     whenPictureShows(video, () => state.pendingSeek === null, uncover);
+  }
+
+  // A rendition played to its end stays there (the next episode's countdown runs, and a file
+  // a hair shorter would start again from 0): the file comes with the viewer's next play or
+  // seek, at the place that asks for.
+  function switchWhenViewerActs(src) {
+    progressive.stop();
+    const go = () => {
+      video.removeEventListener("seeking", go);
+      video.removeEventListener("play", go);
+      if (progressive) switchToFinal(src);
+    };
+    video.addEventListener("seeking", go);
+    video.addEventListener("play", go);
   }
 
   // progressive.json says the final file is stored: a renewal brings its link with the
