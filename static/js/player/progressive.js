@@ -53,14 +53,19 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
   let failures = 0; // segment fetches in a row that came to nothing
   let listAskedFor = null; // the segment a fresh list was asked for, encoded but unlisted
   let stopped = false;
+  let chosen = false; // MSE, native HLS or a message: decided on the first answer
   let reportsPlace = true; // `at=` on polls; a native HLS player's playlist requests say it
 
   const position = () => (state.pendingSeek !== null ? state.pendingSeek : video.currentTime);
   const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-  async function start() {
-    await poll();
-    if (stopped || !playlist || playlist.finalSrc) return;
+  /** The first poll; its answer decides how the rendition plays (a failed one is retried). */
+  function start() {
+    return poll();
+  }
+
+  function choosePlayback() {
+    chosen = true;
     const MediaSourceType = window.MediaSource || window.ManagedMediaSource;
     if (MediaSourceType && MediaSourceType.isTypeSupported(playlist.mime)) attach(MediaSourceType);
     else if (hlsUrl && video.canPlayType(HLS_TYPE)) playNatively();
@@ -80,9 +85,11 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     if (window.ManagedMediaSource && mediaSource instanceof window.ManagedMediaSource) {
       video.disableRemotePlayback = true;
     }
+    const objectUrl = URL.createObjectURL(mediaSource);
     mediaSource.addEventListener(
       "sourceopen",
       () => {
+        URL.revokeObjectURL(objectUrl); // attached: the element holds the MediaSource itself
         if (stopped) return;
         // The whole film's length, so the seek bar spans it before its end is encoded.
         if (playlist.duration > 0) mediaSource.duration = playlist.duration;
@@ -94,7 +101,7 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
       },
       { once: true },
     );
-    video.src = URL.createObjectURL(mediaSource);
+    video.src = objectUrl;
   }
 
   // ---- The playlist --------------------------------------------------------------------
@@ -123,6 +130,7 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     onPlaylist(playlist.ranges);
     if (playlist.finalSrc) return onFinal(playlist.finalSrc);
     if (playlist.state === "failed") return messages.show(FAILED, true);
+    if (!chosen) choosePlayback();
     pollTimer = setTimeout(poll, pollDelay(playlist, waiting) * 1000);
     kick();
   }
