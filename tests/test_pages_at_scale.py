@@ -29,6 +29,7 @@ from tests.support.catalogue_at_scale import (
     build_catalogue,
     viewer_pages,
 )
+from tests.support.progressive_rows import progressive_film
 
 pytestmark = pytest.mark.django_db
 LARGE = 50_000
@@ -62,6 +63,14 @@ QUERIES = {
     "title: film": 12,
     "title: big series": 14,
     "watch": 8,
+    # A film live only through its progressive rendition (streaming.progressive): the page
+    # reads the same rows; the player's list reads the rendition, every segment's times (one
+    # query however many) and the window of segments with their objects. With `at`, the
+    # viewer's demand: a savepoint around looking for their row and creating it (later
+    # polls update it: two queries fewer).
+    "watch progressive": 8,
+    "progressive json": 8,
+    "progressive json at": 14,
     "api titles": 7,
     "api titles genre": 7,
     "api search": (7, 8),  # the search page's, and the genres of the titles found
@@ -156,6 +165,17 @@ def add_manga(titles: int) -> Series:
     return harbour
 
 
+def progressive_pages() -> dict[str, str]:
+    """A ten-minute film being transcoded: 150 segments, 20 made from the start and 30 from
+    where a viewer sought to (the gap between is still to encode)."""
+    media = progressive_film("Unhurried Reel", [*range(20), *range(40, 70)], duration=600.0)
+    return {
+        "watch progressive": f"/watch/{media.pk}/",
+        "progressive json": f"/watch/{media.pk}/progressive.json",
+        "progressive json at": f"/watch/{media.pk}/progressive.json?at=170",
+    }
+
+
 def read_manga(site, viewer, series: Series) -> None:
     """The viewer finished chapter 1 of `series` and keeps it on their list: the home page's
     "Continue reading" (chapter 2), the series page's states and the Reading tab show rows."""
@@ -182,6 +202,7 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         pages["account reading"] = "/account/reading/"
         pages["account reading history"] = "/account/reading/history/"
         pages.update(comics_api_pages(manga))
+        pages.update(progressive_pages())
         yield Scene(request.param, site, viewer, pages)
         transaction.set_rollback(True)
 
