@@ -247,8 +247,11 @@ PROGRESSIVE_HEAD_SECONDS = config.integer("PROGRESSIVE_HEAD_SECONDS", 12, minimu
 PROGRESSIVE_AHEAD_SECONDS = config.integer("PROGRESSIVE_AHEAD_SECONDS", 60, minimum=8)
 # How long segments outlive the final MP4 (players move over at their next poll).
 PROGRESSIVE_KEEP_SECONDS = config.integer("PROGRESSIVE_KEEP_SECONDS", 300, minimum=0)
-# Tests and benches only: seconds the final encode waits before it starts.
+# Tests and benches only: seconds the final encode waits before it starts, and a cap on how
+# fast progressive encoders read their source (x real time, ffmpeg's -readrate; 0: none), so
+# a small test film behaves like a long one on a slow machine.
 PROGRESSIVE_FINAL_DELAY = config.integer("PROGRESSIVE_FINAL_DELAY", 0, minimum=0)
+PROGRESSIVE_READ_RATE = config.integer("PROGRESSIVE_READ_RATE", 0, minimum=0)
 # A running job reports a heartbeat; one silent for this long is taken over by another worker.
 INGEST_LEASE_SECONDS = config.integer("INGEST_LEASE_SECONDS", 60, minimum=5)
 INGEST_MAX_ATTEMPTS = config.integer("INGEST_MAX_ATTEMPTS", 3, minimum=1)

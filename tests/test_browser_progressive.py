@@ -7,8 +7,6 @@ reload (no black frame)."""
 
 from __future__ import annotations
 
-import os
-import stat
 import subprocess
 import sys
 import time
@@ -37,24 +35,8 @@ SETTINGS = {
     # next poll: after the seek ahead, before the film ends.
     "PROGRESSIVE_FINAL_DELAY": "25",
     "INGEST_TRANSCODE_PRESET": "ultrafast",
+    "PROGRESSIVE_READ_RATE": str(ENCODER_READ_RATE),
 }
-
-# A stand-in for ffmpeg early on PATH: the progressive encoders (HLS output) read their input
-# at ENCODER_READ_RATE (ffmpeg's -readrate, an input option: before -i); any other run is
-# ffmpeg itself.
-SLOW_ENCODER = """#!/bin/sh
-real={ffmpeg}
-hls=
-for arg in "$@"; do [ "$arg" = hls ] && hls=1; done
-[ -z "$hls" ] && exec "$real" "$@"
-count=$#
-for arg in "$@"; do
-  [ "$arg" = -i ] && set -- "$@" -readrate {rate}
-  set -- "$@" "$arg"
-done
-shift "$count"
-exec "$real" "$@"
-"""
 
 WAIT_UNTIL_LIVE = """
 import json, time
@@ -126,22 +108,11 @@ def hevc_film(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def slow_encoder_path(tmp_path) -> str:
-    """A PATH whose ffmpeg reads at ENCODER_READ_RATE for the progressive encoders."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    script = folder / "ffmpeg"
-    script.write_text(SLOW_ENCODER.format(ffmpeg=need_binary("ffmpeg"), rate=ENCODER_READ_RATE))
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return f"{folder}{os.pathsep}{os.environ['PATH']}"
-
-
-@pytest.fixture
-def ingest(site, hevc_film, slow_encoder_path, tmp_path):
+def ingest(site, hevc_film, tmp_path):
     """`manage.py ingest` of the film running in the background (the job runs inline there);
     yields a function that waits for it to finish and returns its log."""
     log_path = tmp_path / "ingest.log"
-    env = {**site.env, **SETTINGS, "PATH": slow_encoder_path}
+    env = {**site.env, **SETTINGS}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "ingest", str(hevc_film)],

@@ -56,14 +56,9 @@ def media_dirs(settings, tmp_path):
 
 
 @pytest.fixture
-def real_time(monkeypatch):
-    """Encoders read their input at 1x (ffmpeg's -re), so where they are is predictable."""
-    plain = encoder_run.encoder_args
-
-    def at_real_time(source, *args):
-        return ["-re", *plain(source, *args)]
-
-    monkeypatch.setattr(encoder_run, "encoder_args", at_real_time)
+def real_time(settings):
+    """Encoders read their input at 1x (ffmpeg's -readrate), so where they are is predictable."""
+    settings.PROGRESSIVE_READ_RATE = 1
 
 
 def first_packet(init: Path, segment: Path) -> tuple[float, str]:

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from streaming.ingest.ffmpeg_run import (
     GLOBAL_OPTIONS,
     die_with_parent,
@@ -53,6 +55,8 @@ def encoder_args(
     # -ss before -i: ffmpeg seeks in the file, then decodes from the keyframe before `start`
     # and drops what comes before it (accurate seek), so the run starts exactly there.
     seek = ["-ss", f"{start:.3f}"] if first else []
+    if settings.PROGRESSIVE_READ_RATE:
+        seek += ["-readrate", str(settings.PROGRESSIVE_READ_RATE)]
     args = [*seek, *guarded_input(source), "-map", video]
     if plan.audio_tracks:
         # One audio track: a browser's SourceBuffer plays one; the final MP4 keeps them all.

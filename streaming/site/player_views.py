@@ -35,6 +35,11 @@ def renew_after(lifetime: int) -> int:
     return max(int(lifetime - min(lifetime * 0.1, 600)), 1)
 
 
+def _progressive_url(name: str, media: MediaFile) -> str | None:
+    """Where the page reads the progressive rendition while the final file is being made."""
+    return None if media.stored_id else reverse(name, args=[media.pk])
+
+
 def _link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
     """Every signed link the page uses, so that a renewal refreshes them all. `media` comes
     from `get_media_for`, which loads the sprite and thumbnails track with it."""
@@ -42,7 +47,8 @@ def _link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
     return {
         # No file yet: the page plays the progressive rendition (progressive_views).
         "src": media.stored.link_for(request) if media.stored else None,
-        "progressive": None if media.stored_id else reverse("watch-progressive", args=[media.pk]),
+        "progressive": _progressive_url("watch-progressive", media),
+        "progressiveHls": _progressive_url("watch-progressive-hls", media),
         "expiresIn": lifetime,
         "renewIn": renew_after(lifetime),
         "subtitles": {str(sub.pk): sub.stored.link_for(request) for sub in subtitles},
