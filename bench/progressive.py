@@ -246,10 +246,13 @@ def measure(world: World, viewer: Viewer, source: Source, path: Path, args, root
     from streaming.ingest import service
 
     found = Figures(source.label, source.seconds)
-    log(f"{source.label}, {source.seconds} s: ffmpeg alone making the final MP4 (reference)")
-    found.alone = ffmpeg_alone(path, root / "alone.mp4")
-    log(f"  ffmpeg alone: {found.alone:.1f} s")
-    budget = 4 * found.alone + 120  # a job slower than this is broken, not slow
+    if args.no_final:
+        budget = 20 * source.seconds + 120  # the title goes live after the final without it
+    else:
+        log(f"{source.label}, {source.seconds} s: ffmpeg alone making the final MP4 (reference)")
+        found.alone = ffmpeg_alone(path, root / "alone.mp4")
+        log(f"  ffmpeg alone: {found.alone:.1f} s")
+        budget = 4 * found.alone + 120  # a job slower than this is broken, not slow
     viewer.open(f"{world.base}/")  # the tab waits on the home page, signed in
 
     job_start = time.time()
@@ -275,13 +278,26 @@ def measure(world: World, viewer: Viewer, source: Source, path: Path, args, root
         found.first_frame = first - job_start
         log(f"  first frame after {found.first_frame:.1f} s ({found.rung or 'final file'})")
         play_and_switch(viewer, found, media_id, source, args, budget, job_start)
-    wait_final(found, media_id, job_start, budget)
+    if not args.no_final:
+        wait_final(found, media_id, job_start, budget)
     if args.keep:  # the video element's events, for a closer look
         name = source.label.replace(" ", "-").lower()
         (root / f"events-{name}.json").write_text(json.dumps(viewer.raw_events()))
     viewer.open("about:blank")  # the player stops asking for segments
-    settle(world, job.pk, budget)
+    if args.no_final:
+        cancel(job.pk)  # its encoders stop: the next source starts on a quieter machine
+    settle(world, job.pk, 90 if args.no_final else budget)
     return found
+
+
+def cancel(job_id: int) -> None:
+    from streaming.ingest import service
+    from streaming.models import IngestJob
+
+    try:
+        service.cancel(IngestJob.objects.get(pk=job_id))
+    except Exception as exc:  # it ended meanwhile: nothing to stop
+        log(f"  could not cancel the job: {exc}")
 
 
 def play_and_switch(viewer, found: Figures, media_id, source: Source, args, budget, job_start):
@@ -317,7 +333,7 @@ def play_and_switch(viewer, found: Figures, media_id, source: Source, args, budg
     if position < found.played:
         found.notes.append(f"the continuous play reached only {position:.1f} s")
     log(f"  {found.stalls} stalls ({found.stalled:.1f} s) in {found.played:.0f} s of play")
-    if found.progressive:
+    if found.progressive and not args.no_final:
         watch_switch(viewer, found, media_id, source, own_seeks, budget, job_start)
 
 
@@ -539,6 +555,12 @@ def parse_args(argv: list[str] | None = None):
         default=[],
         metavar="NAME=VALUE",
         help="a setting for the install (e.g. PROGRESSIVE_HEAD_SECONDS=8); repeatable",
+    )
+    parser.add_argument(
+        "--no-final",
+        action="store_true",
+        help="no ffmpeg alone, no wait for the final MP4 (no ratio, no switch): the job is "
+        "cancelled after the stalls; for a first look at a long source",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder and its logs")
