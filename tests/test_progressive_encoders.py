@@ -313,3 +313,46 @@ def test_a_rendition_that_cannot_go_live_leaves_nothing_stored(hevc_clip, media_
     assert watched.supervisor.error == "already in the library (a test)"
     assert not StoredObject.objects.exists()
     assert not MediaFile.objects.exists()
+
+
+def test_subtitles_read_after_going_live_join_the_live_file(
+    alpha, ingest_dirs, tmp_path, settings, monkeypatch
+):
+    settings.PROGRESSIVE_SLOT_DIR = ingest_dirs / "slots"
+    settings.PROGRESSIVE_FINAL_DELAY = 30
+    settings.PROGRESSIVE_READ_RATE = 2  # the rendition stays incomplete for a while
+    english = tmp_path / "en.srt"
+    english.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello\n", encoding="utf-8")
+    film = tmp_path / "Late.Words.2020.mkv"
+    ffmpeg(
+        *("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=24"),
+        *("-i", str(english), "-map", "0:v", "-map", "1:s"),
+        *("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"),
+        *("-c:s", "srt", "-metadata:s:s:0", "language=eng", str(film)),
+    )
+    slow_reader = process_step.artifacts.extract_subtitles
+
+    def read_slowly(*args):
+        while not MediaFile.objects.exists():  # only once the file is live
+            time.sleep(0.05)
+        return slow_reader(*args)
+
+    monkeypatch.setattr(process_step.artifacts, "extract_subtitles", read_slowly)
+    seen: dict = {}
+
+    def watch_for_subtitles():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not seen:
+            live = MediaFile.objects.filter(stored__isnull=True, subtitles__isnull=False)
+            if live.exists():
+                seen["languages"] = list(live.values_list("subtitles__language", flat=True))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch_for_subtitles)
+    watcher.start()
+    job = ingest_file(film, alpha)
+    watcher.join()
+
+    assert job.state == IngestJob.State.DONE, job.error
+    assert seen.get("languages") == ["en"], "the subtitles reached the file while it was live"
+    assert list(job.media_file.subtitles.values_list("language", flat=True)) == ["en"]

@@ -29,6 +29,7 @@ from streaming.ingest import artifacts, duplicates, progressive_step
 from streaming.ingest.catalogue_link import (
     StoredOutputs,
     StoredSubtitle,
+    add_subtitles,
     attach,
     quality_label,
     replace_progressive,
@@ -141,10 +142,24 @@ def _live_while_encoding(
         )
         return media.progressive
 
+    def subtitles_when_ready(rendition: ProgressiveRendition) -> None:
+        # On the supervisor's thread, each tick while live: subtitles of a big file can take
+        # longer to read than the first segment to encode; they join as soon as they are
+        # read. A failure is left for the final step, where it fails the job as it always has.
+        if settled or not subtitles.done():
+            return
+        settled.append(True)
+        if subtitles.exception() is None:
+            later = [sub for sub in subtitles.result() if sub not in attached]
+            add_subtitles(rendition.media_file, _store_subtitles(job, Path(source), later))
+            attached.extend(later)
+
     attached: list = []
+    settled: list = []
     stem = _stem(job, source)
+    hooks = progressive_step.Hooks(go_live=go_live, while_live=subtitles_when_ready)
     try:
-        with progressive_step.encoders_beside(source, facts, plan, out, stem, go_live) as sup:
+        with progressive_step.encoders_beside(source, facts, plan, out, stem, hooks) as sup:
             progressive_step.wait_before_final(sup)
             video = make_playable(
                 source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats,

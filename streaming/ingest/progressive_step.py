@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from streaming.ingest.media_plan import Plan, VideoStep
 from streaming.ingest.probe import Probe
 from streaming.models import MediaFile, ProgressiveRendition
 from streaming.progressive.cleanup import remove_rendition
-from streaming.progressive.supervisor import GoLive, Supervisor, delete_objects
+from streaming.progressive.supervisor import GoLive, Supervisor, WhileLive, delete_objects
 
 logger = logging.getLogger(__name__)
 FOLDER = "progressive"
@@ -58,9 +59,18 @@ def media_facts(facts: Probe) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What the process step does on the supervisor's thread: make the file live at the first
+    segment, then something on each tick while it is live."""
+
+    go_live: GoLive
+    while_live: WhileLive | None = None
+
+
 @contextmanager
 def encoders_beside(
-    source: Path, facts: Probe, plan: Plan, out: Path, stem: str, go_live: GoLive
+    source: Path, facts: Probe, plan: Plan, out: Path, stem: str, hooks: Hooks
 ) -> Iterator[Supervisor]:
     """Run the supervisor in a thread for as long as the block runs (the final encode)."""
     video = facts.video
@@ -72,7 +82,8 @@ def encoders_beside(
         height=video.height if video else None,
         folder=out / FOLDER,
         stem=stem,
-        go_live=go_live,
+        go_live=hooks.go_live,
+        while_live=hooks.while_live,
     )
     thread = threading.Thread(target=_supervise, args=(supervisor,), name="progressive")
     thread.start()

@@ -43,6 +43,7 @@ COVER_WAIT = 6.0  # a run that reaches a missing segment within this many second
 PUBLISH_EVERY = 1.0
 
 GoLive = Callable[[dict], ProgressiveRendition]
+WhileLive = Callable[[ProgressiveRendition], None]
 
 
 class Supervisor:
@@ -57,10 +58,12 @@ class Supervisor:
         folder: Path,
         stem: str,
         go_live: GoLive,
+        while_live: WhileLive | None = None,
     ) -> None:
         self.source, self.plan, self.duration = source, plan, duration
         self.width, self.height = width, height
         self.folder, self.stem, self.go_live = folder, stem, go_live
+        self.while_live = while_live
         self.seconds = SEGMENT_SECONDS
         self.count = max(1, math.ceil(duration / self.seconds - 1e-6))
         self.rung = rungs.first_rung(height, settings.PROGRESSIVE_MAX_HEIGHT)
@@ -106,6 +109,11 @@ class Supervisor:
         self._adapt()
         self._follow_demand()
         self._publish()
+        if self.rendition is not None and self.while_live is not None:
+            try:
+                self.while_live(self.rendition)
+            except Exception:  # an extra; the encoders go on
+                logger.exception("progressive rendition %s: while-live hook", self.rendition.pk)
 
     # Storing what runs finished ----------------------------------------------------------
     def _collect(self, run: EncoderRun) -> None:
