@@ -365,6 +365,11 @@ def watch_switch(viewer, found, media_id, source: Source, own_seeks, budget, job
         found.notes.append("no switch to the final MP4 seen")
         return
     found.switch_before, found.switch_after = moved.before, moved.after
+    stored = stored or final_stored_at(media_id)
+    if stored:
+        found.notes.append(
+            f"the player played the final MP4 {moved.at - stored:.1f} s after it was stored"
+        )
     if moved.seeked_nearby:
         found.notes.append("the bench seeked within 2 s of the switch: its loss means little")
     log(f"  switch to the final MP4 at {moved.before:.2f} s -> {moved.after:.2f} s")

@@ -178,7 +178,9 @@ def switch(events: list[Event], own_seeks: list[float]) -> Switch | None:
             loading = True
         elif event.source == "progressive" and event.kind == "playing":
             loading = False
-        if event.source == "progressive" and event.kind == "timeupdate" and not loading:
+        # A seek moves the place the viewer expects to see next to its target.
+        played = event.kind in ("timeupdate", "seeking")
+        if event.source == "progressive" and played and not loading:
             last_progressive = event
         elif (
             event.source == "file"
