@@ -64,6 +64,7 @@ from tests.factories import (
     film_file,
     make_member,
 )
+from tests.support.progressive_rows import progressive_film
 from tests.support.sweep_support import (
     BETA_MARKER,
     HIDDEN_MARKER,
@@ -154,6 +155,18 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         )
         WatchlistEntry.objects.create(tenant=beta, user=user, title=secret)
     WatchProgress.objects.create(tenant=alpha, user=alice, media_file=heat_media)
+    # Progressive renditions (streaming.models.progressive): a film Alpha shows that plays
+    # from its segments only (no final MP4 yet), and one only Beta shows, whose segment and
+    # init bytes carry the marker: served on Alpha, they would show it.
+    live = progressive_film("Live", slug="live-progressive", year=1999)
+    hidden_live = progressive_film(
+        f"{HIDDEN_MARKER} Live", slug="beta-only-live", extra=HIDDEN_MARKER.encode()
+    )
+    TitleHiding.objects.create(tenant=alpha, title=hidden_live.title)
+    hidden_segment = hidden_live.progressive.segments.select_related("stored", "init").first()
+    segment_objects = [hidden_segment.stored, hidden_segment.init]
+    segment_objects.append(live.progressive.segments.select_related("stored").first().stored)
+    progressive_first = [str(m.pk) for m in (live, hidden_live, heat_media, secret_media)]
     # ReadVault: a chapter Alpha shows, and one of a series only Beta shows.
     shown_chapter = comic_chapter(comic_series("Sweep Manga"))
     hidden_comic = comic_series(f"{HIDDEN_MARKER} Comic")
@@ -176,9 +189,20 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
             *(heat.slug, show.slug, secret.slug, draft.slug),
             *(manga.slug, manga_secret.slug, manga_draft.slug),
         ],
-        "media_id": [str(m.pk) for m in (heat_media, episode_media, secret_media)],
-        "object_id": [str(heat_media.stored_id), str(secret_media.stored_id)],
-        "name": [heat_media.stored.link_name, secret_media.stored.link_name],
+        "media_id": [
+            str(m.pk) for m in (heat_media, episode_media, secret_media, live, hidden_live)
+        ],
+        "object_id": [
+            *(str(heat_media.stored_id), str(secret_media.stored_id)),
+            *(str(obj.pk) for obj in segment_objects),
+        ],
+        "name": [
+            *(heat_media.stored.link_name, secret_media.stored.link_name),
+            *(obj.link_name for obj in segment_objects),
+        ],
+        # The progressive views read on (`at`, headers) only for a file with a rendition.
+        "media_id@watch-progressive": progressive_first,
+        "media_id@watch-progressive-hls": progressive_first,
         "pk": [str(o.pk) for o in (heat, secret, draft, ours, theirs, our_job, their_job)],
         "title_id": [str(heat.pk), str(secret.pk)],
         "chapter_id": [str(shown_chapter.pk), str(hidden_chapter.pk)],

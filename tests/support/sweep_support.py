@@ -43,7 +43,7 @@ QUERY_NAMES = [
     "season", "episode", "lang", "expires", "md5", "format", "o", "p", "e", "all",
     "_changelist_filters", "_to_field", "_popup", "state__exact", "is_hidden__exact",
     "status", "language", "direction",
-    "width",
+    "width", "at",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits
@@ -181,11 +181,13 @@ def path_values(route: Route, pool: dict[str, list[str]], hostile: bool) -> Iter
 
 
 def real_values(route: Route, name: str, pool: dict[str, list[str]]) -> list[str]:
-    """The seeded values for a parameter: by its name (and for the admin's object_id, its
-    model). A new route's parameter with an unknown name gets "1" and the hostile values:
+    """The seeded values for a parameter: the route's own (`name@url-name`: the first is
+    the one query values are tried with), else by its name (and for the admin's object_id,
+    its model). A new route's parameter with an unknown name gets "1" and the hostile values:
     seed it in the world fixture of tests/test_security_sweep.py to probe isolation too."""
     key = f"object_id:{route.model._meta.label}" if route.model and name == "object_id" else name
-    return pool.get(key) or FIXED_PATH_VALUES.get(name) or ["1"]
+    own = pool.get(f"{name}@{route.pattern.name}")
+    return own or pool.get(key) or FIXED_PATH_VALUES.get(name) or ["1"]
 
 
 @dataclass(frozen=True)
