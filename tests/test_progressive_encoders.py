@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -144,7 +145,13 @@ class Watched:
             stem="clip",
             go_live=self._go_live,
         )
-        self.thread = threading.Thread(target=self.supervisor.run)
+        self.thread = threading.Thread(target=self._supervise)
+
+    def _supervise(self) -> None:
+        try:
+            self.supervisor.run()
+        finally:
+            connection.close()  # the thread's own connection, or the test database stays open
 
     def _go_live(self, fields: dict) -> ProgressiveRendition:
         media = MediaFile.objects.create(title=self.title, stored=None, duration_seconds=40)
@@ -253,6 +260,7 @@ def test_a_hevc_file_is_live_before_its_final_mp4_which_then_replaces_it(
             if live is not None and live.progressive.segments.exists():
                 seen["live"] = MediaFile.objects.visible_on(alpha).filter(pk=live.pk).exists()
             time.sleep(0.05)
+        connection.close()
 
     watcher = threading.Thread(target=watch_for_live)
     watcher.start()
@@ -335,6 +343,7 @@ def test_subtitles_read_after_going_live_join_the_live_file(
     def read_slowly(*args):
         while not MediaFile.objects.exists():  # only once the file is live
             time.sleep(0.05)
+        connection.close()  # this pool thread's own
         return slow_reader(*args)
 
     monkeypatch.setattr(process_step.artifacts, "extract_subtitles", read_slowly)
@@ -347,6 +356,7 @@ def test_subtitles_read_after_going_live_join_the_live_file(
             if live.exists():
                 seen["languages"] = list(live.values_list("subtitles__language", flat=True))
             time.sleep(0.05)
+        connection.close()
 
     watcher = threading.Thread(target=watch_for_subtitles)
     watcher.start()
