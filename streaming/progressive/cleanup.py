@@ -1,9 +1,9 @@
 """Removing a progressive rendition: its segments, their init segments and the rows.
 
 After the final MP4 replaced it (a few minutes later, so players move over at their next
-poll), or when the job that made it failed. Stored bytes go first, then the rows: a crash in
-between leaves rows whose bytes are gone (the sweep finds them again), never bytes no row
-knows.
+poll), or when the job that made it failed. Stored bytes go first, then the rows in one
+transaction: a crash in between leaves the rendition with rows whose bytes are gone (the sweep
+finds it again, and deleting missing bytes is no error), never bytes or rows nothing points to.
 """
 
 from __future__ import annotations
@@ -16,18 +16,19 @@ from django.utils import timezone
 
 from stored_media.models import StoredObject
 from streaming.models import ProgressiveRendition
-from streaming.progressive.supervisor import delete_objects
+from streaming.progressive.supervisor import delete_bytes
 
 
 def remove_rendition(rendition: ProgressiveRendition) -> int:
     """Delete the rendition with its segments; how many stored objects went."""
     segments = list(rendition.segments.select_related("stored"))
     init_ids = {segment.init_id for segment in segments}
-    with transaction.atomic():
-        rendition.delete()  # the segment rows go with it (CASCADE); their objects are PROTECTed
     objects = [segment.stored for segment in segments]
     objects += list(StoredObject.objects.filter(pk__in=init_ids))
-    delete_objects(objects)
+    delete_bytes(objects)
+    with transaction.atomic():
+        rendition.delete()  # the segment rows go with it (CASCADE); their objects are PROTECTed
+        StoredObject.objects.filter(pk__in=[obj.pk for obj in objects]).delete()
     return len(objects)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import math
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -104,11 +105,17 @@ def record_demand(
     if rendition.state != ProgressiveRendition.State.ENCODING:
         return
     position = max(0.0, min(position, rendition.duration))
-    ProgressiveViewer.objects.update_or_create(
-        rendition=rendition,
-        viewer=viewer,
-        defaults={"position": position, "seen_at": now or timezone.now()},
-    )
+    seen = {"position": position, "seen_at": now or timezone.now()}
+    # One UPDATE for a player that asked before (every poll after its first); an INSERT only
+    # for a new one, which a second tab of the same session may have made meanwhile.
+    rows = ProgressiveViewer.objects.filter(rendition=rendition, viewer=viewer)
+    if rows.update(**seen):
+        return
+    try:
+        with transaction.atomic():
+            ProgressiveViewer.objects.create(rendition=rendition, viewer=viewer, **seen)
+    except IntegrityError:
+        rows.update(**seen)
 
 
 def contiguous_prefix(rendition: ProgressiveRendition) -> list[ProgressiveSegment]:

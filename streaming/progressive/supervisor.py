@@ -25,6 +25,7 @@ from django.utils import timezone
 from stored_media.media_types import M4S, MP4
 from stored_media.models import StoredObject
 from stored_media.objects import store_file
+from stored_media.storage import get_backend
 from streaming.ingest.errors import ProcessingFailed
 from streaming.ingest.media_plan import Plan
 from streaming.models import ProgressiveRendition, ProgressiveSegment, ProgressiveViewer
@@ -313,13 +314,18 @@ class Supervisor:
             states.set_state(self.rendition.pk, state)
 
 
-def delete_objects(objects: list[StoredObject]) -> None:
-    """Remove stored objects' bytes and rows (what a failed or finished rendition leaves)."""
-    from stored_media.storage import get_backend
-
+def delete_bytes(objects: list[StoredObject]) -> None:
+    """Remove stored objects' bytes from their backends (a failure is logged: the rows are
+    what the sweep finds them by again)."""
     for obj in objects:
         try:
             get_backend(obj.backend).delete(obj.key, obj.part_list)
         except Exception:
             logger.exception("could not delete stored object %s", obj.pk)
+
+
+def delete_objects(objects: list[StoredObject]) -> None:
+    """Remove stored objects' bytes and rows (what a failed rendition leaves)."""
+    delete_bytes(objects)
+    for obj in objects:
         obj.delete()
