@@ -15,6 +15,7 @@ from django.db import transaction
 from shadowvault import stored_settings
 from shadowvault.task_queues import enqueue
 from stored_media.models import StoredObject
+from streaming.ingest.probe import Probe
 from streaming.metadata.apply import apply_details
 from streaming.metadata.base import FILM, Details, EpisodeInfo
 from streaming.metadata.skeleton import skeleton_from_filename
@@ -143,6 +144,23 @@ def _find_title(details: Details) -> Title | None:
     if details.year:
         matches = matches.filter(year=details.year)
     return matches.order_by("pk").first()
+
+
+def media_facts(result: Probe, source: Probe) -> dict:
+    """What viewers' version pickers show: the output's own streams, and the languages of
+    the source (the output keeps every audio track; subtitles became WebVTT files)."""
+    video = result.video
+    return {
+        "quality_label": quality_label(video.height if video else None),
+        "duration_seconds": result.duration,
+        "width": video.width if video else None,
+        "height": video.height if video else None,
+        "video_codec": video.codec if video else "",
+        "audio_codec": result.audio[0].codec if result.audio else "",
+        "bitrate": result.bitrate,
+        "audio_languages": [a.language for a in source.audio if a.language],
+        "subtitle_languages": [s.language for s in source.subtitles if s.language and s.is_text],
+    }
 
 
 def quality_label(height: int | None) -> str:

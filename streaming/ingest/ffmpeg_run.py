@@ -114,14 +114,7 @@ def run_ffmpeg(
     ]
     if niceness > 0 and (nice := shutil.which("nice")):
         command = [nice, "-n", str(niceness), *command]
-    process = subprocess.Popen(
-        die_with_parent(command),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-    )
+    process = spawn(command)
     stdout, stderr = process.stdout, process.stderr
     if stdout is None or stderr is None:  # never: both are started as pipes
         _stop(process)
@@ -155,6 +148,19 @@ def run_ffmpeg(
         raise ProcessingFailed(failure_reason(returncode, stderr_tail))
     if progress is not None:
         progress(1.0)
+
+
+def spawn(command: list[str]) -> subprocess.Popen:
+    """Start ffmpeg with its report (stdout) and its errors (stderr) as text pipes, dying
+    with this process."""
+    return subprocess.Popen(
+        die_with_parent(command),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
 
 
 def _follow_progress(

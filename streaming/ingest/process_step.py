@@ -31,7 +31,7 @@ from streaming.ingest.catalogue_link import (
     StoredSubtitle,
     add_subtitles,
     attach,
-    quality_label,
+    media_facts,
     replace_progressive,
 )
 from streaming.ingest.errors import AlreadyInLibrary, ProcessingFailed
@@ -97,7 +97,7 @@ def _store_and_attach(
 ) -> MediaFile:
     result = _output_facts(facts, plan, video)
     reporter.enter(IngestJob.State.UPLOADING)
-    facts_out = _media_facts(result, facts)
+    facts_out = media_facts(result, facts)
     stored = _store_playable(job, reporter, video, plan.container, facts_out, subtitles)
     try:
         # Another job with the same content may have gone live while this one worked.
@@ -172,7 +172,7 @@ def _live_while_encoding(
             return _store_and_attach(job, reporter, video, facts, plan, subtitles, known)
         media = rendition.media_file
         reporter.enter(IngestJob.State.UPLOADING)
-        facts_out = _media_facts(_output_facts(facts, plan, video), facts)
+        facts_out = media_facts(_output_facts(facts, plan, video), facts)
         later = [sub for sub in subtitles.result() if sub not in attached]
         stored = _store_playable(job, reporter, video, plan.container, facts_out, None)
         stored.subtitles = _store_subtitles(job, video, later)
@@ -373,23 +373,6 @@ def _attach_sprite(job: IngestJob, media: MediaFile, sprite: artifacts.Sprite) -
         media.sprite = media.thumbnails = None
         logger.exception("could not store the seek previews of media file %s", media.pk)
         job.add_log(f"no seek previews: could not store them ({error})")
-
-
-def _media_facts(result: Probe, source: Probe) -> dict:
-    """What viewers' version pickers show: the output's own streams, and the languages of
-    the source (the output keeps every audio track; subtitles became WebVTT files)."""
-    video = result.video
-    return {
-        "quality_label": quality_label(video.height if video else None),
-        "duration_seconds": result.duration,
-        "width": video.width if video else None,
-        "height": video.height if video else None,
-        "video_codec": video.codec if video else "",
-        "audio_codec": result.audio[0].codec if result.audio else "",
-        "bitrate": result.bitrate,
-        "audio_languages": [a.language for a in source.audio if a.language],
-        "subtitle_languages": [s.language for s in source.subtitles if s.language and s.is_text],
-    }
 
 
 def _delete(objects: list[StoredObject]) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from streaming.ingest.catalogue_link import quality_label
+from streaming.ingest import catalogue_link
 from streaming.ingest.media_plan import Plan, VideoStep
 from streaming.ingest.probe import Probe
 from streaming.models import MediaFile, ProgressiveRendition
@@ -45,17 +45,12 @@ def applies(plan: Plan, facts: Probe) -> bool:
 
 def media_facts(facts: Probe) -> dict:
     """What the version picker shows before the final file exists: the final's size (it is
-    never scaled), H.264 and AAC, the source's languages."""
-    video = facts.video
+    never scaled), H.264 and AAC, the source's languages; its bitrate is not known yet."""
     return {
-        "quality_label": quality_label(video.height if video else None),
-        "duration_seconds": facts.duration,
-        "width": video.width if video else None,
-        "height": video.height if video else None,
+        **catalogue_link.media_facts(facts, facts),
         "video_codec": "h264",
         "audio_codec": "aac" if facts.audio else "",
-        "audio_languages": [a.language for a in facts.audio if a.language],
-        "subtitle_languages": [s.language for s in facts.subtitles if s.language and s.is_text],
+        "bitrate": None,
     }
 
 

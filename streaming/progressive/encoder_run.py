@@ -23,10 +23,10 @@ from django.conf import settings
 
 from streaming.ingest.ffmpeg_run import (
     GLOBAL_OPTIONS,
-    die_with_parent,
     ffmpeg_binary,
     guarded_input,
     parse_speed,
+    spawn,
 )
 from streaming.ingest.media_plan import Plan
 from streaming.progressive.rungs import Rung
@@ -107,14 +107,7 @@ class EncoderRun:
             ffmpeg_binary(), *GLOBAL_OPTIONS, "-progress", "pipe:1", "-stats_period", "0.5",
             *encoder_args(source, plan, rung, first, segment_seconds, self.folder),
         ]  # fmt: skip
-        self.process = subprocess.Popen(
-            die_with_parent(command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-        )
+        self.process = spawn(command)
         threading.Thread(target=self._read_progress, daemon=True, name="progressive-run").start()
         threading.Thread(target=self._read_errors, daemon=True, name="progressive-err").start()
 

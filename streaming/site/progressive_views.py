@@ -11,7 +11,7 @@ from typing import TypeVar
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from streaming.models import ProgressiveRendition
+from streaming.models import MediaFile, ProgressiveRendition
 from streaming.progressive.playlist import (
     hls_event_playlist,
     playlist_for,
@@ -32,8 +32,7 @@ GONE_TO_FILE = "This video plays from its file now; reload the page."
 def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
-    media = get_media_for(request, media_id)
-    rendition = ProgressiveRendition.objects.filter(media_file=media).first()
+    media, rendition = _rendition_of(request, media_id)
     if rendition is None:
         if media.stored is None:
             return JsonResponse({"detail": NO_RENDITION}, status=404)
@@ -54,8 +53,7 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     """The same rendition as an HLS EVENT playlist, for players that play HLS themselves."""
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
-    media = get_media_for(request, media_id)
-    rendition = ProgressiveRendition.objects.filter(media_file=media).first()
+    _media, rendition = _rendition_of(request, media_id)
     if rendition is None or rendition.state == ProgressiveRendition.State.REPLACED:
         return JsonResponse({"detail": GONE_TO_FILE}, status=404)
     text = hls_event_playlist(request, rendition)
@@ -64,6 +62,14 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     record_demand(rendition, viewer_key(request), given * rendition.segment_seconds)
     response = HttpResponse(text, content_type="application/vnd.apple.mpegurl")
     return _private(response, 1 if rendition.state == ProgressiveRendition.State.ENCODING else 30)
+
+
+def _rendition_of(
+    request: SiteRequest, media_id: int
+) -> tuple[MediaFile, ProgressiveRendition | None]:
+    """The file this site shows (404 otherwise) and its rendition, if it still has one."""
+    media = get_media_for(request, media_id)
+    return media, ProgressiveRendition.objects.filter(media_file=media).first()
 
 
 def _private(response: _Response, seconds: int) -> _Response:
