@@ -27,7 +27,6 @@ import asyncio
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from pathlib import Path
 import stream
 import stream_slices
 from figures import percentile
-from stream import Install, Nginx, Services, SetupError, log
+from stream import Install, Nginx, Services, log
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_WARM = 1.2  # warm page through the gateway <= 1.2x nginx sending the file (p50 and p95)
@@ -330,23 +329,7 @@ def parse_args(argv: list[str] | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="shadowvault-bench-comic-"))
-    services = Services()
-    try:
-        print("\n".join(run(args, services, root)))
-        print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
-        return 0
-    except SetupError as exc:
-        print(f"bench could not run: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        services.stop_all()
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+    return stream.run_report("comic", args.keep, lambda services, root: run(args, services, root))
 
 
 if __name__ == "__main__":

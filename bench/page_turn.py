@@ -40,16 +40,14 @@ import io
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import stream
 from comic_pages import restart_cold, setup_django
 from figures import percentile
-from stream import Install, Nginx, Services, SetupError, log
+from stream import Install, Nginx, Services, log
 
 GOAL_WARM = 1.2  # warm page turn through the gateway, p95 <= 1.2x the reference's
 GOAL_COLD_S3 = 1.5  # cold page turn from S3, p95 <= 1.5x the reference's
@@ -407,26 +405,14 @@ def parse_args(argv: list[str] | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="shadowvault-bench-page-turn-"))
-    services = Services()
-    try:
+
+    def body(services: Services, root: Path) -> list[str]:
         result = run(args, services, root)
-        print("\n".join(report(result)))
-        print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n")
-        return 0
-    except SetupError as exc:
-        print(f"bench could not run: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        services.stop_all()
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        return report(result)
+
+    return stream.run_report("page-turn", args.keep, body)
 
 
 if __name__ == "__main__":

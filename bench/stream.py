@@ -176,6 +176,29 @@ class SetupError(Exception):
     """Something the bench needs did not start or answer."""
 
 
+def run_report(name: str, keep: bool, body) -> int:
+    """A report bench's main(): `body(services, root)` returns the report's lines in a scratch
+    folder with the services it starts, both gone afterwards (the folder kept with `keep`);
+    the report is printed with the command that made it."""
+    root = Path(tempfile.mkdtemp(prefix=f"shadowvault-bench-{name}-"))
+    services = Services()
+    try:
+        print("\n".join(body(services, root)))
+        print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
+        return 0
+    except SetupError as exc:
+        print(f"bench could not run: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        services.stop_all()
+        if keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def log(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {message}", flush=True)
 
