@@ -43,10 +43,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -579,27 +577,15 @@ def parse_args(argv: list[str] | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="shadowvault-bench-progressive-"))
-    services = Services()
-    try:
+
+    def body(services: Services, root: Path) -> list[str]:
         results = run(args, services, root)
-        print("\n".join(report(results, args)))
-        print(f"\ncommand: {' '.join([Path(sys.executable).name, *sys.argv])}")
         if args.json:
             rows = [{**asdict(f), "final_ratio": f.final_ratio, "loss": f.loss} for f in results]
             args.json.write_text(json.dumps(rows, indent=2) + "\n")
-        return 0
-    except SetupError as exc:
-        print(f"bench could not run: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        services.stop_all()
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        return report(results, args)
+
+    return stream.run_report("progressive", args.keep, body)
 
 
 if __name__ == "__main__":
