@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.services import REPO, need_binary
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_install]
 
 SOURCES = ["1080p HEVC", "1080p HEVC 10-bit", "4K HEVC"]
 NUMBER = r"(?:\d+\.\d+|nan|inf)"
