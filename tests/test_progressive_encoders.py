@@ -366,3 +366,46 @@ def test_subtitles_read_after_going_live_join_the_live_file(
     assert job.state == IngestJob.State.DONE, job.error
     assert seen.get("languages") == ["en"], "the subtitles reached the file while it was live"
     assert list(job.media_file.subtitles.values_list("language", flat=True)) == ["en"]
+
+
+class EndedRun:
+    """What the supervisor reads of a run that has ended: its finished segments and how."""
+
+    def __init__(self, segments: list[tuple[int, float]], tmp_path: Path, failed: bool) -> None:
+        self.segments = []
+        for number, duration in segments:
+            path = tmp_path / f"seg-{number}.m4s"
+            path.write_bytes(b"\0")
+            self.segments.append(encoder_run.Finished(number, duration, path))
+        self.failed, self.running, self.stopped, self.ends_before = failed, False, False, None
+        self.next_number = segments[-1][0] + 1
+        self.start = segments[0][0] * 4.0
+        self.error = "ffmpeg was stopped by signal 9 (a test)"
+
+    def finished_segments(self):
+        found, self.segments = self.segments, []
+        return found
+
+    def remove(self) -> None:
+        pass
+
+
+def test_an_empty_last_segment_ends_the_film_and_a_cut_off_one_is_never_kept(tmp_path):
+    sup = supervisor.Supervisor(
+        source=tmp_path / "film.mkv", plan=None, duration=40.03, width=320, height=180,
+        folder=tmp_path, stem="film", go_live=None,
+    )  # fmt: skip
+    kept: list[int] = []
+    sup._store = lambda run, finished: (kept.append(finished.number), sup.have.add(finished.number))
+    to_the_end = EndedRun([(7, 4.0), (8, 4.0), (9, 3.96), (10, 0.02)], tmp_path, failed=False)
+    crashed = EndedRun([(2, 4.0), (3, 1.3)], tmp_path, failed=True)
+    sup.runs = [to_the_end, crashed]
+    sup.have = {0, 1}
+
+    for run in list(sup.runs):
+        sup._retire_if_ended(run)
+
+    # 40.03 s of audio, 40 s of pictures: the empty 11th segment ends the film at 10.
+    assert sup.count == 10
+    assert kept == [7, 8, 9, 2]  # not 3: ffmpeg stopped 1.3 s into it, a hole never filled
+    assert sup.runs == []

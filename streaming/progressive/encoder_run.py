@@ -101,6 +101,7 @@ class EncoderRun:
         self.speed: float | None = None
         self.done_seconds = 0.0
         self.stopped = False  # stopped by us, not ended by itself
+        self.ends_before: int | None = None  # an empty segment marked the film's end here
         self._taken: set[int] = set()
         self._stderr: list[str] = []
         command = [

@@ -29,7 +29,8 @@ WINDOW_BEHIND = 2  # segments listed before the asked one (a seek a little back)
 WINDOW_AHEAD = 30  # and after it: two minutes of 4 s segments
 POLL_GROWING = 2
 POLL_WAITING = 1  # the asked position has no segment yet: ask again soon
-POLL_FINISHED = 30
+POLL_FINISHED = 10  # every segment made: only the final MP4 is still to come
+POLL_DONE = 30  # replaced (the player moves to the file) or failed
 
 
 def encoded_ranges(numbers: list[tuple[int, float, float]]) -> list[list[float]]:
@@ -85,8 +86,10 @@ def playlist_for(
 
 
 def _poll_in(rendition: ProgressiveRendition, has_at: bool) -> int:
-    if rendition.state != ProgressiveRendition.State.ENCODING:
+    if rendition.state == ProgressiveRendition.State.FINISHED:
         return POLL_FINISHED
+    if rendition.state != ProgressiveRendition.State.ENCODING:
+        return POLL_DONE
     return POLL_GROWING if has_at else POLL_WAITING
 
 

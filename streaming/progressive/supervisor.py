@@ -38,9 +38,14 @@ logger = logging.getLogger(__name__)
 SEGMENT_SECONDS = 4.0
 TICK = 0.25
 VIEWER_FRESH_SECONDS = 20  # a player polls every few seconds; one silent this long has left
-UNWANTED_GRACE = 4.0  # seconds a run may go unneeded before it is stopped (seeks come back)
+# Seconds a run may go unneeded before it is stopped: a viewer seeking back and forth keeps
+# it, one who jumped far ahead frees its core for the encoder there soon.
+UNWANTED_GRACE = 1.5
 MEASURE_AFTER = 3.0  # wall seconds before a run's speed says anything
-COVER_WAIT = 6.0  # a run that reaches a missing segment within this many seconds covers it
+COVER_WAIT = 6.0
+MIN_SEGMENT_SECONDS = (
+    0.05  # a run that reaches a missing segment within this many seconds covers it
+)
 PUBLISH_EVERY = 1.0
 
 GoLive = Callable[[dict], ProgressiveRendition]
@@ -117,10 +122,18 @@ class Supervisor:
                 logger.exception("progressive rendition %s: while-live hook", self.rendition.pk)
 
     # Storing what runs finished ----------------------------------------------------------
-    def _collect(self, run: EncoderRun) -> None:
+    def _collect(self, run: EncoderRun, full_only: bool = False) -> None:
+        """Store what `run` finished. A segment of (almost) no time is the end of the film
+        (a few audio frames past the last picture): it marks the end, it is not stored.
+        With `full_only` (a run that did not end by itself), a short segment is one cut off
+        when ffmpeg stopped, not the film's last: stored, it would be a hole never filled."""
         for finished in run.finished_segments():
-            if finished.number in self.have or finished.number >= self.count:
-                finished.path.unlink(missing_ok=True)  # another run made it first
+            empty = finished.duration < MIN_SEGMENT_SECONDS
+            cut_off = full_only and finished.duration < self.seconds * 0.9
+            if empty:
+                run.ends_before = min(run.ends_before or finished.number, finished.number)
+            if empty or cut_off or finished.number in self.have or finished.number >= self.count:
+                finished.path.unlink(missing_ok=True)  # or another run made it first
                 continue
             self._store(run, finished)
 
@@ -175,13 +188,13 @@ class Supervisor:
     def _retire_if_ended(self, run: EncoderRun) -> None:
         if run.running:
             return
-        self._collect(run)  # what it wrote last
+        self._collect(run, full_only=run.failed)  # what it wrote last
         if run.failed and not self.have:
             raise ProcessingFailed(f"the progressive encoder failed: {run.error}")
         if run.failed:
             logger.warning("a progressive encoder from %.0f s failed: %s", run.start, run.error)
         elif not run.stopped:
-            self._ended_at(run.next_number)
+            self._ended_at(min(run.next_number, run.ends_before or run.next_number))
         self._drop(run)
 
     def _ended_at(self, number: int) -> None:

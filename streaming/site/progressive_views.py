@@ -24,6 +24,9 @@ from tenants.access import is_member
 from tenants.request_types import SiteRequest
 
 _Response = TypeVar("_Response", bound=HttpResponse)
+# How long a player's own cache may keep an answer: a list that grows, very briefly; one
+# waiting for the final file, less than a poll's interval; after that, a while.
+CACHE_SECONDS = {"encoding": 1, "finished": 5}
 NO_RENDITION = "This video is not ready to play yet."
 GONE_TO_FILE = "This video plays from its file now; reload the page."
 
@@ -45,7 +48,7 @@ def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     if at is not None:
         record_demand(rendition, viewer_key(request), at)
     answer = playlist_for(request, media, rendition, at)
-    return _private(JsonResponse(answer), 1 if answer["state"] == "encoding" else 30)
+    return _private(JsonResponse(answer), CACHE_SECONDS.get(answer["state"], 30))
 
 
 @require_GET
@@ -61,7 +64,7 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     given = text.count("#EXTINF")
     record_demand(rendition, viewer_key(request), given * rendition.segment_seconds)
     response = HttpResponse(text, content_type="application/vnd.apple.mpegurl")
-    return _private(response, 1 if rendition.state == ProgressiveRendition.State.ENCODING else 30)
+    return _private(response, CACHE_SECONDS.get(rendition.state, 30))
 
 
 def _rendition_of(
