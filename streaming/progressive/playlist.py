@@ -108,17 +108,19 @@ def record_demand(
     if rendition.state != ProgressiveRendition.State.ENCODING:
         return
     position = max(0.0, min(position, rendition.duration))
-    seen = {"position": position, "seen_at": now or timezone.now()}
+    seen_at = now or timezone.now()
     # One UPDATE for a player that asked before (every poll after its first); an INSERT only
     # for a new one, which a second tab of the same session may have made meanwhile.
     rows = ProgressiveViewer.objects.filter(rendition=rendition, viewer=viewer)
-    if rows.update(**seen):
+    if rows.update(position=position, seen_at=seen_at):
         return
     try:
         with transaction.atomic():
-            ProgressiveViewer.objects.create(rendition=rendition, viewer=viewer, **seen)
+            ProgressiveViewer.objects.create(
+                rendition=rendition, viewer=viewer, position=position, seen_at=seen_at
+            )
     except IntegrityError:
-        rows.update(**seen)
+        rows.update(position=position, seen_at=seen_at)
 
 
 def contiguous_prefix(rendition: ProgressiveRendition) -> list[ProgressiveSegment]:
