@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -12,6 +14,8 @@ from stored_media.models import StoredObject, link_name_for
 from stored_media.storage import get_backend
 from stored_media.storage.base import Progress
 from stored_media.storage.hashing import file_sha256
+
+logger = logging.getLogger(__name__)
 
 
 def store_file(
@@ -64,3 +68,21 @@ def fill_sha256(stored: StoredObject) -> None:
         return
     _size, stored.sha256 = file_sha256(path)
     StoredObject.objects.filter(pk=stored.pk).update(sha256=stored.sha256)
+
+
+def delete_bytes(objects: Iterable[StoredObject]) -> None:
+    """Remove stored objects' bytes from their backends. A failure is logged, not raised:
+    the caller is cleaning up after something else, and the rows say what is left."""
+    for obj in objects:
+        try:
+            get_backend(obj.backend).delete(obj.key, obj.part_list)
+        except Exception:
+            logger.exception("could not delete stored object %s", obj.pk)
+
+
+def delete_stored(objects: Iterable[StoredObject]) -> None:
+    """Remove stored objects, bytes then rows (what a failed job or rendition stored)."""
+    objects = list(objects)
+    delete_bytes(objects)
+    for obj in objects:
+        obj.delete()

@@ -30,8 +30,7 @@ from readvault.models import Chapter, ImportJob
 from readvault.models.library import format_number
 from stored_media.media_types import CBZ
 from stored_media.models import StoredObject
-from stored_media.objects import store_file
-from stored_media.storage import get_backend
+from stored_media.objects import delete_stored, store_file
 from stored_media.storage.hashing import file_sha256
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def process(job: ImportJob, reporter: Reporter) -> Chapter:
         duplicates.refuse_a_copy(job, digest)
         chapter = catalogue(job, prepared, place, archive)
     except BaseException:
-        _delete(archive)
+        delete_stored([archive])
         raise
     # Recorded at once: a worker lost before the job's end finds, run again, that its
     # chapter is in the library.
@@ -146,11 +145,3 @@ def _archive_name(place: Place, job: ImportJob) -> str:
     if len(parts) == 1:
         parts.append(Path(job.source_name or job.source).stem)
     return " ".join(parts)[:150] + CBZ.suffix
-
-
-def _delete(archive: StoredObject) -> None:
-    try:
-        get_backend(archive.backend).delete(archive.key, archive.part_list)
-    except Exception:
-        logger.exception("could not delete stored archive %s after a failed import", archive.pk)
-    archive.delete()

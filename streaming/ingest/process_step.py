@@ -23,7 +23,7 @@ from ingest_core.errors import IngestError
 from shadowvault.task_queues import enqueue
 from stored_media.media_types import JPEG, VTT, kind_named
 from stored_media.models import StoredObject
-from stored_media.objects import fill_sha256, store_file
+from stored_media.objects import delete_stored, fill_sha256, store_file
 from stored_media.storage import get_backend
 from streaming.ingest import artifacts, duplicates, progressive_step
 from streaming.ingest.catalogue_link import (
@@ -104,7 +104,7 @@ def _store_and_attach(
         _refuse_a_copy(job, known)
         media = attach(job, stored)
     except BaseException:
-        _delete(stored.objects())
+        delete_stored(stored.objects())
         raise
     _went_live(job, media)
     return media
@@ -131,7 +131,7 @@ def _live_while_encoding(
         try:
             media = attach(job, outputs)
         except BaseException:
-            _delete(outputs.objects())
+            delete_stored(outputs.objects())
             raise
         attached.extend(ready)
         _went_live(
@@ -179,7 +179,7 @@ def _live_while_encoding(
         try:
             replace_progressive(media, stored)
         except BaseException:
-            _delete(stored.objects())
+            delete_stored(stored.objects())
             raise
     except BaseException:
         if job.media_file is not None and job.media_file.stored_id is None:
@@ -326,7 +326,7 @@ def _store_playable(
         if subtitles is not None:
             outputs.subtitles = _store_subtitles(job, video, subtitles.result())
     except BaseException:
-        _delete(created)
+        delete_stored(created)
         raise
     return outputs
 
@@ -343,7 +343,7 @@ def _store_subtitles(job: IngestJob, video: Path, subtitles: list) -> list[Store
             facts = (sub.language, sub.label, sub.is_default, sub.is_forced)
             stored.append(StoredSubtitle(obj, *facts))
     except BaseException:
-        _delete([sub.stored for sub in stored])
+        delete_stored([sub.stored for sub in stored])
         raise
     return stored
 
@@ -369,19 +369,10 @@ def _attach_sprite(job: IngestJob, media: MediaFile, sprite: artifacts.Sprite) -
         media.sprite, media.thumbnails = created
         media.save(update_fields=["sprite", "thumbnails"])
     except Exception as error:
-        _delete(created)
+        delete_stored(created)
         media.sprite = media.thumbnails = None
         logger.exception("could not store the seek previews of media file %s", media.pk)
         job.add_log(f"no seek previews: could not store them ({error})")
-
-
-def _delete(objects: list[StoredObject]) -> None:
-    for obj in objects:
-        try:
-            get_backend(obj.backend).delete(obj.key, obj.part_list)
-        except Exception:
-            logger.exception("could not delete stored object %s after a failed ingest", obj.pk)
-        obj.delete()
 
 
 def _set_poster(job: IngestJob, media: MediaFile, poster: Path | None) -> None:

@@ -20,12 +20,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
+from stored_media.objects import delete_stored
 from streaming.ingest import catalogue_link
 from streaming.ingest.media_plan import Plan, VideoStep
 from streaming.ingest.probe import Probe
 from streaming.models import MediaFile, ProgressiveRendition
 from streaming.progressive.cleanup import remove_rendition
-from streaming.progressive.supervisor import GoLive, Supervisor, WhileLive, delete_objects
+from streaming.progressive.supervisor import GoLive, Supervisor, WhileLive
 
 logger = logging.getLogger(__name__)
 FOLDER = "progressive"
@@ -102,7 +103,7 @@ def wait_before_final(supervisor: Supervisor) -> None:
     progressive phase can be watched; it ends early if the rendition is complete."""
     deadline = time.monotonic() + settings.PROGRESSIVE_FINAL_DELAY
     while time.monotonic() < deadline and not supervisor.stopping.is_set():
-        if supervisor.rendition is not None and len(supervisor.have) >= supervisor.count:
+        if supervisor.rendition is not None and supervisor.complete:
             return
         time.sleep(0.2)
 
@@ -117,7 +118,7 @@ def take_down(media: MediaFile) -> None:
     with transaction.atomic():
         MediaFile.objects.filter(pk=media.pk, stored__isnull=True).delete()
         _drop_empty_skeleton(media)
-    delete_objects(subtitles)
+    delete_stored(subtitles)
 
 
 def _drop_empty_skeleton(media: MediaFile) -> None:

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from stored_media.models import StoredObject
+from stored_media.objects import delete_bytes
 from streaming.models import ProgressiveRendition
-from streaming.progressive.supervisor import delete_bytes
 
 
 def remove_rendition(rendition: ProgressiveRendition) -> int:

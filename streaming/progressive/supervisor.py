@@ -24,8 +24,7 @@ from django.utils import timezone
 
 from stored_media.media_types import M4S, MP4
 from stored_media.models import StoredObject
-from stored_media.objects import store_file
-from stored_media.storage import get_backend
+from stored_media.objects import delete_stored, store_file
 from streaming.ingest.errors import ProcessingFailed
 from streaming.ingest.media_plan import Plan
 from streaming.models import ProgressiveRendition, ProgressiveSegment, ProgressiveViewer
@@ -91,7 +90,7 @@ class Supervisor:
         try:
             while not self.stopping.is_set():
                 self.tick()
-                if len(self.have) >= self.count:
+                if self.complete:
                     self._set_state(ProgressiveRendition.State.FINISHED)
                     break
                 self.stopping.wait(TICK)
@@ -107,6 +106,11 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping.set()
+
+    @property
+    def complete(self) -> bool:
+        """Every segment of the film is stored."""
+        return len(self.have) >= self.count
 
     def tick(self) -> None:
         for run in list(self.runs):
@@ -158,7 +162,7 @@ class Supervisor:
                     stored=stored,
                 )
         except BaseException:
-            delete_objects([stored])
+            delete_stored([stored])
             raise
         self.have.add(finished.number)
         self.live.set()
@@ -170,7 +174,7 @@ class Supervisor:
         used = set(
             ProgressiveSegment.objects.filter(init__in=stored).values_list("init", flat=True)
         )
-        delete_objects([init for init in self.inits.values() if init.pk not in used])
+        delete_stored([init for init in self.inits.values() if init.pk not in used])
 
     def _rendition_facts(self, run: EncoderRun) -> dict:
         width, height = rungs.output_size(self.width, self.height, run.rung)
@@ -325,20 +329,3 @@ class Supervisor:
     def _set_state(self, state: str) -> None:
         if self.rendition is not None:
             states.set_state(self.rendition.pk, state)
-
-
-def delete_bytes(objects: list[StoredObject]) -> None:
-    """Remove stored objects' bytes from their backends (a failure is logged: the rows are
-    what the sweep finds them by again)."""
-    for obj in objects:
-        try:
-            get_backend(obj.backend).delete(obj.key, obj.part_list)
-        except Exception:
-            logger.exception("could not delete stored object %s", obj.pk)
-
-
-def delete_objects(objects: list[StoredObject]) -> None:
-    """Remove stored objects' bytes and rows (what a failed rendition leaves)."""
-    delete_bytes(objects)
-    for obj in objects:
-        obj.delete()
