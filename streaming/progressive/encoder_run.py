@@ -124,7 +124,7 @@ class EncoderRun:
     @property
     def next_number(self) -> int:
         """The segment the run is making now (one past the last it finished)."""
-        return self.first + len(self._taken) if not self._taken else max(self._taken) + 1
+        return max(self._taken) + 1 if self._taken else self.first
 
     @property
     def running(self) -> bool:

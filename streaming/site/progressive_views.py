@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from streaming.models import MediaFile, ProgressiveRendition
 from streaming.progressive.playlist import (
+    POLL_DONE,
     hls_event_playlist,
     playlist_for,
     record_demand,
@@ -25,7 +26,7 @@ from tenants.request_types import SiteRequest
 
 _Response = TypeVar("_Response", bound=HttpResponse)
 # How long a player's own cache may keep an answer: a list that grows, very briefly; one
-# waiting for the final file, less than a poll's interval; after that, a while.
+# waiting for the final file, less than a poll's interval; after that, until the next poll.
 CACHE_SECONDS = {"encoding": 1, "finished": 5}
 NO_RENDITION = "This video is not ready to play yet."
 GONE_TO_FILE = "This video plays from its file now; reload the page."
@@ -40,7 +41,8 @@ def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
         if media.stored is None:
             return JsonResponse({"detail": NO_RENDITION}, status=404)
         final = {"src": media.stored.link_for(request)}
-        return _private(JsonResponse({"state": "replaced", "final": final, "pollIn": 30}), 30)
+        moved = {"state": "replaced", "final": final, "pollIn": POLL_DONE}
+        return _private(JsonResponse(moved), POLL_DONE)
     raw_at = request.GET.get("at")
     at = seconds_from(raw_at) if raw_at is not None else None
     if raw_at is not None and at is None:
@@ -48,7 +50,7 @@ def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     if at is not None:
         record_demand(rendition, viewer_key(request), at)
     answer = playlist_for(request, media, rendition, at)
-    return _private(JsonResponse(answer), CACHE_SECONDS.get(answer["state"], 30))
+    return _private(JsonResponse(answer), CACHE_SECONDS.get(answer["state"], POLL_DONE))
 
 
 @require_GET
@@ -64,7 +66,7 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     given = text.count("#EXTINF")
     record_demand(rendition, viewer_key(request), given * rendition.segment_seconds)
     response = HttpResponse(text, content_type="application/vnd.apple.mpegurl")
-    return _private(response, CACHE_SECONDS.get(rendition.state, 30))
+    return _private(response, CACHE_SECONDS.get(rendition.state, POLL_DONE))
 
 
 def _rendition_of(
