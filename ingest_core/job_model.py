@@ -60,6 +60,8 @@ class JobBase(TenantOwned):
     # The job's folder under INGEST_WORK_DIR is "<prefix>-<id>": each vault's sweep removes
     # only its own.
     WORK_DIR_PREFIX: ClassVar[str] = "job"
+    # The operator's import record: what it made is the shared catalogue's, not the site's.
+    removed_when_site_closes = False
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

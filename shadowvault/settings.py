@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.MembershipMiddleware",
+    # A suspended or closed site's page for every viewer route (operators and /admin/ pass).
+    "tenants.site_gate.SiteStateGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -320,6 +322,9 @@ CELERY_BEAT_SCHEDULE = {
     "ingest-sweep": {"task": "streaming.tasks.ingest_sweep", "schedule": 60},
     "comic-import-sweep": {"task": "readvault.tasks.import_sweep", "schedule": 60},
     "upload-sweep": {"task": "streaming.tasks.sweep_uploads", "schedule": 3600},
+    # Sites (docs/franchise.md): the grace period's end, then a closed site's data.
+    "suspend-overdue-sites": {"task": "tenants.tasks.suspend_overdue_sites", "schedule": 900},
+    "remove-closed-site-data": {"task": "tenants.tasks.remove_closed_site_data", "schedule": 3600},
 }
 
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.

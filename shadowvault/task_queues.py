@@ -31,6 +31,8 @@ QUEUE_FOR_TASK = {
     "readvault.tasks.import_process": CPU,
     "readvault.tasks.import_sweep": DEFAULT,
     "readvault.tasks.refresh_series_metadata": DEFAULT,
+    "tenants.tasks.suspend_overdue_sites": DEFAULT,
+    "tenants.tasks.remove_closed_site_data": DEFAULT,
 }
 
 

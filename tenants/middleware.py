@@ -7,6 +7,7 @@ from functools import partial
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
@@ -21,19 +22,36 @@ HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
 
 def _domains_for(host: str):
     hostname = normalize_hostname(split_domain_port(host)[0])
-    return Domain.objects.select_related("tenant").filter(
-        hostname=hostname or None, tenant__is_active=True
+    # The site's plan and its default viewer plan come in the same query: what a viewer may
+    # do (tenants.entitlements) then costs no query of its own on most pages. The default
+    # plan is one row at most (the one_default_viewer_plan_per_site constraint).
+    default_plan = FilteredRelation(
+        "tenant__viewerplans", condition=Q(tenant__viewerplans__is_default=True)
+    )
+    return (
+        Domain.objects.annotate(default_viewer_plan=default_plan)
+        # django-stubs knows no FilteredRelation alias; Django selects it like a relation.
+        .select_related("tenant__plan", "default_viewer_plan")  # type: ignore[misc]
+        .filter(hostname=hostname or None, tenant__is_active=True)
     )
 
 
+def _site_of(domain: Domain | None) -> Tenant | None:
+    if domain is None:
+        return None
+    tenant = domain.tenant
+    # Fills Tenant.default_viewer_plan (a cached_property) with what the join found; Django
+    # sets no attribute at all when the outer join found no row.
+    tenant.__dict__["default_viewer_plan"] = getattr(domain, "default_viewer_plan", None)
+    return tenant
+
+
 def tenant_for_host(host: str) -> Tenant | None:
-    domain = _domains_for(host).first()
-    return domain.tenant if domain else None
+    return _site_of(_domains_for(host).first())
 
 
 async def atenant_for_host(host: str) -> Tenant | None:
-    domain = await _domains_for(host).afirst()
-    return domain.tenant if domain else None
+    return _site_of(await _domains_for(host).afirst())
 
 
 def unknown_host_response() -> HttpResponse:
@@ -88,7 +106,8 @@ def membership_for(request: HttpRequest, user) -> Membership | None:
     # view and its API permission share one lookup.
     cache = getattr(request, "_request", request).__dict__.setdefault("_memberships", {})
     if user.pk not in cache:
-        cache[user.pk] = Membership.objects.for_tenant(tenant).filter(user=user).first()
+        memberships = Membership.objects.for_tenant(tenant).select_related("viewer_plan")
+        cache[user.pk] = memberships.filter(user=user).first()
     return cache[user.pk]
 
 

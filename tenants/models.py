@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 
 from tenants.scoping import TenantOwned
+from tenants.site_state_rules import UNAVAILABLE, SiteState
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
 # RFC 1123 hostnames, lower case, no port, no trailing dot.
@@ -72,6 +74,25 @@ class Tenant(models.Model):
         choices=AGE_CAP_CHOICES,
         help_text="Show nothing rated above this age, and nothing unrated (empty: no cap).",
     )
+    # Franchise (docs/franchise.md): the plan the operator sells this site, and its state.
+    # No plan: no limits (existing sites and the demo). The state and its dates change only
+    # through tenants.site_states.change_state, which records each change.
+    plan = models.ForeignKey(
+        "tenants.SitePlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sites",
+        help_text="Empty: no limits.",
+    )
+    state = models.CharField(max_length=10, choices=SiteState.choices, default=SiteState.ACTIVE)
+    grace_ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Past due: suspended when this passes."
+    )
+    remove_data_after = models.DateTimeField(
+        null=True, blank=True, help_text="Closed: members and viewer data are removed after this."
+    )
+    data_removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
@@ -84,6 +105,17 @@ class Tenant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_unavailable(self) -> bool:
+        """Suspended or closed: viewers get the "unavailable" page (tenants.site_gate)."""
+        return self.state in UNAVAILABLE
+
+    @cached_property
+    def default_viewer_plan(self) -> ViewerPlan | None:
+        """The tier new members and visitors get. The host lookup fills this in the same
+        query as the site (tenants.middleware), so pages do not ask again."""
+        return ViewerPlan.objects.for_tenant(self).filter(is_default=True).first()
 
     @property
     def primary_domain(self) -> Domain | None:
@@ -111,6 +143,9 @@ class Tenant(models.Model):
 
 class Domain(TenantOwned):
     """A hostname that serves one tenant's site. Each tenant has one primary hostname."""
+
+    # A closed site keeps answering its hostnames, with the "closed" page.
+    removed_when_site_closes = False
 
     hostname = models.CharField(max_length=253, unique=True, validators=[hostname_validator])
     is_primary = models.BooleanField(
@@ -167,6 +202,15 @@ class Membership(TenantOwned):
         choices=AGE_CAP_CHOICES,
         help_text="The member's own cap: nothing rated above this age (empty: the site's).",
     )
+    # Empty: the site's default viewer plan; with none, the site plan's limits.
+    viewer_plan = models.ForeignKey(
+        "tenants.ViewerPlan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        help_text="Empty: the site's default plan.",
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,3 +246,19 @@ class PendingSignup(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.username} on {self.tenant}"
+
+
+# The franchise's models live in modules named for what they hold; importing them here is
+# how Django's app registry finds a split app's models (it imports `tenants.models`).
+from tenants.plans import SitePlan, ViewerPlan  # noqa: E402
+from tenants.site_state_log import SiteStateChange  # noqa: E402
+
+__all__ = [
+    "Domain",
+    "Membership",
+    "PendingSignup",
+    "SitePlan",
+    "SiteStateChange",
+    "Tenant",
+    "ViewerPlan",
+]

@@ -6,7 +6,7 @@ API start their querysets from `.for_tenant(...)`, so no code filters by tenant 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.db import models
 
@@ -28,6 +28,11 @@ class TenantOwned(models.Model):
     )
 
     objects = TenantOwnedQuerySet.as_manager()
+
+    # A closed site's rows go when its data is removed (tenants.closed_site_data): members,
+    # viewer data, its own settings. Rows that record what happened or what the operator
+    # did on the site's behalf (hostnames, state changes, import jobs) say False.
+    removed_when_site_closes: ClassVar[bool] = True
 
     class Meta:
         abstract = True

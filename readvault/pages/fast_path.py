@@ -59,7 +59,10 @@ def _decide_on_host(ask: PageAsk, host: str) -> Decision | None:
     _settle_connection()
     try:
         tenant = _site_of_fill(host) if ask.via is Via.GATEWAY else tenant_for_host(host)
-        return None if tenant is None else decide(ask, tenant)
+        # A suspended or closed site: Django's way answers, with its page (tenants.site_gate).
+        if tenant is None or tenant.is_unavailable:
+            return None
+        return decide(ask, tenant)
     finally:
         _settle_connection()
 

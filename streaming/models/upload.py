@@ -38,6 +38,8 @@ UploadManager = models.Manager.from_queryset(UploadQuerySet)
 
 
 class Upload(TenantOwned):
+    removed_when_site_closes = False  # an import's bytes: the upload sweep removes them
+
     class State(models.TextChoices):
         RECEIVING = "receiving", "Receiving"
         DONE = "done", "Done (an ingest job)"
