@@ -6,7 +6,13 @@ from django.utils.html import format_html
 
 from tenants.access import is_operator, is_site_admin
 from tenants.admin_scoping import TenantScopedAdmin
-from tenants.models import Domain, Membership, Tenant
+from tenants.models import Domain, Membership, SitePlan, Tenant, ViewerPlan
+from tenants.plan_admin import (
+    SitePlanAdmin,
+    SiteStateChangeInline,
+    SiteStatesAdmin,
+    ViewerPlanAdmin,
+)
 from tenants.request_types import tenant_of
 
 
@@ -47,21 +53,27 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(SiteStatesAdmin):
     """Operators manage every site; a site admin edits their own site's branding only."""
 
-    list_display = ["name", "slug", "primary_hostname", "signup_open", "is_active", "swatch"]
-    list_filter = ["is_active", "signup_open"]
+    list_display = [
+        "name", "slug", "primary_hostname", "plan", "state", "signup_open", "is_active", "swatch",
+    ]  # fmt: skip
+    list_filter = ["state", "plan", "is_active", "signup_open"]
+    list_select_related = ["plan"]
     search_fields = ["name", "slug", "domains__hostname"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [DomainInline]
+    inlines = [DomainInline, SiteStateChangeInline]
     branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
     # What the site shows is the site's to decide: its admins set the age cap too
     # (readvault.models.age_ratings; each member may choose a stricter one).
     site_admin_fields = [*branding_fields, "age_cap"]
     # How the site's media links are checked is the operator's: it changes what the gateway
     # accepts (stored_media/signing.py), and takes effect there within the authorize cache time.
-    operator_fields = ["bind_media_links_to_ip", "is_active"]
+    operator_fields = ["bind_media_links_to_ip", "is_active", "plan"]
+    # The state and its dates change only through the "Change state" action (the one
+    # function, tenants.site_states, which records who and why).
+    state_fields = ["state", "grace_ends_at", "remove_data_after", "data_removed_at"]
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request).prefetch_related("domains")
@@ -76,8 +88,12 @@ class TenantAdmin(admin.ModelAdmin):
                 "slug",
                 *self.site_admin_fields[1:],
                 *self.operator_fields,
+                *self.state_fields,
             ]
-        return self.site_admin_fields
+        return [*self.site_admin_fields, "plan", "state"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return self.state_fields if is_operator(request) else ["plan", "state"]
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
         return self.prepopulated_fields if is_operator(request) else {}
@@ -137,10 +153,10 @@ class DomainAdmin(TenantScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(TenantScopedAdmin):
-    list_display = ["user", "email", "role", "joined_at"]
+    list_display = ["user", "email", "role", "viewer_plan", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email"]
-    list_select_related = ["user", "tenant"]
+    list_select_related = ["user", "tenant", "viewer_plan"]
     raw_id_fields = ["user"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
@@ -153,3 +169,7 @@ class MembershipAdmin(TenantScopedAdmin):
     @admin.display(ordering="user__email")
     def email(self, membership: Membership) -> str:
         return membership.user.email
+
+
+admin.site.register(SitePlan, SitePlanAdmin)
+admin.site.register(ViewerPlan, ViewerPlanAdmin)

@@ -12,6 +12,7 @@ import time
 
 from django.contrib.auth import get_user_model, login
 
+from tenants.member_cap import check_room
 from tenants.models import Membership
 from tenants.request_types import SiteRequest
 
@@ -44,7 +45,9 @@ def offered(request: SiteRequest) -> tuple[object, str] | None:
 
 
 def accept(request: SiteRequest, user) -> Membership:
-    """The user becomes a viewer of this site and is signed in here."""
+    """The user becomes a viewer of this site and is signed in here; SiteFull when the
+    site plan's member cap is reached (tenants.member_cap)."""
+    check_room(request.tenant)
     membership, _ = Membership.objects.get_or_create(tenant=request.tenant, user=user)
     request.session.pop(SESSION_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

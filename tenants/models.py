@@ -226,6 +226,12 @@ class Membership(TenantOwned):
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
 
+    def clean(self) -> None:
+        super().clean()
+        plan = self.viewer_plan
+        if plan is not None and plan.tenant_id != self.tenant_id:
+            raise ValidationError({"viewer_plan": "Choose a viewer plan of this member's site."})
+
 
 class PendingSignup(TenantOwned):
     """A sign-up waiting for its address to be confirmed. Nothing is reserved meanwhile: the

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.forms import mail_link_origin
+from tenants.member_cap import check_room
 from tenants.models import Membership, PendingSignup, Tenant
 
 
@@ -97,7 +98,9 @@ class NameTaken(Exception):
 
 
 def confirm(pending: PendingSignup):
-    """Make the account and its membership of the site; the link works once."""
+    """Make the account and its membership of the site; the link works once. A full site
+    (tenants.member_cap) raises SiteFull and keeps the link for when there is room."""
+    check_room(pending.tenant)
     users = get_user_model().objects
     taken = (
         users.filter(username__iexact=pending.username).exists()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tenants import joining
 from tenants import signup as signups
 from tenants.forms import SignupForm, SiteAuthenticationForm
+from tenants.member_cap import SiteFull, check_room
 from tenants.request_types import SiteRequest
 
 
@@ -35,6 +36,11 @@ def signup(request: SiteRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            check_room(request.tenant)
+        except SiteFull as full:
+            form.add_error(None, str(full))
+            return render(request, "registration/signup.html", {"form": form})
         applicant = signups.Applicant.from_form(form.cleaned_data)
         signups.start(request, request.tenant, applicant)
         # The same answer whatever the mail says (new account, known address, taken name).
@@ -53,6 +59,9 @@ def signup_confirm(request: SiteRequest, token: str) -> HttpResponse:
         return render(request, "registration/signup_confirm.html", {"pending": pending})
     try:
         user = signups.confirm(pending)
+    except SiteFull as full:
+        context = {"pending": pending, "error": str(full)}
+        return render(request, "registration/signup_confirm.html", context, status=409)
     except signups.NameTaken:
         return render(
             request, "registration/signup_taken.html", {"username": pending.username}, status=409
@@ -70,7 +79,11 @@ def join_site(request: SiteRequest) -> HttpResponse:
     user, next_url = offer
     if request.method == "GET":
         return render(request, "registration/join_site.html", {"joining_user": user})
-    joining.accept(request, user)
+    try:
+        joining.accept(request, user)
+    except SiteFull as full:
+        context = {"joining_user": user, "error": str(full)}
+        return render(request, "registration/join_site.html", context, status=409)
     safe = url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )

@@ -102,6 +102,8 @@ def test_a_site_admin_edits_their_branding_but_not_the_slug(everyone, alpha_admi
             "slug": "hijack",
             "domains-TOTAL_FORMS": "0",
             "domains-INITIAL_FORMS": "0",
+            "sitestatechanges-TOTAL_FORMS": "0",
+            "sitestatechanges-INITIAL_FORMS": "0",
         },
     )
 

@@ -30,6 +30,9 @@ def site_form(hostnames: list[tuple[str, bool]], **fields) -> dict:
         "domains-INITIAL_FORMS": "0",
         "domains-MIN_NUM_FORMS": "0",
         "domains-MAX_NUM_FORMS": "1000",
+        # The state-change record's inline is read-only, but its management form is posted.
+        "sitestatechanges-TOTAL_FORMS": "0",
+        "sitestatechanges-INITIAL_FORMS": "0",
         **fields,
     }
     for index, (hostname, primary) in enumerate(hostnames):
