@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from readvault import plan_gate
 from tenants.access import is_member
 
 MEMBERS_ONLY = "Sign in as a member of this site to do that."
@@ -27,3 +28,16 @@ class Member(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return is_member(request)
+
+
+class ReadVaultIncluded(BasePermission):
+    """The caller's plan includes ReadVault (readvault.plan_gate): checked after DRF has
+    found the token's or session's user, whose plan it is."""
+
+    message = "Manga and comics are not part of this plan."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        reason = plan_gate.refusal(request)
+        if reason is not None:
+            self.message = reason
+        return reason is None

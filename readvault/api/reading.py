@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from readvault.api import reading_serializers as s
 from readvault.api.parsers import READING_PARSERS
-from readvault.api.permissions import Member
+from readvault.api.permissions import Member, ReadVaultIncluded
 from readvault.api.series import LIST_COVER_WIDTH, series_for
 from readvault.models import Chapter, ReadingProgress
 from readvault.pages.links import cover_urls
@@ -37,7 +37,7 @@ SERIES_ID = OpenApiParameter("series_id", int, OpenApiParameter.PATH)
 class ProgressList(generics.ListAPIView):
     """Every chapter the caller opened on this site, most recent first."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.ReadingProgressSerializer
     request: SiteApiRequest
@@ -63,7 +63,7 @@ class ProgressDetail(generics.GenericAPIView):
     """The caller's place in one chapter: GET it, PUT or POST `{"page": N}` (0-based) to
     save it, DELETE to forget it."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.ReadingProgressSerializer
     request: SiteApiRequest
@@ -103,7 +103,7 @@ class MarkRead(generics.GenericAPIView):
     """Mark a chapter read (its last page), and with `{"up_to": true}` every chapter before
     it in reading order too, as the series page's "read up to here"."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.MarkedSerializer
     request: SiteApiRequest
@@ -126,7 +126,7 @@ class MarkRead(generics.GenericAPIView):
 class MarkUnread(generics.GenericAPIView):
     """Forget the caller's progress in a chapter (it reads as unread again)."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.MarkedSerializer
     request: SiteApiRequest
@@ -141,7 +141,7 @@ class WantToReadList(generics.ListAPIView):
     """The caller's "want to read" list on this site, last added first; POST
     `{"series_id": N}` adds a series."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.WantToReadSerializer
     request: SiteApiRequest
@@ -174,7 +174,7 @@ def _entries(request: SiteApiRequest, entries: list) -> Any:
 class WantToReadEntry(generics.GenericAPIView):
     """DELETE takes a series off the caller's list."""
 
-    permission_classes = [Member]
+    permission_classes = [Member, ReadVaultIncluded]
     parser_classes = READING_PARSERS
     serializer_class = s.WantToReadSerializer
     request: SiteApiRequest

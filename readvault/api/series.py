@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readvault.api import reading_serializers as s
-from readvault.api.permissions import MemberOrReadOnly
+from readvault.api.permissions import MemberOrReadOnly, ReadVaultIncluded
 from readvault.models import (
     Chapter,
     Genre,
@@ -73,7 +73,7 @@ class SeriesList(generics.ListAPIView):
     """Series this site shows the caller, A to Z (or `sort`); with `q`, the best matches of
     a search (at most 100), filtered the same way."""
 
-    permission_classes = [MemberOrReadOnly]
+    permission_classes = [MemberOrReadOnly, ReadVaultIncluded]
     serializer_class = s.SeriesListSerializer
     request: SiteApiRequest
 
@@ -100,7 +100,7 @@ class SeriesDetail(generics.GenericAPIView):
     """One series: its facts, credits, genres, a signed cover, and its chapters in reading
     order with the caller's read state and where to continue."""
 
-    permission_classes = [MemberOrReadOnly]
+    permission_classes = [MemberOrReadOnly, ReadVaultIncluded]
     serializer_class = s.SeriesDetailSerializer
     request: SiteApiRequest
 
@@ -163,7 +163,7 @@ class ChapterDetail(generics.GenericAPIView):
     """One chapter: its facts, its pages with signed links for the caller (they expire:
     `links_expire_in` seconds), the chapters before and after, and the caller's place."""
 
-    permission_classes = [MemberOrReadOnly]
+    permission_classes = [MemberOrReadOnly, ReadVaultIncluded]
     serializer_class = s.ChapterDetailSerializer
     request: SiteApiRequest
 

@@ -26,6 +26,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from readvault import plan_gate
 from readvault.opds import app_passwords
 from stored_media.delivery import plain
 from tenants.middleware import membership_for
@@ -54,6 +55,9 @@ def catalogue_reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return challenge(request)
         request.user = user
         request.opds_key = key  # type: ignore[attr-defined]
+        reason = plan_gate.refusal(request)  # now that the reader is known
+        if reason is not None:
+            return plain(403, reason)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -12,6 +12,7 @@ from readvault.models.library import format_number
 from readvault.opds import atom
 from readvault.opds.images import cover_links, first_page_links
 from readvault.opds.links import CatalogueLinks
+from tenants.entitlements import entitlements_for
 from tenants.request_types import SiteRequest
 
 COVER_WIDTH, COVER_THUMBNAIL_WIDTH = 600, 300  # widths made for covers
@@ -60,6 +61,7 @@ def add_chapters(
     the reader's last page (two queries for the thumbnails)."""
     thumbnails = first_page_links(chapters, request, (PAGE_WIDTH, PAGE_THUMBNAIL_WIDTH))
     tenant_pk = request.tenant.pk
+    downloads = entitlements_for(request).downloads
     for chapter in chapters:
         label, series_title = chapter.label, chapter.series.title  # each worked out once
         title = f"{series_title}: {label}" if with_series else label
@@ -73,13 +75,14 @@ def add_chapters(
         )
         if chapter.release_date:
             atom.issued(element, chapter.release_date.isoformat())
-        atom.link(
-            element,
-            atom.REL_ACQUISITION,
-            links.download(chapter.pk),
-            atom.CBZ_TYPE,
-            title=f"{series_title} {chapter_name(chapter)}.cbz",
-        )
+        if downloads:  # the reader's plan (tenants.entitlements); PSE streams either way
+            atom.link(
+                element,
+                atom.REL_ACQUISITION,
+                links.download(chapter.pk),
+                atom.CBZ_TYPE,
+                title=f"{series_title} {chapter_name(chapter)}.cbz",
+            )
         _stream_link(element, links, chapter, progress.get(chapter.pk))
         if chapter.pk in thumbnails:
             image, thumbnail = thumbnails[chapter.pk]

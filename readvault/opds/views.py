@@ -20,6 +20,7 @@ from readvault.opds.paging import PAGE_SIZE, BadPage, Paged, paged, paged_counte
 from readvault.reading.progress import progress_in
 from readvault.site.access import get_chapter_for, get_series_for
 from stored_media.delivery import plain
+from tenants.entitlements import entitlements_for
 from tenants.request_types import SiteRequest
 
 MAX_TERMS = 200  # characters of a search; the rest is dropped
@@ -237,6 +238,9 @@ def continue_reading(request: SiteRequest) -> HttpResponse:
 def download(request: SiteRequest, chapter_id: str) -> HttpResponse:
     """The chapter's CBZ: a redirect to its signed /media/ link, which serves it (ranges,
     the gateway's cache) named like "Berserk v01 c001.cbz" (the archive's stored name)."""
+    allowed = entitlements_for(request)
+    if not allowed.downloads:
+        return plain(403, allowed.refusal("downloads"))
     chapter = get_chapter_for(request, chapter_id)
     response = HttpResponseRedirect(chapter.archive.link_for(request))
     response["Cache-Control"] = "private, no-store"  # the signed link expires

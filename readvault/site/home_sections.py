@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from readvault import plan_gate
 from readvault.models import Series
 from readvault.pages.links import cover_urls, thumbnail_urls
 from readvault.site.access import visible_chapters
@@ -40,7 +41,7 @@ class Card:
 
 def continue_reading_section(http_request: HttpRequest) -> str:
     request = cast(SiteRequest, http_request)  # the home page is a site's
-    if not is_member(request):
+    if not is_member(request) or plan_gate.refusal(request):
         return ""
     resuming = continue_reading_for(request, ROW_LENGTH)
     if not resuming:
@@ -61,6 +62,8 @@ def continue_reading_section(http_request: HttpRequest) -> str:
 
 def new_chapters_section(http_request: HttpRequest) -> str:
     request = cast(SiteRequest, http_request)  # the home page is a site's
+    if plan_gate.refusal(request):
+        return ""
     latest = visible_chapters(request).select_related("series", "volume")
     chapters = list(latest.order_by("-created_at", "-pk")[:ROW_LENGTH])
     if not chapters:

@@ -17,6 +17,7 @@ from streaming.models import (
 )
 from streaming.viewer import activity
 from tenants.access import is_member
+from tenants.entitlements import entitlements_for
 
 
 class GenreSerializer(serializers.ModelSerializer):
@@ -65,7 +66,12 @@ class MediaFileSerializer(serializers.ModelSerializer):
         request = self.context["request"]
         # None too while only a progressive rendition exists (the player's own endpoint).
         stored = media_file.stored
-        return stored.link_for(request) if stored is not None and is_member(request) else None
+        if stored is None or not is_member(request):
+            return None
+        # Above the caller's plan (tenants.entitlements): listed, never linked.
+        return (
+            stored.link_for(request) if entitlements_for(request).plays(media_file.height) else None
+        )
 
 
 class EpisodeSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from streaming.site.home_rows import home_rows
 from streaming.site.search_everywhere import search_everywhere, typeahead_everywhere
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
+from tenants.entitlements import entitlements_for
 from tenants.request_types import SiteRequest
 
 PAGE_SIZE = 24
@@ -101,6 +102,8 @@ def render_title_page(
 ) -> HttpResponse:
     """The title page; the comment view renders it too, with a form that kept its input."""
     member = is_member(request)
-    page = load_title_page(request.tenant, title, request.user if member else None)
+    viewer = request.user if member else None
+    max_height = entitlements_for(request).max_height
+    page = load_title_page(request.tenant, title, viewer, max_height=max_height)
     context = {"title": title, "page": page, "comment_form": comment_form, "is_member": member}
     return render(request, "streaming/title_detail.html", context, status=status)

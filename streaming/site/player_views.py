@@ -14,16 +14,18 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from streaming.models import MediaFile
-from streaming.site.access import get_media_for, versions_of
+from streaming.site.access import get_media_for
 from streaming.site.next_episode import next_episode_for
+from streaming.site.quality_cap import above_cap_message, allowed_versions_of
 from streaming.viewer import activity
 from tenants.access import is_member
+from tenants.entitlements import entitlements_for
 from tenants.request_types import SiteRequest
 
 MEMBERS_ONLY = "Sign in as a member of this site to watch."
@@ -64,6 +66,14 @@ def watch(request: SiteRequest, media_id: int) -> HttpResponse:
     if not is_member(request):
         return redirect_to_login(request.get_full_path())
     media = get_media_for(request, media_id)
+    allowed = entitlements_for(request)
+    if not allowed.plays(media.height):
+        # Above the viewer's plan: the best version within it plays instead, if there is one.
+        within = allowed_versions_of(media, allowed).first()
+        if within is not None:
+            return redirect("watch", within.pk)
+        context = {"title": media.owner_title, "message": above_cap_message(media, allowed)}
+        return render(request, "streaming/above_plan.html", context, status=403)
     title = media.owner_title
     subtitles = list(media.subtitles.select_related("stored"))
     following = next_episode_for(request.tenant, media)
@@ -84,7 +94,7 @@ def watch(request: SiteRequest, media_id: int) -> HttpResponse:
             "media": media,
             "title": title,
             "subtitles": [(sub, config["subtitles"][str(sub.pk)]) for sub in subtitles],
-            "versions": list(versions_of(media)),
+            "versions": list(allowed_versions_of(media, allowed)),
             "next_episode": config["nextEpisode"],
             "player_config": config,
         },
@@ -98,6 +108,9 @@ def fresh_link(request: SiteRequest, media_id: int) -> JsonResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
     media = get_media_for(request, media_id)
+    allowed = entitlements_for(request)
+    if not allowed.plays(media.height):  # the plan changed while the page was open
+        return JsonResponse({"detail": above_cap_message(media, allowed)}, status=403)
     return JsonResponse(_link_facts(request, media, media.subtitles.select_related("stored")))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from streaming.models import Comment, Credit, Genre, MediaFile, Season, Title, WatchlistEntry
 from streaming.site import access
+from streaming.site.quality_cap import height_rule
 from streaming.viewer.comments import thread
 
 COMMENTS_SHOWN = 50  # the latest top-level comments; older ones wait for a "more" link
@@ -48,13 +49,14 @@ class TitlePage:
         return None
 
 
-def load_title_page(tenant, title: Title, member=None) -> TitlePage:
-    """`member`: the signed-in member of `tenant`, or None for a visitor."""
+def load_title_page(tenant, title: Title, member=None, max_height: int | None = None) -> TitlePage:
+    """`member`: the signed-in member of `tenant`, or None for a visitor; versions taller
+    than `max_height` (the viewer's plan, tenants.entitlements) are not offered."""
     latest = thread(tenant, title).order_by("-created_at", "-pk")[:COMMENTS_SHOWN]
     watchlist = WatchlistEntry.objects.for_tenant(tenant).filter(user=member, title=title)
     return TitlePage(
         genres=list(title.genres.all()),
-        versions=list(access.versions().filter(title=title)),
+        versions=list(access.versions().filter(height_rule(max_height), title=title)),
         seasons=list(access.seasons_of(title)),
         cast=list(
             Credit.objects.filter(title=title, role=Credit.Role.CAST).select_related("person")[
