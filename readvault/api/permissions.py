@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from readvault import plan_gate
@@ -34,10 +35,9 @@ class ReadVaultIncluded(BasePermission):
     """The caller's plan includes ReadVault (readvault.plan_gate): checked after DRF has
     found the token's or session's user, whose plan it is."""
 
-    message = "Manga and comics are not part of this plan."
-
     def has_permission(self, request: Any, view: Any) -> bool:
         reason = plan_gate.refusal(request)
         if reason is not None:
-            self.message = reason
-        return reason is None
+            # Raised, not returned: DRF would answer a visitor's refusal with a bare 401.
+            raise PermissionDenied(reason)
+        return True
