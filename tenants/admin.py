@@ -95,6 +95,11 @@ class TenantAdmin(SiteStatesAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return self.state_fields if is_operator(request) else ["plan", "state"]
 
+    def get_list_filter(self, request: HttpRequest):
+        # The plan filter lists every site plan: the operator's catalogue, not a site's.
+        filters = super().get_list_filter(request)
+        return filters if is_operator(request) else [f for f in filters if f != "plan"]
+
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
         return self.prepopulated_fields if is_operator(request) else {}
 

@@ -54,7 +54,9 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
-from tenants.models import Domain
+from tenants.models import Domain, SitePlan, ViewerPlan
+from tenants.site_state_rules import SiteState
+from tenants.site_states import change_state
 from tests import factories
 from tests.factories import (
     PASSWORD,
@@ -133,6 +135,13 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     beta.save(update_fields=["tagline"])
     Domain.objects.create(tenant=beta, hostname=f"{BETA_MARKER}.b.test")
     make_member(f"{BETA_MARKER}_viewer", beta)
+    # Plans and states (tenants.plans, tenants.site_states): Beta's site plan, viewer plan and
+    # state record carry the marker; Alpha has a viewer plan of its own (no limits in it).
+    beta.plan = SitePlan.objects.create(name=f"{BETA_MARKER} plan")
+    beta.save(update_fields=["plan"])
+    ViewerPlan.objects.create(tenant=beta, name=f"{BETA_MARKER} premium")
+    ViewerPlan.objects.create(tenant=alpha, name="Alpha extra", downloads=True)
+    change_state(beta, SiteState.PAST_DUE, by=None, reason=f"{BETA_MARKER} unpaid")
     ours = Comment.objects.create(tenant=alpha, user=alice, title=heat, body="Alpha's comment")
     theirs = Comment.objects.create(tenant=beta, user=bob, title=heat, body=f"{BETA_MARKER} c")
     CommentReport.objects.create(comment=theirs, reporter=bob, reason=f"{BETA_MARKER} report")
