@@ -213,6 +213,8 @@ def test_site_admins_set_the_sites_age_cap_in_the_admin(on_alpha, alpha, alpha_a
             "age_cap": "13",
             "domains-TOTAL_FORMS": "0",
             "domains-INITIAL_FORMS": "0",
+            "sitestatechanges-TOTAL_FORMS": "0",
+            "sitestatechanges-INITIAL_FORMS": "0",
         },
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
