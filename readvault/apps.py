@@ -36,6 +36,7 @@ class ReadVaultConfig(AppConfig):
     def _connect_search(self) -> None:
         # The "manga" source of the site's one search box, and SQLite's search triggers put
         # back after migrations (readvault.search).
+        from readvault.plan_gate import includes_readvault
         from readvault.search import signals
         from readvault.search.covers import decorate_series_hits
         from readvault.search.series import KIND, LABEL, search_series, typeahead_series
@@ -47,6 +48,7 @@ class ReadVaultConfig(AppConfig):
             typeahead_series,
             label=LABEL,
             decorate_fn=decorate_series_hits,
+            shown_to=includes_readvault,
         )
         signals.connect()
 
@@ -59,6 +61,7 @@ class ReadVaultConfig(AppConfig):
 
     def _connect_site_sections(self) -> None:
         # ReadVault's rows on the home page and its "Reading" tab on the account pages.
+        from readvault.plan_gate import includes_readvault
         from readvault.site.home_sections import continue_reading_section, new_chapters_section
         from shadowvault.site_sections import (
             AccountTab,
@@ -69,11 +72,24 @@ class ReadVaultConfig(AppConfig):
         register_home_section("readvault-continue", continue_reading_section, order=10)
         register_home_section("readvault-new-chapters", new_chapters_section, order=20)
         register_account_tab(
-            AccountTab("Reading", "reading:overview", ("reading:history", "reading:history-clear"))
+            AccountTab(
+                "Reading",
+                "reading:overview",
+                ("reading:history", "reading:history-clear"),
+                shown_to=includes_readvault,
+            )
         )
 
     def _connect_reader_apps(self) -> None:
         # The account's "Reader apps" tab: app passwords for OPDS apps (readvault.opds).
+        from readvault.plan_gate import includes_readvault
         from shadowvault.site_sections import AccountTab, register_account_tab
 
-        register_account_tab(AccountTab("Reader apps", "reader-apps:list", ("reader-apps:create",)))
+        register_account_tab(
+            AccountTab(
+                "Reader apps",
+                "reader-apps:list",
+                ("reader-apps:create",),
+                shown_to=includes_readvault,
+            )
+        )

@@ -1,7 +1,7 @@
 """ReadVault where the viewer's plan leaves it out (tenants.entitlements): its pages, the
 reader and its pages.json, the Reading and Reader apps tabs, OPDS and the reading API answer
-403 with the reason ("Manga and comics are not part of this site's plan."), and the home
-page shows no ReadVault rows.
+403 with the reason ("Manga and comics are not part of this site's plan."); the home page
+shows no ReadVault rows, the search box no series and the account pages no ReadVault tabs.
 
 The site's routes are wrapped where they are declared (`gated`); OPDS checks in its own
 sign-in (readvault.opds.auth) and the API in a permission (readvault.api.permissions), since
@@ -26,6 +26,11 @@ def refusal(request: HttpRequest) -> str | None:
     """Why ReadVault is closed to this request's reader, or None when it is open."""
     allowed = entitlements_for(request)
     return None if allowed.readvault else allowed.refusal("readvault")
+
+
+def includes_readvault(request: HttpRequest) -> bool:
+    """For what ReadVault registers with the site (its search source, its account tabs)."""
+    return refusal(request) is None
 
 
 def readvault_included(view: View) -> View:

@@ -81,6 +81,9 @@ class SearchSource:
     search: SearchFn
     typeahead: TypeaheadFn
     decorate: DecorateFn | None = None
+    # Whether the viewer of a request may see this source at all (their plan may leave the
+    # vault out: tenants.entitlements); None: everyone.
+    shown_to: Callable[[Any], bool] | None = None
 
     def search_page(self, query: str, tenant: Any, *, limit: int, offset: int) -> SourcePage:
         page = self.search(query, tenant, limit=limit, offset=offset)
@@ -109,14 +112,21 @@ def register_search_source(
     *,
     label: str = "",
     decorate_fn: DecorateFn | None = None,
+    shown_to: Callable[[Any], bool] | None = None,
 ) -> None:
     """Add (or, for the same kind, replace) a source. Called from AppConfig.ready()."""
-    _SOURCES[kind] = SearchSource(kind, label or kind.title(), search_fn, typeahead_fn, decorate_fn)
+    _SOURCES[kind] = SearchSource(
+        kind, label or kind.title(), search_fn, typeahead_fn, decorate_fn, shown_to
+    )
 
 
-def search_sources() -> list[SearchSource]:
-    """The registered sources, in the order they were registered."""
-    return list(_SOURCES.values())
+def search_sources(request: Any = None) -> list[SearchSource]:
+    """The registered sources, in the order they were registered; with `request`, only
+    those its viewer may see."""
+    sources = list(_SOURCES.values())
+    if request is None:
+        return sources
+    return [s for s in sources if s.shown_to is None or s.shown_to(request)]
 
 
 T = TypeVar("T")

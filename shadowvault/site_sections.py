@@ -27,6 +27,9 @@ class AccountTab:
     url_name: str  # the tab's page, reversed without arguments
     # Other views (their `view_name`s) under which this tab is the current one.
     also_current: tuple[str, ...] = ()
+    # Whether the viewer of a request gets this tab (their plan may leave the vault out:
+    # tenants.entitlements); None: everyone.
+    shown_to: Callable[[HttpRequest], bool] | None = None
 
     @property
     def url(self) -> str:
@@ -57,5 +60,9 @@ def register_account_tab(tab: AccountTab) -> None:
     _account_tabs[tab.url_name] = tab
 
 
-def account_tabs() -> list[AccountTab]:
-    return list(_account_tabs.values())
+def account_tabs(request: HttpRequest | None = None) -> list[AccountTab]:
+    """The registered tabs; with `request`, only those its viewer gets."""
+    tabs = list(_account_tabs.values())
+    if request is None:
+        return tabs
+    return [tab for tab in tabs if tab.shown_to is None or tab.shown_to(request)]

@@ -291,6 +291,27 @@ def test_readvault_left_out_of_a_viewer_plan_refuses_that_viewer_only(
     assert admin.get("/manga/").status_code == 200
 
 
+def test_readvault_left_out_hides_its_search_hits_and_account_tabs(no_readvault):
+    client, _ = no_readvault
+
+    search = client.get("/search/?q=Berserk").content.decode()
+    typeahead = client.get("/search/typeahead?q=Berserk").json()
+    account = client.get("/account/").content.decode()
+
+    assert "/manga/berserk/" not in search
+    assert "/manga/berserk/" not in str(typeahead)
+    assert "/account/reading/" not in account
+    assert "/account/reader-apps/" not in account
+
+
+def test_readvault_in_the_plan_keeps_its_search_hits_and_tabs(alpha, alice, on_alpha):
+    comic_chapter(comic_series("Berserk", slug="berserk"))
+    on_alpha.force_login(alice)
+
+    assert "/manga/berserk/" in on_alpha.get("/search/?q=Berserk").content.decode()
+    assert "/account/reading/" in on_alpha.get("/account/").content.decode()
+
+
 def test_the_reading_api_checks_the_tokens_user_not_the_session(alpha, alice, on_alpha):
     """A token's user has their own plan: the check runs after DRF found them."""
     viewer_plan(alpha, "Visitors", readvault=False, is_default=True)

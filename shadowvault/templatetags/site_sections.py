@@ -37,6 +37,6 @@ def account_tabs(context) -> SafeString:
                     tab.label,
                 ),
             )
-            for tab in site_sections.account_tabs()
+            for tab in site_sections.account_tabs(request)
         ),
     )

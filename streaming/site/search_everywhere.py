@@ -61,7 +61,7 @@ def search_everywhere(request: SiteRequest, query: str, *, page: int, size: int)
         _decorated(
             source, source.search_page(query, request.tenant, limit=size, offset=offset), request
         )
-        for source in search_sources()
+        for source in search_sources(request)
     ]
     wanted = Query.of(query)
     merged = merge_by_score(titles.titles, lambda t: _title_score(wanted, t), _best_first(answers))
@@ -87,7 +87,7 @@ def typeahead_everywhere(request: SiteRequest, prefix: str) -> list[dict[str, An
                 source.suggestions(prefix, request.tenant, limit=TYPEAHEAD_LIMIT), request
             )
         )
-        for source in search_sources()
+        for source in search_sources(request)
     ]
     wanted = Query.of(prefix, prefix=True)
     merged = merge_by_score(
