@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from readvault.models import ReadingProgress, WantToRead
@@ -19,6 +22,7 @@ from streaming.models import Comment, MediaFile, Title, WatchlistEntry, WatchPro
 from tenants import tasks
 from tenants.closed_site_data import remove_expired
 from tenants.models import Domain, Membership, SiteStateChange, Tenant, ViewerPlan
+from tenants.site_gate import SiteStateGate
 from tenants.site_state_rules import InvalidTransition, SiteState
 from tenants.site_states import DATA_KEPT_DAYS, GRACE_DAYS, change_state, suspend_overdue
 from tests.factories import comic_chapter, comic_series, film, film_file
@@ -175,6 +179,36 @@ def test_the_operator_and_the_admin_still_work_on_a_suspended_site(
     assert admin.get("/admin/").status_code == 200
     assert admin.get("/").status_code == 403
     assert Client(HTTP_HOST="a.test").get("/admin/login/").status_code == 200
+
+
+def test_the_gate_works_on_the_async_stack_too(alpha, olivia):
+    """The stream view runs on the async stack (uvicorn): the gate answers there as well,
+    asking for the user only on a suspended or closed site."""
+
+    async def downstream(request):
+        return HttpResponse("served")
+
+    gate = SiteStateGate(downstream)  # an async get_response: the gate runs async
+    change_state(alpha, SiteState.SUSPENDED, by=olivia, reason="Unpaid")
+    alpha.refresh_from_db()
+    alpha.__dict__["default_viewer_plan"] = None  # as the host lookup leaves it
+
+    def request_as(user):
+        request = RequestFactory().get("/media/1/film.mp4", HTTP_HOST="a.test")
+        request.tenant, request.user = alpha, user
+
+        async def auser():
+            return user
+
+        request.auser = auser
+        return request
+
+    refused = async_to_sync(gate)(request_as(AnonymousUser()))
+    served = async_to_sync(gate)(request_as(olivia))
+
+    assert refused.status_code == 403
+    assert "Alpha is suspended" in refused.content.decode()
+    assert served.content == b"served"
 
 
 def test_another_site_is_untouched(suspended, on_beta):
