@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from tenants.middleware import membership_for
@@ -74,7 +75,8 @@ def entitlements_for(request: HttpRequest) -> Entitlements:
     tenant = tenant_of(request)
     if tenant is None:
         return UNLIMITED
-    user = request.user
+    # A request no authentication middleware saw (a view called directly) is a visitor's.
+    user = getattr(request, "user", None) or AnonymousUser()
     cache = getattr(request, "_request", request).__dict__.setdefault("_entitlements", {})
     key = user.pk if user.is_authenticated else None
     if key not in cache:
