@@ -115,7 +115,7 @@ def measured_final(folder: Path, made: int, speed: float) -> final_run.FinalRun:
     step's stats callback would set them; its segments are not needed here)."""
     final = final_run.FinalRun(folder, 180, 4.0)
     final.begin()
-    final.started -= supervisor.MEASURE_AFTER + 1
+    final.output_from = (time.monotonic() - supervisor.MEASURE_AFTER - 1, 0.0)
     final._taken = set(range(made))
     final.done_seconds = made * 4.0
     final.speed = speed

@@ -94,6 +94,7 @@ class SegmentFolder:
         self.done_seconds = 0.0
         self.stopped = False  # stopped by us, not ended by itself
         self.ends_before: int | None = None  # an empty segment marked the film's end here
+        self.output_from: tuple[float, float] | None = None  # (wall, film) at its first output
         self._taken: set[int] = set()
 
     @property
@@ -197,8 +198,21 @@ class EncoderRun(SegmentFolder):
             if key == "out_time_us" and value.lstrip("-").isdigit():
                 # Microseconds of output from the run's start (the shift is not counted).
                 self.done_seconds = max(0.0, int(value) / 1_000_000)
+                if self.done_seconds > 0 and self.output_from is None:
+                    self.output_from = (time.monotonic(), self.done_seconds)
             elif key == "speed":
-                self.speed = parse_speed(value)
+                self.speed = self._sustained_speed() or parse_speed(value)
+
+    def _sustained_speed(self) -> float | None:
+        """Seconds of film per wall second since the first output. ffmpeg's own figure counts
+        from the start, where a run after a seek decodes from the source's keyframe before
+        its first segment (seconds of 4K HEVC): a run judged on it was stepped down for a
+        wait that was already over."""
+        if self.output_from is None:
+            return None
+        since, done = self.output_from
+        elapsed = time.monotonic() - since
+        return (self.done_seconds - done) / elapsed if elapsed >= 1.0 else None
 
     def _read_errors(self) -> None:
         for line in self.process.stderr or ():

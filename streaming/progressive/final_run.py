@@ -65,7 +65,9 @@ class FinalRun(SegmentFolder):
             if stats is not None:
                 stats(figures)
             self.done_seconds = figures.done_seconds
-            self.speed = figures.speed
+            self.speed = figures.speed  # from the film's start: no seek to decode first
+            if self.output_from is None and figures.done_seconds > 0:
+                self.output_from = (self.started, 0.0)
 
         return hear
 

@@ -318,19 +318,24 @@ class Supervisor:
         at = run.next_number * self.seconds
         return any(start - self.seconds <= at <= end for start, end in windows)
 
+    def _fast_final(self) -> FinalRun | None:
+        """The final encode, when it is running at FINAL_SERVES_AT or more."""
+        final = self.final
+        if final is None or not final.running or not _measured(final):
+            return None
+        return final if (final.speed or 0) >= FINAL_SERVES_AT else None
+
     def _final_serves(self, window: Window) -> bool:
         """The final encode is fast enough and far enough into `window` that its viewer
         waits for nothing: everything before it is made (it makes every segment in turn)."""
-        final = self.final
-        if final is None or not final.running or not _measured(final):
-            return False
-        fast = (final.speed or 0) >= FINAL_SERVES_AT
-        return fast and final.next_number * self.seconds >= window[0] + FINAL_LEAD
+        final = self._fast_final()
+        return final is not None and final.next_number * self.seconds >= window[0] + FINAL_LEAD
 
     def _covered(self, number: int) -> bool:
-        final = self.final
-        measured_final = [final] if final and final.running and _measured(final) else []
-        for run in [*self.runs, *measured_final]:
+        # The final encode counts only when it is fast: at 0.3x (4K on a small box) it is
+        # always "at" the first missing segment, and would hold back the encoder there.
+        final = self._fast_final()
+        for run in [*self.runs, *([final] if final else [])]:
             behind = number - run.next_number
             if behind < 0 or any(n in self.have for n in range(run.next_number, number)):
                 continue
@@ -382,5 +387,6 @@ class Supervisor:
 
 
 def _measured(run: SegmentFolder) -> bool:
-    """A run's speed says something after its first seconds."""
-    return time.monotonic() - run.started >= MEASURE_AFTER and run.done_seconds > 1
+    """A run's speed says something after its first seconds of output."""
+    since = run.output_from[0] if run.output_from else None
+    return since is not None and time.monotonic() - since >= MEASURE_AFTER
