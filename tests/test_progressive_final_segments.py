@@ -59,7 +59,7 @@ def test_one_encode_writes_the_mp4_with_every_track_and_keyframe_segments(two_tr
     run = final_run.FinalRun(out, facts.video.height, 4.0)
     run.begin()
     video = make_playable(two_tracks, facts, plan, out, segments=run.output)
-    run.end()
+    run.end(completed=True)
 
     assert streams(video) == ["video", "audio", "audio"]  # the final MP4 keeps both tracks
     finished = run.finished_segments()

@@ -116,10 +116,12 @@ def final_encode(
         yield None, stats
         return
     final.begin()
+    completed = False
     try:
         yield final.output, final.listening(stats)
+        completed = True
     finally:
-        final.end()
+        final.end(completed)
 
 
 def wait_before_final(supervisor: Supervisor) -> None:

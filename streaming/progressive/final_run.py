@@ -53,6 +53,7 @@ class FinalRun(SegmentFolder):
         super().__init__(folder, rung, 0, segment_seconds)
         self.running = False
         self.failed = False  # the process step fails the job when the final encode fails
+        self.completed = False  # it wrote the whole film: its next number is the real count
 
     @property
     def output(self) -> SegmentOutput:
@@ -75,5 +76,6 @@ class FinalRun(SegmentFolder):
         self.started = time.monotonic()
         self.running = True
 
-    def end(self) -> None:
+    def end(self, completed: bool) -> None:
+        self.completed = completed
         self.running = False

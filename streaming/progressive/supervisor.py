@@ -172,8 +172,8 @@ class Supervisor:
         if final is None:
             return
         self._collect(final)
-        if final.ends_before is not None:
-            self._ended_at(final.ends_before)
+        if final.completed or final.ends_before is not None:
+            self._ended_at(min(final.next_number, final.ends_before or final.next_number))
 
     def _store(self, run: SegmentFolder, finished: Finished) -> None:
         backend = settings.MEDIA_STORAGE
