@@ -239,6 +239,9 @@ INGEST_PROCESS_TIME_LIMIT = config.integer("INGEST_PROCESS_TIME_LIMIT", 6 * 3600
 # Progressive renditions (streaming/progressive): a file that needs a video transcode is
 # live within seconds as CMAF segments, while the final MP4 is made beside it.
 PROGRESSIVE_TRANSCODE = config.boolean("PROGRESSIVE_TRANSCODE", True)
+# The final encode writes segments too (one encode for both): while it runs well ahead of
+# the viewers, no separate encoder runs for them (streaming/progressive/final_run.py).
+PROGRESSIVE_FINAL_SEGMENTS = config.boolean("PROGRESSIVE_FINAL_SEGMENTS", True)
 # Encoders one machine runs at once (every worker process counts); more wait their turn.
 PROGRESSIVE_ENCODERS = config.integer("PROGRESSIVE_ENCODERS", 2, minimum=1)
 PROGRESSIVE_SLOT_DIR: Path = config.directory("PROGRESSIVE_SLOT_DIR", DATA_DIR / "encoder-slots")

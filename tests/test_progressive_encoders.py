@@ -132,7 +132,7 @@ def test_a_run_from_a_later_segment_writes_keyframe_segments_at_their_times(hevc
 class Watched:
     """A supervisor on the clip in a thread, going live into a real film of the catalogue."""
 
-    def __init__(self, source: Path, folder: Path) -> None:
+    def __init__(self, source: Path, folder: Path, final=None) -> None:
         facts = probe(source)
         self.title = Title.objects.create(title="Clip", status=Title.Status.PUBLISHED)
         self.supervisor = supervisor.Supervisor(
@@ -144,6 +144,7 @@ class Watched:
             folder=folder / "progressive",
             stem="clip",
             go_live=self._go_live,
+            final=final,
         )
         self.thread = threading.Thread(target=self._supervise)
 

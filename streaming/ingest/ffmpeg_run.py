@@ -95,10 +95,12 @@ def run_ffmpeg(
     timeout: float | None,
     stats: StatsCallback | None = None,
     niceness: int = 0,
+    cwd: Path | None = None,
 ) -> None:
     """Run `ffmpeg <args>`, reporting the fraction done (0..1) of a `duration`-second input,
     and with `stats` the time done and ffmpeg's speed before each `progress` call. A
-    `niceness` above 0 runs it at that lower CPU priority (`nice -n`).
+    `niceness` above 0 runs it at that lower CPU priority (`nice -n`); `cwd` is the folder
+    relative output names are written to.
 
     Raises ProcessingFailed when ffmpeg fails or runs past `timeout` seconds, and lets
     whatever `progress` raises (IngestCancelled) through once ffmpeg has been stopped.
@@ -114,7 +116,7 @@ def run_ffmpeg(
     ]
     if niceness > 0 and (nice := shutil.which("nice")):
         command = [nice, "-n", str(niceness), *command]
-    process = spawn(command)
+    process = spawn(command, cwd)
     stdout, stderr = process.stdout, process.stderr
     if stdout is None or stderr is None:  # never: both are started as pipes
         _stop(process)
@@ -150,11 +152,12 @@ def run_ffmpeg(
         progress(1.0)
 
 
-def spawn(command: list[str]) -> subprocess.Popen:
+def spawn(command: list[str], cwd: Path | None = None) -> subprocess.Popen:
     """Start ffmpeg with its report (stdout) and its errors (stderr) as text pipes, dying
     with this process."""
     return subprocess.Popen(
         die_with_parent(command),
+        cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

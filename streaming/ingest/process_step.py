@@ -161,10 +161,11 @@ def _live_while_encoding(
     try:
         with progressive_step.encoders_beside(source, facts, plan, out, stem, hooks) as sup:
             progressive_step.wait_before_final(sup)
-            video = make_playable(
-                source, facts, plan, out, reporter.fraction, stats=reporter.ffmpeg_stats,
-                niceness=progressive_step.FINAL_NICENESS,
-            )  # fmt: skip
+            with progressive_step.final_encode(sup, reporter.ffmpeg_stats) as (segments, stats):
+                video = make_playable(
+                    source, facts, plan, out, reporter.fraction, stats=stats,
+                    niceness=progressive_step.FINAL_NICENESS, segments=segments,
+                )  # fmt: skip
         if sup.error:
             job.add_log(f"no progressive rendition: {sup.error}")
         rendition = sup.rendition

@@ -22,11 +22,14 @@ from django.db import close_old_connections, connection, transaction
 
 from stored_media.objects import delete_stored
 from streaming.ingest import catalogue_link
+from streaming.ingest.ffmpeg_run import StatsCallback
 from streaming.ingest.media_plan import Plan, VideoStep
+from streaming.ingest.playable import SegmentOutput
 from streaming.ingest.probe import Probe
 from streaming.models import MediaFile, ProgressiveRendition
+from streaming.progressive import final_run
 from streaming.progressive.cleanup import remove_rendition
-from streaming.progressive.supervisor import GoLive, Supervisor, WhileLive
+from streaming.progressive.supervisor import SEGMENT_SECONDS, GoLive, Supervisor, WhileLive
 
 logger = logging.getLogger(__name__)
 FOLDER = "progressive"
@@ -70,6 +73,9 @@ def encoders_beside(
 ) -> Iterator[Supervisor]:
     """Run the supervisor in a thread for as long as the block runs (the final encode)."""
     video = facts.video
+    final = None
+    if final_run.applies(plan, facts):
+        final = final_run.FinalRun(out / FOLDER, video.height if video else 0, SEGMENT_SECONDS)
     supervisor = Supervisor(
         source=source,
         plan=plan,
@@ -80,6 +86,7 @@ def encoders_beside(
         stem=stem,
         go_live=hooks.go_live,
         while_live=hooks.while_live,
+        final=final,
     )
     thread = threading.Thread(target=_supervise, args=(supervisor,), name="progressive")
     thread.start()
@@ -96,6 +103,25 @@ def _supervise(supervisor: Supervisor) -> None:
         supervisor.run()
     finally:
         connection.close()  # this thread's own database connection
+
+
+@contextmanager
+def final_encode(
+    supervisor: Supervisor, stats: StatsCallback | None
+) -> Iterator[tuple[SegmentOutput | None, StatsCallback | None]]:
+    """What the final encode writes beside its MP4 (segments, or None) and the stats
+    callback it reports to, for as long as the block (the encode) runs."""
+    final = supervisor.final
+    if final is None:
+        yield None, stats
+        return
+    final.begin()
+    completed = False
+    try:
+        yield final.output, final.listening(stats)
+        completed = True
+    finally:
+        final.end(completed)
 
 
 def wait_before_final(supervisor: Supervisor) -> None:

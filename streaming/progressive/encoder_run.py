@@ -29,10 +29,12 @@ from streaming.ingest.ffmpeg_run import (
     spawn,
 )
 from streaming.ingest.media_plan import Plan
+from streaming.ingest.playable import SEGMENT_INIT, SEGMENT_NAMES, SEGMENT_PLAYLIST
 from streaming.progressive.rungs import Rung
 
-PLAYLIST = "index.m3u8"
-INIT = "init.mp4"
+# The names the final encode's segments get too (streaming/ingest/playable.py).
+PLAYLIST = SEGMENT_PLAYLIST
+INIT = SEGMENT_INIT
 AUDIO_BITRATE = "128k"
 _ENTRY = re.compile(r"#EXTINF:([0-9.]+),\s*\n(seg-(\d+)\.m4s)")
 
@@ -75,42 +77,25 @@ def encoder_args(
         "-f", "hls", "-hls_time", f"{segment_seconds:g}", "-hls_segment_type", "fmp4",
         "-hls_playlist_type", "event", "-hls_flags", "independent_segments+temp_file",
         "-start_number", str(first), "-hls_fmp4_init_filename", INIT,
-        "-hls_segment_filename", str(folder / "seg-%05d.m4s"), str(folder / PLAYLIST),
+        "-hls_segment_filename", str(folder / SEGMENT_NAMES), str(folder / PLAYLIST),
     ]  # fmt: skip
     return args
 
 
-class EncoderRun:
-    """A running ffmpeg making segments from `first` on, in a folder of its own."""
+class SegmentFolder:
+    """Segments an ffmpeg HLS muxer writes to a folder, numbered from `first`, read from the
+    playlist it keeps: what an encoder run and the final encode's segments have in common."""
 
-    def __init__(
-        self,
-        source: Path,
-        plan: Plan,
-        rung: Rung,
-        first: int,
-        segment_seconds: float,
-        parent: Path,
-        slot=None,
-    ) -> None:
-        self.rung, self.first, self.segment_seconds = rung, first, segment_seconds
-        self.folder = parent / f"run-{first:05d}-{secrets.token_hex(3)}"
-        self.folder.mkdir(parents=True)
-        self.slot = slot  # released with the run (slots.EncoderSlot)
+    def __init__(self, folder: Path, rung: Rung, first: int, segment_seconds: float) -> None:
+        self.folder, self.rung = folder, rung
+        self.first, self.segment_seconds = first, segment_seconds
         self.started = time.monotonic()
         self.speed: float | None = None
         self.done_seconds = 0.0
         self.stopped = False  # stopped by us, not ended by itself
         self.ends_before: int | None = None  # an empty segment marked the film's end here
+        self.output_from: tuple[float, float] | None = None  # (wall, film) at its first output
         self._taken: set[int] = set()
-        self._stderr: list[str] = []
-        command = [
-            ffmpeg_binary(), *GLOBAL_OPTIONS, "-progress", "pipe:1", "-stats_period", "0.5",
-            *encoder_args(source, plan, rung, first, segment_seconds, self.folder),
-        ]  # fmt: skip
-        self.process = spawn(command)
-        threading.Thread(target=self._read_progress, daemon=True, name="progressive-run").start()
-        threading.Thread(target=self._read_errors, daemon=True, name="progressive-err").start()
 
     @property
     def start(self) -> float:
@@ -125,20 +110,6 @@ class EncoderRun:
     def next_number(self) -> int:
         """The segment the run is making now (one past the last it finished)."""
         return max(self._taken) + 1 if self._taken else self.first
-
-    @property
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    @property
-    def failed(self) -> bool:
-        code = self.process.poll()
-        return code is not None and code != 0 and not self.stopped
-
-    @property
-    def error(self) -> str:
-        lines = [line.strip() for line in self._stderr if line.strip()]
-        return lines[-1] if lines else f"ffmpeg ended with status {self.process.poll()}"
 
     @property
     def init_path(self) -> Path:
@@ -158,6 +129,47 @@ class EncoderRun:
                 self._taken.add(number)
                 found.append(Finished(number, float(match.group(1)), path))
         return found
+
+
+class EncoderRun(SegmentFolder):
+    """A running ffmpeg making segments from `first` on, in a folder of its own."""
+
+    def __init__(
+        self,
+        source: Path,
+        plan: Plan,
+        rung: Rung,
+        first: int,
+        segment_seconds: float,
+        parent: Path,
+        slot=None,
+    ) -> None:
+        folder = parent / f"run-{first:05d}-{secrets.token_hex(3)}"
+        folder.mkdir(parents=True)
+        super().__init__(folder, rung, first, segment_seconds)
+        self.slot = slot  # released with the run (slots.EncoderSlot)
+        self._stderr: list[str] = []
+        command = [
+            ffmpeg_binary(), *GLOBAL_OPTIONS, "-progress", "pipe:1", "-stats_period", "0.5",
+            *encoder_args(source, plan, rung, first, segment_seconds, self.folder),
+        ]  # fmt: skip
+        self.process = spawn(command)
+        threading.Thread(target=self._read_progress, daemon=True, name="progressive-run").start()
+        threading.Thread(target=self._read_errors, daemon=True, name="progressive-err").start()
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    @property
+    def failed(self) -> bool:
+        code = self.process.poll()
+        return code is not None and code != 0 and not self.stopped
+
+    @property
+    def error(self) -> str:
+        lines = [line.strip() for line in self._stderr if line.strip()]
+        return lines[-1] if lines else f"ffmpeg ended with status {self.process.poll()}"
 
     def stop(self) -> None:
         """Stop ffmpeg (what it finished stays in the folder) and give the slot back."""
@@ -186,8 +198,21 @@ class EncoderRun:
             if key == "out_time_us" and value.lstrip("-").isdigit():
                 # Microseconds of output from the run's start (the shift is not counted).
                 self.done_seconds = max(0.0, int(value) / 1_000_000)
+                if self.done_seconds > 0 and self.output_from is None:
+                    self.output_from = (time.monotonic(), self.done_seconds)
             elif key == "speed":
-                self.speed = parse_speed(value)
+                self.speed = self._sustained_speed() or parse_speed(value)
+
+    def _sustained_speed(self) -> float | None:
+        """Seconds of film per wall second since the first output. ffmpeg's own figure counts
+        from the start, where a run after a seek decodes from the source's keyframe before
+        its first segment (seconds of 4K HEVC): a run judged on it was stepped down for a
+        wait that was already over."""
+        if self.output_from is None:
+            return None
+        since, done = self.output_from
+        elapsed = time.monotonic() - since
+        return (self.done_seconds - done) / elapsed if elapsed >= 1.0 else None
 
     def _read_errors(self) -> None:
         for line in self.process.stderr or ():

@@ -6,6 +6,9 @@ title live), steps the rung down when the first run is too slow, and matches run
 demand: the first PROGRESSIVE_HEAD_SECONDS, then PROGRESSIVE_AHEAD_SECONDS ahead of every
 player that asked lately (ProgressiveViewer). A position nobody is encoding towards gets a new
 run there; a run nobody needs, or one that ran into segments already made, is stopped.
+
+The final encode may write segments too (final_run.FinalRun): its segments are stored as a
+run's are, and a viewer it stays well ahead of needs no encoder of its own.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from streaming.ingest.media_plan import Plan
 from streaming.models import ProgressiveRendition, ProgressiveSegment, ProgressiveViewer
 from streaming.progressive import rungs, slots, states
 from streaming.progressive.codecs import codecs_of
-from streaming.progressive.encoder_run import EncoderRun, Finished
+from streaming.progressive.encoder_run import EncoderRun, Finished, SegmentFolder
+from streaming.progressive.final_run import FinalRun
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +50,13 @@ MIN_SEGMENT_SECONDS = (
     0.05  # a run that reaches a missing segment within this many seconds covers it
 )
 PUBLISH_EVERY = 1.0
+# The final encode serves a viewer when it runs at least this fast (the issue's floor for a
+# progressive encoder) and this many seconds ahead of them.
+FINAL_SERVES_AT = 1.3
+FINAL_LEAD = 2 * SEGMENT_SECONDS
 
 GoLive = Callable[[dict], ProgressiveRendition]
+Window = tuple[float, float]  # seconds of the film from, to
 WhileLive = Callable[[ProgressiveRendition], None]
 
 
@@ -64,11 +73,13 @@ class Supervisor:
         stem: str,
         go_live: GoLive,
         while_live: WhileLive | None = None,
+        final: FinalRun | None = None,
     ) -> None:
         self.source, self.plan, self.duration = source, plan, duration
         self.width, self.height = width, height
         self.folder, self.stem, self.go_live = folder, stem, go_live
         self.while_live = while_live
+        self.final = final
         self.seconds = SEGMENT_SECONDS
         self.count = max(1, math.ceil(duration / self.seconds - 1e-6))
         self.rung = rungs.first_rung(height, settings.PROGRESSIVE_MAX_HEIGHT)
@@ -88,21 +99,34 @@ class Supervisor:
     # The thread's body -------------------------------------------------------------------
     def run(self) -> None:
         try:
+            finished = False
             while not self.stopping.is_set():
                 self.tick()
-                if self.complete:
+                if self.complete and not finished:
                     self._set_state(ProgressiveRendition.State.FINISHED)
+                    finished = True
+                if finished and not (self.final and self.final.running):
                     break
+                # With the final encode still writing segments, ticks go on deleting them.
                 self.stopping.wait(TICK)
         except Exception as error:  # the final MP4 is still made; the log says why
             logger.exception("progressive rendition failed")
             self.error = str(error) or error.__class__.__name__
         finally:
+            # What the final encode wrote after the last tick (it has ended, or the job stops).
+            if self.error is None and self.rendition is not None:
+                self._last_of_final()
             for run in self.runs:
                 run.remove()
             self.runs = []
             self._delete_unused_inits()
             self.live.set()  # nobody waits on a rendition that will not come
+
+    def _last_of_final(self) -> None:
+        try:
+            self._collect_final()
+        except Exception:  # the final MP4 replaces the rendition all the same
+            logger.exception("progressive rendition: the final encode's last segments")
 
     def stop(self) -> None:
         self.stopping.set()
@@ -113,6 +137,8 @@ class Supervisor:
         return len(self.have) >= self.count
 
     def tick(self) -> None:
+        if self.final is not None:
+            self._collect_final()
         for run in list(self.runs):
             self._collect(run)
             self._retire_if_ended(run)
@@ -126,7 +152,7 @@ class Supervisor:
                 logger.exception("progressive rendition %s: while-live hook", self.rendition.pk)
 
     # Storing what runs finished ----------------------------------------------------------
-    def _collect(self, run: EncoderRun, full_only: bool = False) -> None:
+    def _collect(self, run: SegmentFolder, full_only: bool = False) -> None:
         """Store what `run` finished. A segment of (almost) no time is the end of the film
         (a few audio frames past the last picture): it marks the end, it is not stored.
         With `full_only` (a run that did not end by itself), a short segment is one cut off
@@ -141,7 +167,15 @@ class Supervisor:
                 continue
             self._store(run, finished)
 
-    def _store(self, run: EncoderRun, finished: Finished) -> None:
+    def _collect_final(self) -> None:
+        final = self.final
+        if final is None:
+            return
+        self._collect(final)
+        if final.completed or final.ends_before is not None:
+            self._ended_at(min(final.next_number, final.ends_before or final.next_number))
+
+    def _store(self, run: SegmentFolder, finished: Finished) -> None:
         backend = settings.MEDIA_STORAGE
         init = self.inits.get(run.folder.name)
         if init is None:
@@ -176,7 +210,7 @@ class Supervisor:
         )
         delete_stored([init for init in self.inits.values() if init.pk not in used])
 
-    def _rendition_facts(self, run: EncoderRun) -> dict:
+    def _rendition_facts(self, run: SegmentFolder) -> dict:
         width, height = rungs.output_size(self.width, self.height, run.rung)
         return {
             "duration": self.duration,
@@ -220,8 +254,7 @@ class Supervisor:
     # Speed -------------------------------------------------------------------------------
     def _adapt(self) -> None:
         for run in list(self.runs):
-            measured = time.monotonic() - run.started >= MEASURE_AFTER and run.done_seconds > 1
-            if not measured or run.rung != self.rung:
+            if not _measured(run) or run.rung != self.rung:
                 continue
             self.speed = run.speed
             slower = rungs.lower(self.rung)
@@ -234,11 +267,15 @@ class Supervisor:
                 self._drop(run)  # demand starts it again at the new rung, where it was
 
     # Demand ------------------------------------------------------------------------------
-    def _windows(self) -> list[tuple[float, float]]:
-        windows = [(0.0, float(settings.PROGRESSIVE_HEAD_SECONDS))]
+    def _windows(self) -> tuple[list[Window], list[Window]]:
+        """The head and each viewer's window, less those the final encode serves."""
+        head = [(0.0, float(settings.PROGRESSIVE_HEAD_SECONDS))]
         ahead = settings.PROGRESSIVE_AHEAD_SECONDS
-        windows += [(p, p + ahead) for p in self._viewer_positions()]
-        return windows
+        viewers = [(p, p + ahead) for p in self._viewer_positions()]
+        return (
+            [w for w in head if not self._final_serves(w)],
+            [w for w in viewers if not self._final_serves(w)],
+        )
 
     def _viewer_positions(self) -> list[float]:
         if self.rendition is None:
@@ -250,20 +287,19 @@ class Supervisor:
     def _number_at(self, seconds: float) -> int:
         return max(0, min(self.count - 1, int(seconds // self.seconds)))
 
-    def _first_missing(self, window: tuple[float, float]) -> int | None:
+    def _first_missing(self, window: Window) -> int | None:
         for number in range(self._number_at(window[0]), self._number_at(window[1]) + 1):
             if number not in self.have:
                 return number
         return None
 
     def _follow_demand(self) -> None:
-        windows = self._windows()
+        head, viewers = self._windows()
         # A run goes on to twice the distance that starts one: a viewer watching on does not
         # stop and restart an encoder (a new one decodes from the source's keyframe before
         # its start) every few seconds, only about once per PROGRESSIVE_AHEAD_SECONDS.
         ahead = settings.PROGRESSIVE_AHEAD_SECONDS
-        head, viewers = windows[0], windows[1:]
-        keep_going = [head, *((start, end + ahead) for start, end in viewers)]
+        keep_going = [*head, *((start, end + ahead) for start, end in viewers)]
         now = time.monotonic()
         for run in list(self.runs):
             if run.next_number in self.have or run.next_number >= self.count:
@@ -273,17 +309,33 @@ class Supervisor:
             elif now - self.unwanted_since.setdefault(run, now) > UNWANTED_GRACE:
                 self._drop(run)
         self.message = ""
-        for window in windows:
+        for window in [*head, *viewers]:
             missing = self._first_missing(window)
             if missing is not None and not self._covered(missing):
                 self._start_run(missing)
 
-    def _wanted(self, run: EncoderRun, windows: list[tuple[float, float]]) -> bool:
+    def _wanted(self, run: EncoderRun, windows: list[Window]) -> bool:
         at = run.next_number * self.seconds
         return any(start - self.seconds <= at <= end for start, end in windows)
 
+    def _fast_final(self) -> FinalRun | None:
+        """The final encode, when it is running at FINAL_SERVES_AT or more."""
+        final = self.final
+        if final is None or not final.running or not _measured(final):
+            return None
+        return final if (final.speed or 0) >= FINAL_SERVES_AT else None
+
+    def _final_serves(self, window: Window) -> bool:
+        """The final encode is fast enough and far enough into `window` that its viewer
+        waits for nothing: everything before it is made (it makes every segment in turn)."""
+        final = self._fast_final()
+        return final is not None and final.next_number * self.seconds >= window[0] + FINAL_LEAD
+
     def _covered(self, number: int) -> bool:
-        for run in self.runs:
+        # The final encode counts only when it is fast: at 0.3x (4K on a small box) it is
+        # always "at" the first missing segment, and would hold back the encoder there.
+        final = self._fast_final()
+        for run in [*self.runs, *([final] if final else [])]:
             behind = number - run.next_number
             if behind < 0 or any(n in self.have for n in range(run.next_number, number)):
                 continue
@@ -316,7 +368,10 @@ class Supervisor:
     def _publish(self) -> None:
         if self.rendition is None:
             return
-        encoding = [[round(r.start, 1), round(r.position, 1)] for r in self.runs if r.running]
+        making: list[SegmentFolder] = [r for r in self.runs if r.running]
+        if self.final is not None and self.final.running:
+            making.append(self.final)
+        encoding = [[round(r.start, 1), round(r.position, 1)] for r in making]
         state = (encoding, self.message, self.rung.label)
         now = time.monotonic()
         if state == self._published or now - self._published_at < PUBLISH_EVERY:
@@ -329,3 +384,9 @@ class Supervisor:
     def _set_state(self, state: str) -> None:
         if self.rendition is not None:
             states.set_state(self.rendition.pk, state)
+
+
+def _measured(run: SegmentFolder) -> bool:
+    """A run's speed says something after its first seconds of output."""
+    since = run.output_from[0] if run.output_from else None
+    return since is not None and time.monotonic() - since >= MEASURE_AFTER

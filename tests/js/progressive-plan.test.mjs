@@ -9,6 +9,7 @@ import {
   inGap,
   isBuffered,
   needsInit,
+  pastHole,
   planNext,
   pollDelay,
   readPlaylist,
@@ -196,4 +197,12 @@ test("a place encoded but not listed is no gap", () => {
   const list = playlist(range(0, 5), { ranges: [[0, 100]] });
   assert.equal(inGap(list, 50), false);
   assert.equal(inGap(list, 150), true);
+});
+
+test("a stalled playhead steps over a small hole between two runs, never over a real gap", () => {
+  // The final encode's audio ends at 3.948, a fast encoder's next segment starts at 4.0.
+  assert.ok(Math.abs(pastHole([[0, 3.948], [4, 8]], 3.947) - 4.01) < 1e-9);
+  assert.equal(pastHole([[0, 3.948], [4, 8]], 2), null); // playing on inside a range
+  assert.equal(pastHole([[0, 3.948], [8, 12]], 3.947), null); // a missing segment: wait
+  assert.equal(pastHole([[0, 3.948]], 3.947), null); // nothing after it
 });

@@ -101,6 +101,21 @@ export function inGap(playlist, time) {
   return !playlist.byNumber.has(number) && !inRanges(playlist.ranges, middle);
 }
 
+// Segments of different runs meet with a hole of a few hundredths of a second in one track: the
+// final encode (B-frames) cuts its audio at the keyframe's decode time, a fast encoder at its
+// presentation time. The element stalls at such a hole; the loader steps over it.
+export const MAX_HOLE_S = 0.3;
+
+/**
+ * Where a stalled playhead should go to get past a small hole in `buffered`: just inside the
+ * next range when it starts within MAX_HOLE_S, else null (playing on, or a real gap to wait on).
+ */
+export function pastHole(buffered, playhead) {
+  if (buffered.some(([start, end]) => start <= playhead && playhead < end - 0.05)) return null;
+  const next = buffered.find(([start]) => start > playhead && start - playhead <= MAX_HOLE_S);
+  return next ? next[0] + 0.01 : null;
+}
+
 /** Whether `segment` needs its run's init segment appended first (another encoder's run). */
 export function needsInit(segment, lastInit) {
   return segment.init !== lastInit;

@@ -14,6 +14,7 @@ import {
   evictions,
   inGap,
   needsInit,
+  pastHole,
   planNext,
   pollDelay,
   readPlaylist,
@@ -187,6 +188,9 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
   async function appendSegment(segment) {
     if (needsInit(segment, lastInit)) {
       if (!initBytes.has(segment.init)) initBytes.set(segment.init, await download(playlist.inits[segment.init]));
+      // Another run: its parser starts afresh. Without this Chromium dropped most of a fast
+      // encoder's segment appended after one of the final encode's (B-frames).
+      if (lastInit !== null && mediaSource.readyState === "open") sourceBuffer.abort();
       await append(initBytes.get(segment.init));
       lastInit = segment.init;
     }
@@ -285,7 +289,14 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     kick();
   }
 
+  function stepOverHole() {
+    if (!sourceBuffer || video.seeking) return;
+    const to = pastHole(bufferedRanges(), video.currentTime);
+    if (to !== null) video.currentTime = to;
+  }
+
   video.addEventListener("seeking", seeking, { signal: listeners.signal });
+  video.addEventListener("waiting", stepOverHole, { signal: listeners.signal });
   video.addEventListener("timeupdate", kick, { signal: listeners.signal });
   video.addEventListener("play", kick, { signal: listeners.signal });
 
