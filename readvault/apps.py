@@ -15,7 +15,7 @@ class ReadVaultConfig(AppConfig):
 
         from readvault.catalogue import admin as catalogue_admin
         from readvault.importing import admin as import_admin
-        from readvault.models.library import servable_objects_rule
+        from readvault.plan_gate import servable_objects_rule
         from stored_media.owners import register_owner
 
         register_owner(self.label, servable_objects_rule)

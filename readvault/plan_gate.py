@@ -2,6 +2,8 @@
 reader and its pages.json, the Reading and Reader apps tabs, OPDS and the reading API answer
 403 with the reason ("Manga and comics are not part of this site's plan."); the home page
 shows no ReadVault rows, the search box no series and the account pages no ReadVault tabs.
+Where no reader is known (a signed page link, a chapter archive's media link), the site
+plan alone decides: a site whose plan leaves ReadVault out serves none of its objects.
 
 The site's routes are wrapped where they are declared (`gated`); OPDS checks in its own
 sign-in (readvault.opds.auth) and the API in a permission (readvault.api.permissions), since
@@ -13,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern
 
-from tenants.entitlements import entitlements_for
+from readvault.models.library import servable_objects_rule as library_rule
+from tenants.entitlements import entitlements_for, site_allowance
 
 View = Callable[..., HttpResponse]
 
@@ -26,6 +30,14 @@ def refusal(request: HttpRequest) -> str | None:
     """Why ReadVault is closed to this request's reader, or None when it is open."""
     allowed = entitlements_for(request)
     return None if allowed.readvault else allowed.refusal("readvault")
+
+
+def servable_objects_rule(tenant) -> Q:
+    """ReadVault's rule for stored_media.owners: no chapter archive or page image is served
+    on a site whose plan leaves ReadVault out, whatever link is asked for."""
+    if not site_allowance(tenant).readvault:
+        return Q(pk__in=[])
+    return library_rule(tenant)
 
 
 def includes_readvault(request: HttpRequest) -> bool:

@@ -68,6 +68,12 @@ def entitlements(tenant: Tenant, membership: Membership | None, role: str | None
     return _clamped(plan, tenant.plan, full, visitor=membership is None)
 
 
+def site_allowance(tenant: Tenant) -> Entitlements:
+    """What the site's plan allows anyone at all: for what no viewer is known for (a signed
+    page link, a stored object's delivery), and an operator's or site admin's (with ads)."""
+    return _site_allowance(tenant.plan)
+
+
 def entitlements_for(request: HttpRequest) -> Entitlements:
     """`entitlements` for the request's site and user, once per request and user (DRF's
     request shares the cache of the request it wraps). Costs no query of its own: the host

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from stored_media.signing import signed_link
 from tenants.entitlements import OPERATOR, UNLIMITED, entitlements
 from tenants.models import Membership, SitePlan, ViewerPlan
 from tests.factories import comic_chapter, comic_series, film, film_file
@@ -289,6 +290,18 @@ def test_readvault_left_out_of_a_viewer_plan_refuses_that_viewer_only(
     assert 'href="/manga/"' not in home
     assert "New chapters" not in home
     assert admin.get("/manga/").status_code == 200
+
+
+def test_readvault_left_out_of_the_site_plan_serves_no_page_or_archive_link(no_readvault):
+    client, chapter = no_readvault
+    archive = f"/media/{chapter.archive.pk}/{chapter.archive.link_name}"
+
+    page = client.get(signed_link(f"/pages/{chapter.pk}/0/orig"))
+    download = client.get(signed_link(archive))
+
+    assert page.status_code == 403
+    assert "not part of this site's plan" in page.content.decode()
+    assert download.status_code == 404  # not servable here, as for another site's object
 
 
 def test_readvault_left_out_hides_its_search_hits_and_account_tabs(no_readvault):

@@ -35,6 +35,7 @@ from stored_media.media_types import served_type
 from stored_media.models import StoredObject
 from stored_media.storage import get_backend
 from stored_media.storage.base import BackendUnavailable, ObjectMissing
+from tenants.entitlements import site_allowance
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,11 @@ def _via(request: HttpRequest) -> Via:
 
 def decide(ask: PageAsk, tenant: Tenant) -> Decision:
     """What to answer `ask` on `tenant`'s site (a viewer's link already checked)."""
+    allowed = site_allowance(tenant)  # a page link names no reader: the site plan decides
+    if not allowed.readvault:
+        if ask.via is Via.AUTHORIZE:
+            return AuthorizeStatus("403")
+        return Refused(403, allowed.refusal("readvault"))
     if ask.via is Via.AUTHORIZE:
         return _authorize_status(ask, tenant)
     asked = parse_variant(ask.variant)
