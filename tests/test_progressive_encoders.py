@@ -28,7 +28,7 @@ from streaming.progressive import encoder_run, rungs, slots, supervisor
 from streaming.progressive.cleanup import remove_rendition
 from streaming.progressive.codecs import codecs_of
 from streaming.progressive.playlist import encoded_ranges, record_demand
-from tests.support.ingest_helpers import ingest_file, leftovers
+from tests.support.ingest_helpers import ingest_file, leftovers, progressive_dirs
 from tests.support.media_factory import ffmpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,11 +49,7 @@ def hevc_clip(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def media_dirs(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_STORAGE = "local"
-    settings.PROGRESSIVE_SLOT_DIR = tmp_path / "slots"
-    settings.PROGRESSIVE_ENCODERS = 2
-    return tmp_path
+    return progressive_dirs(settings, tmp_path)
 
 
 @pytest.fixture

@@ -18,11 +18,16 @@ from streaming.ingest.probe import probe
 from streaming.models import IngestJob, ProgressiveRendition
 from streaming.progressive import final_run, supervisor
 from streaming.progressive.codecs import codecs_of
-from tests.support.ingest_helpers import ingest_file, leftovers
+from tests.support.ingest_helpers import ingest_file, leftovers, progressive_dirs
 from tests.support.media_factory import ffmpeg
 from tests.test_progressive_encoders import Watched, first_packet
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def media_dirs(settings, tmp_path):
+    return progressive_dirs(settings, tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -99,15 +104,6 @@ def test_a_copied_mp3_is_left_to_the_progressive_encoders(tmp_path, settings):
     plan = plan_for(facts, None)
     assert plan.audio_tracks[0].step is AudioStep.COPY
     assert not final_run.applies(plan, facts)
-
-
-@pytest.fixture
-def media_dirs(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_STORAGE = "local"
-    settings.PROGRESSIVE_SLOT_DIR = tmp_path / "slots"
-    settings.PROGRESSIVE_ENCODERS = 2
-    return tmp_path
 
 
 def measured_final(folder: Path, made: int, speed: float) -> final_run.FinalRun:

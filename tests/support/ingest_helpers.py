@@ -36,3 +36,13 @@ def ingest_file(path: Path, tenant, **options) -> IngestJob:
 def leftovers(root: Path) -> list[str]:
     """Every file under the ingest work folder (a finished job leaves none)."""
     return sorted(str(p.relative_to(root)) for p in (root / "work").rglob("*"))
+
+
+def progressive_dirs(settings, tmp_path: Path) -> Path:
+    """Local media storage and encoder slots of a test's own, two encoders (the progressive
+    tests' `media_dirs` fixtures)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_STORAGE = "local"
+    settings.PROGRESSIVE_SLOT_DIR = tmp_path / "slots"
+    settings.PROGRESSIVE_ENCODERS = 2
+    return tmp_path
