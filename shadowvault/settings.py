@@ -188,6 +188,21 @@ if MEDIA_STORAGE == "telegram" and not (TELEGRAM_CHANNEL and TELEGRAM_API_ID):
         "TELEGRAM_CHANNEL", "TELEGRAM_CHANNEL and TELEGRAM_API_ID are required for Telegram"
     )
 
+# Concurrent streams (docs/franchise.md, "Concurrent streams"): a player beats every
+# STREAM_HEARTBEAT_EVERY seconds while it plays; a session silent for STREAM_SESSION_TTL is
+# gone. The store: Redis (with TTLs) when REDIS_URL is set, else the database; or say which.
+STREAM_SESSION_TTL = config.integer("STREAM_SESSION_TTL", 90, minimum=2)
+STREAM_HEARTBEAT_EVERY = config.integer("STREAM_HEARTBEAT_EVERY", 30, minimum=1)
+STREAM_LIMITS_STORE = config.choice("STREAM_LIMITS_STORE", "auto", {"auto", "redis", "database"})
+STREAM_LIMITS_KEY_PREFIX = "sv:streams"  # Redis keys; tests use one of their own
+if STREAM_HEARTBEAT_EVERY * 2 > STREAM_SESSION_TTL:
+    # One lost beat (a network hiccup) must not end a stream that is still playing.
+    raise config.ConfigurationError(
+        "STREAM_HEARTBEAT_EVERY", "must be at most half of STREAM_SESSION_TTL"
+    )
+if STREAM_LIMITS_STORE == "redis" and not REDIS_URL:
+    raise config.ConfigurationError("STREAM_LIMITS_STORE", "redis needs REDIS_URL")
+
 # Metadata (streaming/metadata): TMDB v3; without a key, titles stay skeletons from file names.
 TMDB_API_KEY = config.text("TMDB_API_KEY", "")
 TMDB_API_URL = config.url("TMDB_API_URL", "https://api.themoviedb.org/3", {"http", "https"})

@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import subprocess
+import time
 import warnings
 from collections.abc import Iterator
 from itertools import product
@@ -54,6 +55,8 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
+from streaming.stream_limits.configured_store import configured_store, session_ttl
+from streaming.stream_limits.store import Caps, Playing
 from tenants.models import Domain, SitePlan, ViewerPlan
 from tenants.site_state_rules import SiteState
 from tenants.site_states import change_state
@@ -164,6 +167,12 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         )
         WatchlistEntry.objects.create(tenant=beta, user=user, title=secret)
     WatchProgress.objects.create(tenant=alpha, user=alice, media_file=heat_media)
+    # Streams playing (streaming.stream_limits): alice's on Alpha, and bob's on Beta playing the
+    # film only Beta shows; Beta's id must beat, stop and renew nothing on Alpha.
+    playing = [
+        playing_stream(alpha, alice, heat_media, "alpha"),
+        playing_stream(beta, bob, secret_media, "beta"),
+    ]
     # Progressive renditions (streaming.models.progressive): a film Alpha shows that plays
     # from its segments only (no final MP4 yet), and one only Beta shows, whose segment and
     # init bytes carry the marker: served on Alpha, they would show it.
@@ -219,6 +228,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         "variant": ["orig", "800.webp", "auto-400"],
         "series_id": [str(shown_chapter.series_id), str(hidden_comic.pk)],
         "page_id": [str(c.pages.get(index=0).pk) for c in (shown_chapter, hidden_chapter)],
+        "session_id": playing,
         "uidb64": [urlsafe_base64_encode(force_bytes(u.pk)) for u in (alice, bob)],
     }
     pool.update(admin_object_ids(alpha, beta))
@@ -243,6 +253,13 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         # authtoken had, makes the operator's Beta key her Alpha key: that one is hers here).
         "beta_token_keys": sorted(betas - {tokens[alpha_admin.pk], tokens[olivia.pk]}),
     }
+
+
+def playing_stream(site, user, media, name: str) -> str:
+    started = time.time()
+    stream = Playing(name, site.pk, f"u{user.pk}", user.pk, media.pk, "Sweep", started, started)
+    assert configured_store().start(stream, Caps(None, None), session_ttl()) is None
+    return name
 
 
 def issue_token(user, host: str, name: str = "sweep") -> str:
@@ -547,6 +564,7 @@ JSON_ROUTES |= {
     "comic-progress-detail", "comic-progress-read", "comic-progress-unread",
     "comic-want-to-read-list",
 }  # fmt: skip
+JSON_ROUTES |= {"watch-start"}  # the player's start call: {"replaces": "<session id>"}
 
 
 def test_json_posts_to_the_reader_and_the_reading_api(world, roles, sweep):

@@ -43,6 +43,10 @@ def start_django(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT: must be at least 1"),
         ("MEDIA_ROOT", "media", "MEDIA_ROOT: must be an absolute path"),
         ("EMAIL_URL", "pigeon://coop", "EMAIL_URL: unsupported scheme 'pigeon'"),
+        ("STREAM_LIMITS_STORE", "memcached", "STREAM_LIMITS_STORE: expected one of auto"),
+        ("STREAM_LIMITS_STORE", "redis", "STREAM_LIMITS_STORE: redis needs REDIS_URL"),
+        ("STREAM_HEARTBEAT_EVERY", "60", "STREAM_HEARTBEAT_EVERY: must be at most half"),
+        ("STREAM_SESSION_TTL", "1", "STREAM_SESSION_TTL: must be at least 2"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_one_line_naming_it(tmp_path, name, value, expected):

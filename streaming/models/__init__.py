@@ -21,6 +21,7 @@ from streaming.models.progressive import (
     ProgressiveSegment,
     ProgressiveViewer,
 )
+from streaming.models.stream_sessions import StreamSession
 from streaming.models.upload import Upload
 from streaming.models.viewer import Comment, CommentReport, WatchlistEntry, WatchProgress
 
@@ -41,6 +42,7 @@ __all__ = [
     "ProgressiveViewer",
     "Season",
     "StoredObject",
+    "StreamSession",
     "Subtitle",
     "Title",
     "TitleHiding",

@@ -23,6 +23,8 @@ from streaming.models import MediaFile
 from streaming.site.access import get_media_for
 from streaming.site.next_episode import next_episode_for
 from streaming.site.quality_cap import above_cap_message, allowed_versions_of
+from streaming.stream_limits import admission
+from streaming.stream_limits.store import Beat
 from streaming.viewer import activity
 from tenants.access import is_member
 from tenants.entitlements import entitlements_for
@@ -42,7 +44,7 @@ def _progressive_url(name: str, media: MediaFile) -> str | None:
     return None if media.stored_id else reverse(name, args=[media.pk])
 
 
-def _link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
+def link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
     """Every signed link the page uses, so that a renewal refreshes them all. `media` comes
     from `get_media_for`, which loads the sprite and thumbnails track with it."""
     lifetime = settings.MEDIA_LINK_LIFETIME
@@ -85,8 +87,14 @@ def watch(request: SiteRequest, media_id: int) -> HttpResponse:
         "progressUrl": reverse("watch-progress", args=[media.pk]),
         "csrfToken": get_token(request),
         "nextEpisode": following.as_config() if following else None,
-        **_link_facts(request, media, subtitles),
+        **link_facts(request, media, subtitles),
+        "streams": None,
     }
+    if admission.caps_for(request) is not None:
+        # Streams are counted here: the player asks for its links with a start call, which
+        # may refuse it (stream_views.start_stream), so the page carries none of the video's.
+        config.update(src=None, progressive=None, progressiveHls=None)
+        config["streams"] = {"startUrl": reverse("watch-start", args=[media.pk])}
     return render(
         request,
         "streaming/watch.html",
@@ -111,7 +119,15 @@ def fresh_link(request: SiteRequest, media_id: int) -> JsonResponse:
     allowed = entitlements_for(request)
     if not allowed.plays(media.height):  # the plan changed while the page was open
         return JsonResponse({"detail": above_cap_message(media, allowed)}, status=403)
-    return JsonResponse(_link_facts(request, media, media.subtitles.select_related("stored")))
+    if admission.caps_for(request) is not None:
+        # Counted streams renew only while their session lives (a beat on the way): a player
+        # stopped from another device, or silent past the TTL, gets no fresh link.
+        found = admission.beat(request, request.GET.get("session", ""))
+        if found is Beat.STOPPED:
+            return JsonResponse({"stopped": admission.STOPPED}, status=409)
+        if found is Beat.GONE:
+            return JsonResponse({"detail": admission.GONE}, status=404)
+    return JsonResponse(link_facts(request, media, media.subtitles.select_related("stored")))
 
 
 @require_POST

@@ -8,6 +8,7 @@ from streaming.site import (
     catalogue_views,
     player_views,
     progressive_views,
+    stream_views,
     token_views,
     viewer_views,
 )
@@ -37,6 +38,9 @@ urlpatterns = [
     path("watch/<int:media_id>/", player_views.watch, name="watch"),
     path("watch/<int:media_id>/link/", player_views.fresh_link, name="watch-link"),
     path("watch/<int:media_id>/progress/", player_views.save_progress, name="watch-progress"),
+    path("watch/<int:media_id>/start/", stream_views.start_stream, name="watch-start"),
+    path("streams/<str:session_id>/beat/", stream_views.beat, name="stream-beat"),
+    path("streams/<str:session_id>/stop/", stream_views.stop, name="stream-stop"),
     path(
         "watch/<int:media_id>/progressive.json",
         progressive_views.progressive_playlist,
