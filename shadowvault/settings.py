@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "streaming",
     "readvault",
     "ads",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +345,20 @@ CELERY_BEAT_SCHEDULE = {
     "suspend-overdue-sites": {"task": "tenants.tasks.suspend_overdue_sites", "schedule": 900},
     "remove-closed-site-data": {"task": "tenants.tasks.remove_closed_site_data", "schedule": 3600},
 }
+
+# Billing (docs/billing.md): "stripe" when a Stripe key is set, else "manual" (the operator
+# records payments in the admin). Keys only from the environment; STRIPE_API_BASE points
+# the client at Stripe's API (the tests point it at a local double).
+STRIPE_SECRET_KEY = config.text("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = config.text("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = config.url("STRIPE_API_BASE", "https://api.stripe.com", {"http", "https"})
+BILLING_PROVIDER = config.choice(
+    "BILLING_PROVIDER", "stripe" if STRIPE_SECRET_KEY else "manual", {"stripe", "manual"}
+)
+if BILLING_PROVIDER == "stripe" and not STRIPE_SECRET_KEY:
+    raise config.ConfigurationError("STRIPE_SECRET_KEY", "is required when BILLING_PROVIDER=stripe")
+# Who the operator's invoices to site owners are from.
+BILLING_OPERATOR_NAME = config.text("BILLING_OPERATOR_NAME", "ShadowVault")
 
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.
 REST_FRAMEWORK = {

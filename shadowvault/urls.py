@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("readvault.reader.urls")),
     path("opds/", include("readvault.opds.urls")),
     path("account/", include("tenants.urls")),
+    path("billing/", include("billing.urls")),
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),
     path("admin/", admin.site.urls),

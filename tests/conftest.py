@@ -17,6 +17,13 @@ from hypothesis import settings as hypothesis_settings
 from shadowvault import stored_settings
 from tenants.models import Membership, Tenant
 from tests.factories import PASSWORD, make_member, make_site
+from tests.support.billing_rows import (  # noqa: F401  fixtures for the billing tests
+    alpha_site_plan,
+    free_plan,
+    premium,
+    stripe_double,
+    webhook,
+)
 from tests.support.browser import chromium
 from tests.support.ingest_helpers import ingest_dirs  # noqa: F401  fixtures for the ingest tests
 from tests.support.live_site import live_site

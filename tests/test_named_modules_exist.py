@@ -23,6 +23,7 @@ PACKAGES = (
     "readvault",
     "tenants",
     "ads",
+    "billing",
 )
 _OWN = "|".join((*PACKAGES, "tests"))
 # Not inside a string literal (settings keys, dispatch uids, model labels) nor a file name.

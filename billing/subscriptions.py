@@ -1,0 +1,75 @@
+"""The one way a subscription's status changes: set_status keeps the providers' order of
+events (billing.subscription_rules), records the change and applies its effects
+(billing.effects) in one transaction, under a row lock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from billing import effects
+from billing.models import Kind, Status, Subscription, SubscriptionChange
+from billing.subscription_rules import accepts
+from tenants.models import SitePlan, Tenant, ViewerPlan
+
+
+def start(
+    tenant: Tenant,
+    *,
+    user,
+    provider: str,
+    viewer_plan: ViewerPlan | None = None,
+    site_plan: SitePlan | None = None,
+) -> Subscription:
+    """A new subscription waiting for its first payment (incomplete)."""
+    kind = Kind.VIEWER if viewer_plan is not None else Kind.SITE
+    return Subscription.objects.create(
+        tenant=tenant,
+        kind=kind,
+        user=user,
+        viewer_plan=viewer_plan,
+        site_plan=site_plan,
+        provider=provider,
+    )
+
+
+def set_status(
+    subscription: Subscription,
+    new_status: str,
+    *,
+    at: datetime,
+    reason: str,
+    period_end: datetime | None = None,
+) -> SubscriptionChange | None:
+    """Apply what the provider said at `at`. An older or impossible statement changes
+    nothing (None); a newer one with the same status may still move the period's end."""
+    with transaction.atomic():
+        row = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        if not accepts(row.status, row.status_at, new_status, at):
+            return None
+        previous = row.status
+        row.status = new_status
+        row.status_at = at
+        if period_end is not None:
+            row.current_period_end = period_end
+        row.save(update_fields=["status", "status_at", "current_period_end", "updated_at"])
+        change = None
+        if previous != new_status:
+            effect = effects.apply(row, previous, reason=reason, at=at)
+            change = SubscriptionChange.objects.create(
+                tenant_id=row.tenant_id,
+                subscription=row,
+                from_status=previous,
+                to_status=new_status,
+                reason=reason[:500],
+                effect=effect[:500],
+                at=at,
+            )
+    for name in ("status", "status_at", "current_period_end"):
+        setattr(subscription, name, getattr(row, name))
+    return change
+
+
+def is_live(subscription: Subscription) -> bool:
+    return subscription.status in (Status.ACTIVE, Status.PAST_DUE)
