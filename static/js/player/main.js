@@ -13,6 +13,7 @@ import { knownDuration } from "./seek-fraction.js";
 import { createSeekBar } from "./seek-bar.js";
 import { watchShortcuts } from "./shortcuts.js";
 import { createSource } from "./source.js";
+import { createStreams } from "./streams.js";
 import { createTracks } from "./tracks.js";
 
 function start() {
@@ -110,8 +111,27 @@ function start() {
   root.classList.add("player-custom");
   tracks.measureControls();
   document.getElementById("player-toolbar").hidden = false;
-  source.start();
-  source.scheduleRenewal(config.renewIn);
+  // Where streams are counted the page has no links yet: the start call brings them.
+  const begin = () => {
+    source.start();
+    source.scheduleRenewal(config.renewIn);
+  };
+  let firstStart = true;
+  if (config.streams) {
+    const streams = createStreams({
+      video,
+      config,
+      panel: document.getElementById("player-streams"),
+      onStarted(answer) {
+        Object.assign(config, answer); // its linkUrl names the session: renewals beat it too
+        if (firstStart) begin(); // later starts (after a pause or a stop) keep the source
+        firstStart = false;
+      },
+    });
+    streams.start().then((answer) => answer && video.play().catch(() => {}));
+  } else {
+    begin();
+  }
   previews.load(config.thumbnails);
   tracks.start();
   seek.render();
@@ -119,8 +139,8 @@ function start() {
   playback.renderVolume();
   // Autoplay after the viewer pressed Play on the title page (or the previous episode's page,
   // whose countdown brought them here); browsers may refuse it (no gesture), and then the
-  // viewer presses play.
-  video.play().catch(() => {});
+  // viewer presses play. Where streams are counted, the start call's answer plays it.
+  if (!config.streams) video.play().catch(() => {});
 
   // A handle for tests and for debugging from the console.
   window.shadowvaultPlayer = {
