@@ -284,3 +284,38 @@ def test_a_completed_checkout_whose_subscription_stripe_cannot_find_is_retried_l
 
     assert answer.status_code == 503
     assert not ProviderEvent.objects.filter(event_id=completed["id"]).exists()  # Stripe retries
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": "evt_1"}',
+        b'{"id": "evt_2", "type": "invoice.paid", "created": 1, "data": {"object": []}}',
+        b'{"id": "evt_3", "type": "invoice.paid", "created": "soon", "data": {"object": {}}}',
+        b"[]",
+        b"not json",
+    ],
+)
+def test_a_signed_body_that_is_no_readable_event_is_a_400(body, stripe_double, webhook, alpha):
+    answer = webhook.client.post(
+        "/billing/webhooks/stripe/",
+        body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature(body),
+    )
+
+    assert answer.status_code == 400, answer.content
+    assert not Subscription.objects.exists()
+
+
+def test_the_webhook_refuses_everything_without_a_secret(
+    alice_paid, stripe_double, webhook, settings
+):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    evt = stripe_double.cancel(alice_paid.provider_subscription_id, int(time.time()) + 5)[0]
+
+    answer = webhook.send(evt)
+
+    assert answer.status_code == 400
+    alice_paid.refresh_from_db()
+    assert alice_paid.status == Status.ACTIVE

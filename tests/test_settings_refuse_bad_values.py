@@ -47,6 +47,9 @@ def start_django(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
         ("STREAM_LIMITS_STORE", "redis", "STREAM_LIMITS_STORE: redis needs REDIS_URL"),
         ("STREAM_HEARTBEAT_EVERY", "60", "STREAM_HEARTBEAT_EVERY: must be at most half"),
         ("STREAM_SESSION_TTL", "1", "STREAM_SESSION_TTL: must be at least 2"),
+        ("BILLING_PROVIDER", "paypal", "BILLING_PROVIDER: expected one of manual, stripe"),
+        ("BILLING_PROVIDER", "stripe", "STRIPE_SECRET_KEY: is required when BILLING_PROVIDER"),
+        ("STRIPE_API_BASE", "ftp://stripe.test", "STRIPE_API_BASE: unsupported scheme 'ftp'"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_one_line_naming_it(tmp_path, name, value, expected):

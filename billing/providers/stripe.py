@@ -113,8 +113,11 @@ class StripeProvider(BillingProvider):
             event = json.loads(body)
         except stripe.SignatureVerificationError as refused:
             raise NotificationRefused(f"Bad Stripe-Signature: {refused.user_message}") from None
-        except ValueError:
+        except (ValueError, TypeError, AttributeError, KeyError):
+            # Signed but not an event (the package reads it as one after the signature).
             raise NotificationRefused("The body is not a Stripe event.") from None
+        if not isinstance(event, dict):
+            raise NotificationRefused("The body is not a Stripe event.")
         return stripe_events.handle(event, retrieve_subscription)
 
 
