@@ -342,6 +342,16 @@ def test_bad_input_gets_a_4xx_with_a_message(store, alpha, alice, film):
     assert beat(viewer(carol), hers).status_code == 204  # nothing of hers was touched
 
 
+def test_stopping_a_stream_needs_the_csrf_token(store, alpha, alice, film):
+    plan(alpha, per_viewer=1)
+    playing = start(viewer(alice), film).json()["session"]
+    careful = Client(HTTP_HOST="a.test", enforce_csrf_checks=True)
+    careful.force_login(alice)
+
+    assert careful.post(f"/streams/{playing}/stop/").status_code == 403
+    assert beat(viewer(alice), playing).status_code == 204
+
+
 def test_visitors_and_non_members_cannot_start_or_beat(store, alpha, bob, film):
     plan(alpha, per_viewer=1)
     for client in (Client(HTTP_HOST="a.test"), viewer(bob, "a.test")):
