@@ -32,6 +32,8 @@ def apply(subscription: Subscription, previous: str, *, reason: str, at: datetim
 
 
 def _viewer_plan(subscription: Subscription) -> str:
+    if subscription.viewer_plan_id is None:
+        return "The plan no longer exists: no plan to change."
     membership = (
         Membership.objects.for_tenant(subscription.tenant)
         .select_related("viewer_plan", "user")

@@ -50,8 +50,13 @@ class Subscription(TenantOwned):
     site_plan = models.ForeignKey(
         "tenants.SitePlan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A viewer plan goes with a closed site's data (tenants.closed_site_data) while its
+    # subscriptions stay as records: they keep the plan's name.
     viewer_plan = models.ForeignKey(
-        "tenants.ViewerPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tenants.ViewerPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    plan_name_then = models.CharField(
+        "plan name", max_length=100, blank=True, help_text="The plan's name when subscribed."
     )
     provider = models.CharField(max_length=10, choices=Provider.choices)
     provider_customer_id = models.CharField(max_length=255, blank=True)
@@ -75,7 +80,7 @@ class Subscription(TenantOwned):
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="site", site_plan__isnull=False, viewer_plan__isnull=True)
-                    | models.Q(kind="viewer", viewer_plan__isnull=False, site_plan__isnull=True)
+                    | models.Q(kind="viewer", site_plan__isnull=True)
                 ),
                 name="subscription_names_one_plan_of_its_kind",
             ),
@@ -87,7 +92,7 @@ class Subscription(TenantOwned):
     @property
     def plan_name(self) -> str:
         plan = self.viewer_plan if self.kind == Kind.VIEWER else self.site_plan
-        return str(plan) if plan is not None else "—"
+        return str(plan) if plan is not None else self.plan_name_then or "—"
 
     @property
     def payer_label(self) -> str:

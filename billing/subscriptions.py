@@ -24,12 +24,14 @@ def start(
 ) -> Subscription:
     """A new subscription waiting for its first payment (incomplete)."""
     kind = Kind.VIEWER if viewer_plan is not None else Kind.SITE
+    plan = viewer_plan or site_plan
     return Subscription.objects.create(
         tenant=tenant,
         kind=kind,
         user=user,
         viewer_plan=viewer_plan,
         site_plan=site_plan,
+        plan_name_then=plan.name if plan is not None else "",
         provider=provider,
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from billing.invoice_models import Invoice, InvoiceStatus
 from billing.models import Status, Subscription
+from tenants.closed_site_data import remove_data
 from tenants.models import Membership, ViewerPlan
 from tenants.site_state_rules import SiteState
 from tenants.site_states import change_state
@@ -173,3 +174,16 @@ def test_a_manual_subscription_runs_a_month_from_the_invoice(alice, alpha, premi
     end = Subscription.objects.get().current_period_end
 
     assert timedelta(days=29) < end - timezone.now() <= timedelta(days=30)
+
+
+def test_a_closed_sites_data_goes_and_its_billing_records_stay(alice, alpha, premium, olivia):
+    signed_in(alice).post(f"/billing/subscribe/{premium.pk}/")
+    operator_records(olivia, Invoice.objects.get())
+    change_state(alpha, SiteState.CLOSED, by=olivia, reason="Closed by its owner")
+
+    removed = remove_data(alpha)
+
+    assert removed["tenants.ViewerPlan"] == 2
+    subscription = Subscription.objects.get()
+    assert (subscription.viewer_plan, subscription.plan_name) == (None, "Premium")
+    assert Invoice.objects.get().payments.count() == 1
