@@ -33,7 +33,7 @@ class Entitlements:
     downloads: bool
     readvault: bool
     ads: bool
-    streams_per_viewer: int | None  # stored now, counted in a later slice
+    streams_per_viewer: int | None  # counted by streaming.stream_limits (player heartbeats)
     streams_per_site: int | None
     # Why a feature is refused or capped, by field name: the sentence a refusal shows.
     why: Why = field(default_factory=lambda: MappingProxyType({}), compare=False)

@@ -48,7 +48,7 @@ class SitePlan(models.Model):
     monthly_price = _price()
     currency = _currency()
     max_members = _cap("Members a site may have (empty: no cap).")
-    # Stored now; counted from the players' heartbeats in a later slice.
+    # Counted from the players' heartbeats (streaming.stream_limits).
     streams_per_viewer = _cap("Concurrent streams per viewer (empty: no cap).")
     streams_per_site = _cap("Concurrent streams on the whole site (empty: no cap).")
     max_height = models.PositiveSmallIntegerField(
