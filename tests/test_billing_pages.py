@@ -145,3 +145,9 @@ def test_invoices_need_signing_in(alpha, receipt):
 
     assert answer.status_code == 302
     assert answer["Location"].startswith("/account/login/")
+
+
+def test_the_account_pages_have_a_billing_tab(alice):
+    page = signed_in(alice).get("/account/").content.decode()
+
+    assert '<a href="/billing/">Plans &amp; billing</a>' in page
