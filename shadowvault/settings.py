@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "readvault",
     "ads",
     "billing",
+    "takedowns",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ PACKAGES = (
     "tenants",
     "ads",
     "billing",
+    "takedowns",
 )
 _OWN = "|".join((*PACKAGES, "tests"))
 # Not inside a string literal (settings keys, dispatch uids, model labels) nor a file name.
