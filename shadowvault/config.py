@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,12 @@ def text(name: str, default: str | None = None) -> str:
     if value is None:
         raise ConfigurationError(name, "is required but not set")
     return value
+
+
+def is_hostname(value: str) -> bool:
+    """RFC 1123 hostname, lower case, at least two labels, no port."""
+    label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+    return len(value) <= 253 and re.fullmatch(rf"{label}(\.{label})+", value) is not None
 
 
 def boolean(name: str, default: bool) -> bool:

@@ -35,6 +35,12 @@ if BEHIND_TLS_PROXY:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Sites made in the admin's one form answer at once on "<slug>.<SITES_BASE_DOMAIN>" (a wildcard
+# DNS record and certificate are the operator's). Empty: the form asks for it to be set.
+SITES_BASE_DOMAIN = config.text("SITES_BASE_DOMAIN", "").strip().lower().rstrip(".")
+if SITES_BASE_DOMAIN and not config.is_hostname(SITES_BASE_DOMAIN):
+    raise config.ConfigurationError("SITES_BASE_DOMAIN", "expected a hostname such as example.com")
+
 INSTALLED_APPS = [
     "shadowvault.apps.ShadowVaultAdminConfig",
     "django.contrib.auth",

@@ -1,12 +1,19 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 
+from tenants import inviting
 from tenants.access import is_operator, is_site_admin
 from tenants.admin_scoping import TenantScopedAdmin
-from tenants.models import Domain, Membership, SitePlan, Tenant, ViewerPlan
+from tenants.models import Domain, Invitation, Membership, SitePlan, Tenant, ViewerPlan
 from tenants.plan_admin import (
     SitePlanAdmin,
     SiteStateChangeInline,
@@ -14,6 +21,7 @@ from tenants.plan_admin import (
     ViewerPlanAdmin,
 )
 from tenants.request_types import tenant_of
+from tenants.site_creation import NewSiteForm, create_site
 
 
 class DomainFormSet(BaseInlineFormSet):
@@ -57,14 +65,14 @@ class TenantAdmin(SiteStatesAdmin):
     """Operators manage every site; a site admin edits their own site's branding only."""
 
     list_display = [
-        "name", "slug", "primary_hostname", "plan", "state", "signup_open", "is_active", "swatch",
+        "name", "slug", "primary_hostname", "plan", "state", "signup_mode", "is_active", "swatch",
     ]  # fmt: skip
-    list_filter = ["state", "plan", "is_active", "signup_open"]
+    list_filter = ["state", "plan", "is_active", "signup_mode"]
     list_select_related = ["plan"]
     search_fields = ["name", "slug", "domains__hostname"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DomainInline, SiteStateChangeInline]
-    branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_open"]
+    branding_fields = ["name", "tagline", "logo", "accent_colour", "accent_colour_2", "signup_mode"]
     # What the site shows is the site's to decide: its admins set the age cap too
     # (readvault.models.age_ratings; each member may choose a stricter one).
     site_admin_fields = [*branding_fields, "age_cap"]
@@ -124,6 +132,46 @@ class TenantAdmin(SiteStatesAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.ensure_primary_domain()  # the primary was deleted or unticked
 
+    def get_urls(self) -> list[URLPattern]:
+        create = self.admin_site.admin_view(self.create_site_view)
+        return [path("create/", create, name="tenants_tenant_create"), *super().get_urls()]
+
+    def create_site_view(self, request: HttpRequest) -> HttpResponse:
+        """The operator's one form: name, subdomain, plan and owner (tenants/site_creation)."""
+        if not is_operator(request):
+            raise PermissionDenied
+        form = NewSiteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            https = settings.BEHIND_TLS_PROXY or request.is_secure()
+            try:
+                made = create_site(
+                    data["name"],
+                    data["subdomain"],
+                    data["plan"],
+                    data["owner_email"],
+                    https=https,
+                    by=request.user,
+                )
+            except IntegrityError:  # the same subdomain, taken in the same instant
+                form.add_error("subdomain", "A site already has this name; choose another.")
+            else:
+                owner = "invited by mail" if made.owner_invited else "its admin"
+                self.message_user(
+                    request,
+                    f"{made.tenant.name} is up at {made.tenant.primary_domain}; the "
+                    f"owner ({data['owner_email']}) is {owner}.",
+                )
+                return redirect("admin:tenants_tenant_change", made.tenant.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Create a site",
+            "form": form,
+            "opts": self.model._meta,
+            "base_domain": settings.SITES_BASE_DOMAIN,
+        }
+        return TemplateResponse(request, "admin/tenants/tenant/create_site.html", context)
+
     @admin.display(description="Primary hostname")
     def primary_hostname(self, tenant: Tenant) -> str:
         primary = [d.hostname for d in tenant.domains.all() if d.is_primary]
@@ -178,3 +226,59 @@ class MembershipAdmin(TenantScopedAdmin):
 
 admin.site.register(SitePlan, SitePlanAdmin)
 admin.site.register(ViewerPlan, ViewerPlanAdmin)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["tenant", "kind", "email", "role", "max_uses", "expires_at"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == Invitation.Kind.MAIL:
+            if not cleaned.get("email"):
+                self.add_error("email", "A mail invitation needs the address to send it to.")
+            cleaned["max_uses"] = 1  # the mailed link is for one person
+        if cleaned.get("max_uses") == 0:
+            self.add_error("max_uses", "An invitation needs at least one use.")
+        return cleaned
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantScopedAdmin):
+    """A site's admins invite people to it; the link is shown (or mailed) once, at creation."""
+
+    form = InvitationForm
+    list_display = ["__str__", "kind", "role", "uses", "max_uses", "expires_at", "created_at"]
+    list_filter = ["kind", "role"]
+    search_fields = ["email"]
+    list_select_related = ["tenant"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("expires_at", inviting.default_expiry(Invitation.Kind.LINK))
+        return initial
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # A sent invitation's address and kind stay what was sent.
+        return ["kind", "email", "uses"] if obj is not None else ["uses"]
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form, change: bool) -> None:
+        token = None
+        if not change:
+            token, obj.token_digest = inviting.new_token()
+            obj.created_by = request.user if request.user.is_authenticated else None
+            obj.email = obj.email.strip().lower()
+            if obj.kind == Invitation.Kind.MAIL:
+                obj.max_uses = 1
+        super().save_model(request, obj, form, change)
+        if token is None:
+            return
+        https = settings.BEHIND_TLS_PROXY or request.is_secure()
+        if obj.kind == Invitation.Kind.MAIL:
+            inviting.mail(obj, token, https)
+            self.message_user(request, f"The invitation was mailed to {obj.email}.")
+        else:
+            link = inviting.site_link(obj.tenant, inviting.accept_path(token), https)
+            # Only a digest is kept: this is the one time the link can be shown.
+            self.message_user(request, f"Share this link (shown once): {link}", messages.WARNING)

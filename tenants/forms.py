@@ -16,6 +16,8 @@ INVITATION_ONLY = (
     "Ask the site's admin to invite you."
 )
 
+NOT_TAKING = "Your account is not a member of {site}, which is not taking new members."
+
 
 class SiteAuthenticationForm(AuthenticationForm):
     """Signs in members of the request's site; operators everywhere.
@@ -37,6 +39,8 @@ class SiteAuthenticationForm(AuthenticationForm):
         if tenant.signup_open:
             self.non_member = user
             raise forms.ValidationError("Join this site to sign in here.", code="not_a_member")
+        if not tenant.takes_invitations:
+            raise forms.ValidationError(NOT_TAKING.format(site=tenant.name), code="closed")
         raise forms.ValidationError(
             INVITATION_ONLY.format(site=tenant.name), code="invitation_only"
         )

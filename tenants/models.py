@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from tenants.scoping import TenantOwned
+from tenants.signup_modes import SignupMode
 from tenants.site_state_rules import UNAVAILABLE, SiteState
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
@@ -57,8 +58,12 @@ class Tenant(models.Model):
     logo = models.ImageField(upload_to="public/logos/", validators=[max_upload_size], blank=True)
     accent_colour = models.CharField(max_length=7, default="#8b5cf6", validators=[hex_colour])
     accent_colour_2 = models.CharField(max_length=7, default="#22d3ee", validators=[hex_colour])
-    signup_open = models.BooleanField(
-        default=True, help_text="Visitors may create an account on this site."
+    signup_mode = models.CharField(
+        "sign-up",
+        max_length=10,
+        choices=SignupMode.choices,
+        default=SignupMode.OPEN,
+        help_text="Who may become a member: anyone, people with an invitation, or nobody.",
     )
     bind_media_links_to_ip = models.BooleanField(
         default=False,
@@ -105,6 +110,15 @@ class Tenant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def signup_open(self) -> bool:
+        """Anyone may sign up (and an account of another site may join by signing in)."""
+        return self.signup_mode == SignupMode.OPEN
+
+    @property
+    def takes_invitations(self) -> bool:
+        return self.signup_mode != SignupMode.CLOSED
 
     @property
     def is_unavailable(self) -> bool:
@@ -256,11 +270,13 @@ class PendingSignup(TenantOwned):
 
 # The franchise's models live in modules named for what they hold; importing them here is
 # how Django's app registry finds a split app's models (it imports `tenants.models`).
+from tenants.invitations import Invitation  # noqa: E402
 from tenants.plans import SitePlan, ViewerPlan  # noqa: E402
 from tenants.site_state_log import SiteStateChange  # noqa: E402
 
 __all__ = [
     "Domain",
+    "Invitation",
     "Membership",
     "PendingSignup",
     "SitePlan",

@@ -34,8 +34,8 @@ def test_signing_up_makes_a_viewer_of_this_site_only(on_alpha, beta):
 
 
 def test_sign_up_is_refused_where_the_site_closed_it(on_alpha, alpha):
-    alpha.signup_open = False
-    alpha.save(update_fields=["signup_open"])
+    alpha.signup_mode = "invitation"
+    alpha.save(update_fields=["signup_mode"])
 
     response = signup(on_alpha)
 

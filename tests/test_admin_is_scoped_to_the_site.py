@@ -98,7 +98,7 @@ def test_a_site_admin_edits_their_branding_but_not_the_slug(everyone, alpha_admi
             "tagline": "New",
             "accent_colour": "#123456",
             "accent_colour_2": "#654321",
-            "signup_open": "on",
+            "signup_mode": "open",
             "slug": "hijack",
             "domains-TOTAL_FORMS": "0",
             "domains-INITIAL_FORMS": "0",

@@ -56,8 +56,8 @@ def test_a_wrong_password_offers_nothing_and_reveals_nothing(on_beta, alice):
 
 
 def test_where_sign_up_is_by_invitation_the_page_says_so(on_beta, alice, beta):
-    beta.signup_open = False
-    beta.save(update_fields=["signup_open"])
+    beta.signup_mode = "invitation"
+    beta.save(update_fields=["signup_mode"])
 
     answer = sign_in(on_beta)
 

@@ -209,7 +209,7 @@ def test_site_admins_set_the_sites_age_cap_in_the_admin(on_alpha, alpha, alpha_a
             "tagline": "",
             "accent_colour": alpha.accent_colour,
             "accent_colour_2": alpha.accent_colour_2,
-            "signup_open": "on",
+            "signup_mode": "open",
             "age_cap": "13",
             "domains-TOTAL_FORMS": "0",
             "domains-INITIAL_FORMS": "0",

@@ -24,7 +24,7 @@ def site_form(hostnames: list[tuple[str, bool]], **fields) -> dict:
         "tagline": "",
         "accent_colour": "#112233",
         "accent_colour_2": "#445566",
-        "signup_open": "on",
+        "signup_mode": "open",
         "is_active": "on",
         "domains-TOTAL_FORMS": str(len(hostnames)),
         "domains-INITIAL_FORMS": "0",

@@ -58,6 +58,11 @@ NOT_WALKED = {
     "web_app/sw.js": "JavaScript (the service worker), not a page",
     "api/redoc.html": "the API's docs page, under api/",
     **{
+        f"registration/{name}": "invitations: reached with a real token, checked in "
+        "test_invitations.py"
+        for name in ["invitation.html", "invitation_email.txt", "invitation_subject.txt"]
+    },
+    **{
         f"registration/{name}": "sign-up by mail: reached by POST, checked in "
         "test_signup_reveals_no_account.py"
         for name in [
@@ -178,7 +183,7 @@ def test_no_page_shows_template_syntax(full_site, alice, rendered):
 def test_the_pages_outside_the_walk_show_no_template_syntax(full_site, alpha, alice, rendered):
     """The answers a walk of GET routes does not reach: an unknown host, sign-up closed, a
     locked-out sign-in, the 404 and 500 pages, and the password reset mail."""
-    make_site("Closed", "closed.test", signup_open=False)
+    make_site("Closed", "closed.test", signup_mode="closed")
     answers = [
         Client(HTTP_HOST="nowhere.test").get("/"),
         Client(HTTP_HOST="closed.test").get("/account/signup/"),
