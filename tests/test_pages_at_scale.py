@@ -17,10 +17,14 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from billing import invoicing
+from billing.models import Provider, Subscription
 from readvault.models import Series, WantToRead
 from readvault.reading.progress import record_page
 from streaming.models import Title
+from tenants.models import ViewerPlan
 from tests.factories import comic_chapter, comic_series, make_member, make_site
 from tests.support.catalogue_at_scale import (
     ADJECTIVES,
@@ -105,6 +109,15 @@ QUERIES = {
     "api comics chapter": 9,
     "api comics progress": 6,
     "api comics want-to-read": 10,
+    # Billing (billing.views): the plans page reads the site's viewer plans and the member's
+    # live subscriptions; the invoices list one page of invoices; an invoice itself, its
+    # lines and its payments.
+    "billing plans": 6,
+    "billing invoices": 5,
+    "billing invoice": 7,
+    # The report form (takedowns.views): the thing reported, looked up on the site, one query.
+    "report title": 5,
+    "report series": 5,
 }
 
 
@@ -183,6 +196,32 @@ def read_manga(site, viewer, series: Series) -> None:
     WantToRead.objects.create(tenant=site, user=viewer, series=series)
 
 
+def billing_pages(site, viewer) -> dict[str, str]:
+    """Three viewer plans, and the viewer's three invoices for one of them, one paid."""
+    for n, price in enumerate(("0", "4.99", "9.99")):
+        ViewerPlan.objects.create(tenant=site, name=f"Tier {n}", price=price, is_default=n == 0)
+    subscription = Subscription.objects.create(
+        tenant=site,
+        kind="viewer",
+        user=viewer,
+        viewer_plan=ViewerPlan.objects.get(tenant=site, name="Tier 1"),
+        provider=Provider.MANUAL,
+    )
+    lines = [invoicing.Line("Tier 1, one month", 499), invoicing.Line("Extra", 100)]
+    invoices = [
+        invoicing.issue(subscription, lines, currency="EUR", issued_at=timezone.now())
+        for _ in range(3)
+    ]
+    invoicing.record_payment(
+        invoices[0], amount_minor=599, paid_at=timezone.now(), reference="T1", provider="manual"
+    )
+    return {
+        "billing plans": "/billing/",
+        "billing invoices": "/billing/invoices/",
+        "billing invoice": f"/billing/invoices/{invoices[0].pk}/",
+    }
+
+
 @pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda n: f"{n}-titles")
 def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
     with django_db_blocker.unblock(), transaction.atomic():
@@ -203,6 +242,9 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         pages["account reading history"] = "/account/reading/history/"
         pages.update(comics_api_pages(manga))
         pages.update(progressive_pages())
+        pages.update(billing_pages(site, viewer))
+        pages["report title"] = f"/takedowns/report/title/{landmarks.film.pk}/"
+        pages["report series"] = f"/takedowns/report/series/{manga.pk}/"
         yield Scene(request.param, site, viewer, pages)
         transaction.set_rollback(True)
 
