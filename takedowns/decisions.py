@@ -29,7 +29,10 @@ class DecisionRefused(ValueError):
 
 
 def check_decision(report: Report, decision: str, *, operator: bool) -> None:
-    if report.status not in (ReportStatus.OPEN, ReportStatus.COUNTER_NOTICED):
+    if report.status == ReportStatus.COUNTER_NOTICED:
+        # The takedown was made and answered: what is left is to reinstate or let it stand.
+        raise DecisionRefused(f"{report} was taken down already; reinstate it or leave it.")
+    if report.status != ReportStatus.OPEN:
         raise DecisionRefused(f"{report} is {report.get_status_display().lower()} already.")
     if decision in (Decision.UNPUBLISH_HERE, Decision.UNPUBLISH_EVERYWHERE):
         if report.target_kind not in CATALOGUE:
@@ -44,16 +47,16 @@ def check_decision(report: Report, decision: str, *, operator: bool) -> None:
             raise DecisionRefused("Only an operator rejects a report.")
     else:
         raise DecisionRefused("Unknown decision.")
-    if report.status == ReportStatus.COUNTER_NOTICED and decision != Decision.REJECT:
-        raise DecisionRefused(f"{report} was taken down already; reinstate it or leave it.")
 
 
 def decide(
     report: Report, decision: str, *, by, why: str, operator: bool, https: bool = True
 ) -> TakedownAction:
     """Carry out `decision` on the report's target, record it and reply to the reporter."""
-    check_decision(report, decision, operator=operator)
     with transaction.atomic():
+        # Under the report's row lock: two people deciding at once make one decision.
+        report = _locked(report)
+        check_decision(report, decision, operator=operator)
         changed = _apply(report, decision)
         action = TakedownAction.objects.create(
             tenant_id=report.tenant_id,
@@ -68,6 +71,12 @@ def decide(
         report.save(update_fields=["status"])
         transaction.on_commit(lambda: replies.send_decision(action, https=https))
     return action
+
+
+def _locked(report: Report) -> Report:
+    # of=self: the site's row is read along, not locked (stream starts lock it).
+    rows = Report.objects.select_for_update(of=("self",)).select_related("tenant")
+    return rows.get(pk=report.pk)
 
 
 def _apply(report: Report, decision: str) -> bool:
@@ -93,13 +102,14 @@ def reinstate(report: Report, *, by, why: str, https: bool = True) -> TakedownAc
     """Undo the report's takedown on the same scope (an operator's call), recorded and
     replied like the takedown. Only what the takedown changed is undone: a title the site
     had hidden on its own before stays hidden."""
-    takedown = last_takedown(report)
-    if takedown is None or report.status not in (
-        ReportStatus.ACTIONED,
-        ReportStatus.COUNTER_NOTICED,
-    ):
-        raise DecisionRefused(f"{report} has no takedown to undo.")
     with transaction.atomic():
+        report = _locked(report)
+        takedown = last_takedown(report)
+        if takedown is None or report.status not in (
+            ReportStatus.ACTIONED,
+            ReportStatus.COUNTER_NOTICED,
+        ):
+            raise DecisionRefused(f"{report} has no takedown to undo.")
         if takedown.changed:
             _undo(report, takedown.decision)
         action = TakedownAction.objects.create(

@@ -300,3 +300,19 @@ def test_a_site_admin_of_another_site_sees_and_acts_on_none_of_its_reports(
     comment.refresh_from_db()
     assert not comment.is_hidden
     assert not TakedownAction.objects.exists()
+
+
+def test_a_report_is_decided_once(heat, alpha, olivia, django_capture_on_commit_callbacks):
+    report = report_on(alpha, "title", heat.title_id)
+    operator = signed_in(olivia)
+    act(operator, "unpublish_here", report, capture=django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = operator.post(
+            QUEUE,
+            {"action": "reject", "_selected_action": [report.pk], "apply": "y", "why": "x"},
+            follow=True,
+        )
+
+    assert "is actioned already" in answer.content.decode()
+    assert list(TakedownAction.objects.values_list("decision", flat=True)) == ["unpublish_here"]
