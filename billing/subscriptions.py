@@ -22,8 +22,22 @@ def start(
     viewer_plan: ViewerPlan | None = None,
     site_plan: SitePlan | None = None,
 ) -> Subscription:
-    """A new subscription waiting for its first payment (incomplete)."""
+    """A subscription waiting for its first payment (incomplete): the one this payer already
+    started for the plan with this provider (a second click, a checkout left and retried),
+    else a new one."""
     kind = Kind.VIEWER if viewer_plan is not None else Kind.SITE
+    pending = Subscription.objects.for_tenant(tenant).filter(
+        kind=kind,
+        user=user,
+        viewer_plan=viewer_plan,
+        site_plan=site_plan,
+        provider=provider,
+        status=Status.INCOMPLETE,
+        provider_subscription_id="",
+    )
+    found = pending.order_by("-created_at").first()
+    if found is not None:
+        return found
     plan = viewer_plan or site_plan
     return Subscription.objects.create(
         tenant=tenant,

@@ -110,7 +110,8 @@ def _checkout(request: SiteRequest, provider, subscription: Subscription) -> Htt
         email = getattr(request.user, "email", "")
         url = provider.start_checkout(subscription, email=email, back=back)
     except ProviderUnavailable as failed:
-        subscription.delete()  # nothing was bought: no row to explain later
+        if not subscription.invoices.exists():
+            subscription.delete()  # nothing was bought: no row to explain later
         return _refuse(request, str(failed), status=502)
     return redirect(url)
 

@@ -187,3 +187,13 @@ def test_a_closed_sites_data_goes_and_its_billing_records_stay(alice, alpha, pre
     subscription = Subscription.objects.get()
     assert (subscription.viewer_plan, subscription.plan_name) == (None, "Premium")
     assert Invoice.objects.get().payments.count() == 1
+
+
+def test_subscribing_twice_shows_the_same_invoice(alice, premium):
+    client = signed_in(alice)
+
+    first = client.post(f"/billing/subscribe/{premium.pk}/")
+    second = client.post(f"/billing/subscribe/{premium.pk}/")
+
+    assert first["Location"] == second["Location"]
+    assert (Subscription.objects.count(), Invoice.objects.count()) == (1, 1)

@@ -319,3 +319,16 @@ def test_the_webhook_refuses_everything_without_a_secret(
     assert answer.status_code == 400
     alice_paid.refresh_from_db()
     assert alice_paid.status == Status.ACTIVE
+
+
+def test_a_checkout_started_again_reuses_the_waiting_subscription(alice, premium, stripe_double):
+    client = signed_in(alice)
+
+    first = subscribe(client, f"/billing/subscribe/{premium.pk}/", stripe_double)
+    second = subscribe(client, f"/billing/subscribe/{premium.pk}/", stripe_double)
+
+    ours = Subscription.objects.get()
+    named = {
+        stripe_double.sessions[s]["metadata"]["shadowvault_subscription"] for s in (first, second)
+    }
+    assert named == {str(ours.pk)}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing import invoicing
+from billing.invoice_models import InvoiceStatus
 from billing.models import Provider, Subscription
 from billing.providers.base import BillingProvider, NotificationRefused, ReturnUrls
 
@@ -18,6 +19,9 @@ class ManualProvider(BillingProvider):
     name = Provider.MANUAL
 
     def start_checkout(self, subscription: Subscription, *, email: str, back: ReturnUrls) -> str:
+        waiting = subscription.invoices.filter(status=InvoiceStatus.OPEN).order_by("pk").first()
+        if waiting is not None:
+            return reverse("billing:invoice", args=[waiting.pk])  # one invoice to pay, not two
         now = timezone.now()
         invoice = invoicing.issue(
             subscription,
