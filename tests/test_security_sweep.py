@@ -29,6 +29,7 @@ import pytest
 import schemathesis
 from django.http import StreamingHttpResponse
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, Phase, given, settings
@@ -36,6 +37,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from billing import invoicing
+from billing.models import Provider, Subscription
 from readvault.models import SeriesHiding, WantToRead
 from readvault.opds import app_passwords
 from readvault.pages.delivery import serve_page
@@ -88,6 +91,7 @@ from tests.support.sweep_support import (
     real_values,
     summary,
 )
+from tests.support.takedown_rows import takedown_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +149,9 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     ViewerPlan.objects.create(tenant=beta, name=f"{BETA_MARKER} premium")
     ViewerPlan.objects.create(tenant=alpha, name="Alpha extra", downloads=True)
     change_state(beta, SiteState.PAST_DUE, by=None, reason=f"{BETA_MARKER} unpaid")
+    # Billing (billing.models): subscriptions and invoices of Alpha's, and Beta's carrying the
+    # marker (among them one billed to alpha_admin, who must not see it on Alpha either).
+    billing_pool = billing_rows(alpha, beta, [alice, alpha_admin], [alpha_admin, bob])
     ours = Comment.objects.create(tenant=alpha, user=alice, title=heat, body="Alpha's comment")
     theirs = Comment.objects.create(tenant=beta, user=bob, title=heat, body=f"{BETA_MARKER} c")
     CommentReport.objects.create(comment=theirs, reporter=bob, reason=f"{BETA_MARKER} report")
@@ -239,6 +246,10 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         app_passwords.issue(bob, beta, f"{BETA_MARKER} app").secret,
     ]
     pool["page_number"] = ["0", "1"]
+    # Reports and takedowns (takedowns.models): one of each site, Beta's with the marker; the
+    # counter-notice route gets both takedowns' tokens.
+    pool.update(takedown_rows(alpha, beta, heat.pk, secret.pk, BETA_MARKER))
+    pool.update(billing_pool)
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}
@@ -268,6 +279,34 @@ def issue_token(user, host: str, name: str = "sweep") -> str:
     )
     assert answer.status_code in {200, 201}, answer.content
     return answer.json()["token"]
+
+
+def billing_rows(alpha, beta, alpha_payers, beta_payers) -> dict[str, list[str]]:
+    """A paid plan and invoices on each site (the last, Beta's, paid with a reference that
+    carries the marker); the ids of Alpha's first and Beta's last plans and invoices."""
+    alpha_plan = ViewerPlan.objects.create(tenant=alpha, name="Alpha premium", price=5)
+    beta_plan = ViewerPlan.objects.get(tenant=beta, name=f"{BETA_MARKER} premium")
+    invoices = []
+    for site, plan, payers in ((alpha, alpha_plan, alpha_payers), (beta, beta_plan, beta_payers)):
+        for user in payers:
+            subscription = Subscription.objects.create(
+                tenant=site, kind="viewer", user=user, viewer_plan=plan, provider=Provider.MANUAL
+            )
+            line = invoicing.Line(f"{plan.name} for {user}", 500)
+            invoices.append(
+                invoicing.issue(subscription, [line], currency="EUR", issued_at=timezone.now())
+            )
+    invoicing.record_payment(
+        invoices[-1],
+        amount_minor=500,
+        paid_at=timezone.now(),
+        reference=f"{BETA_MARKER} transfer",
+        provider=Provider.MANUAL,
+    )
+    return {
+        "plan_id": [str(alpha_plan.pk), str(beta_plan.pk)],
+        "invoice_id": [str(invoices[0].pk), str(invoices[-1].pk)],
+    }
 
 
 def admin_object_ids(alpha, beta) -> dict[str, list[str]]:
@@ -335,7 +374,7 @@ def test_routes_are_discovered_from_the_resolver():
 def test_every_query_parameter_the_code_reads_is_swept():
     # Names read as GET.get("x") / query_params.get("x") anywhere in the project's code.
     pattern = r"(GET|POST|query_params)\.(get|getlist)\(\"[a-z_]+\"|query_params\[\"[a-z_]+\""
-    folders = ["shadowvault", "streaming", "tenants", "readvault", "ads"]
+    folders = ["shadowvault", "streaming", "tenants", "readvault", "ads", "billing"]
     found = subprocess.run(
         ["grep", "-rhoE", pattern, "--include=*.py", *folders],
         cwd=ROOT,
@@ -359,8 +398,10 @@ def test_the_markers_show_where_they_belong(world, bob, olivia):
     heat = on_beta.get(f"/title/{world['heat'].slug}/").content.decode()
     browse = on_beta.get("/browse/").content.decode()
     jobs = operator.get("/admin/streaming/ingestjob/").content.decode()
+    invoice = on_beta.get(f"/billing/invoices/{world['pool']['invoice_id'][1]}/").content.decode()
 
     assert BETA_MARKER in heat
+    assert f"{BETA_MARKER} premium for bob" in invoice  # the page itself, not the footer
     assert HIDDEN_MARKER in browse.lower()
     assert BETA_MARKER in jobs
 
