@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from readvault.catalogue import site_hiding
 from readvault.models import Series
 from streaming.models import Comment, Title, TitleHiding
+from streaming.models.catalogue import visible_rule
 from takedowns.models import TargetKind
 from tenants.models import Tenant
 
@@ -43,7 +44,11 @@ def shown_target(tenant: Tenant, kind: str, pk: int) -> Target | None:
         series = Series.objects.visible_on(tenant).filter(pk=pk).only("title").first()
         return Target(kind, pk, series.title) if series else None
     if kind == TargetKind.COMMENT:
-        comment = Comment.objects.for_tenant(tenant).shown().filter(pk=pk).first()
+        # A comment on a title the site no longer shows is not shown either.
+        on_shown = visible_rule(tenant, "title__") | visible_rule(
+            tenant, "episode__season__title__"
+        )
+        comment = Comment.objects.for_tenant(tenant).shown().filter(on_shown, pk=pk).first()
         return Target(kind, pk, f"Comment: {comment.body[:80]}") if comment else None
     return None
 

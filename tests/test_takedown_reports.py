@@ -123,6 +123,7 @@ def test_unknown_hidden_draft_and_other_sites_targets_answer_404(
     hidden_comment = Comment.objects.create(
         tenant=alpha, user=bob, title=heat, body="gone", is_hidden=True
     )
+    on_hidden_title = Comment.objects.create(tenant=alpha, user=bob, title=hidden, body="on it")
     paths = [
         "/takedowns/report/title/999999/",
         f"/takedowns/report/title/{draft.pk}/",
@@ -130,6 +131,7 @@ def test_unknown_hidden_draft_and_other_sites_targets_answer_404(
         f"/takedowns/report/series/{manga.pk}/",
         f"/takedowns/report/comment/{theirs.pk}/",
         f"/takedowns/report/comment/{hidden_comment.pk}/",
+        f"/takedowns/report/comment/{on_hidden_title.pk}/",
         f"/takedowns/report/title/{2**63}/",
     ]
 
