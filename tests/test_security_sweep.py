@@ -91,6 +91,7 @@ from tests.support.sweep_support import (
     real_values,
     summary,
 )
+from tests.support.takedown_rows import takedown_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +246,9 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
         app_passwords.issue(bob, beta, f"{BETA_MARKER} app").secret,
     ]
     pool["page_number"] = ["0", "1"]
+    # Reports and takedowns (takedowns.models): one of each site, Beta's with the marker; the
+    # counter-notice route gets both takedowns' tokens.
+    pool.update(takedown_rows(alpha, beta, heat.pk, secret.pk, BETA_MARKER))
     pool.update(billing_pool)
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
