@@ -23,6 +23,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/takedowns/report/"
+TEMPLATE_SYNTAX = re.compile(rb"\{#|\{%|\{\{")
 
 
 @pytest.fixture
@@ -253,8 +254,12 @@ def test_a_counter_notice_by_the_mailed_link_and_reinstatement(
 
     act(operator, "reinstate", report, capture=django_capture_on_commit_callbacks)
 
+    closed = visitor.get(link)
     assert shown("a.test", heat) == EVERYWHERE
-    assert visitor.get(link).status_code == 410  # the case is closed
+    assert closed.status_code == 410  # the case is closed
+    for text in [form.content, bad.content, sent.content, closed.content]:
+        assert not TEMPLATE_SYNTAX.search(text)
+    assert not any(TEMPLATE_SYNTAX.search(m.body.encode()) for m in mail.outbox)
 
 
 def test_the_counter_notice_link_expires_is_site_bound_and_cannot_be_made_up(

@@ -4,6 +4,8 @@ never a 500."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -62,6 +64,8 @@ def test_a_visitor_reports_a_title(on_alpha, alpha, heat):
     assert form.status_code == 200
     assert "Report “Heat”" in form.content.decode()
     assert sent.status_code == 200
+    assert "is in Alpha's queue" in sent.content.decode()
+    assert not re.search(rb"\{#|\{%|\{\{", form.content + sent.content)
     report = Report.objects.get()
     assert (report.tenant, report.target_kind, report.target_id) == (alpha, "title", heat.pk)
     assert (report.reason, report.work, report.claimant) == (

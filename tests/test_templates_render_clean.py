@@ -78,6 +78,18 @@ NOT_WALKED = {
         ]
     },
     "registration/join_site.html": "after a sign-in POST, checked in test_joining_another_site.py",
+    "takedowns/report_sent.html": "after a report POST, checked in test_takedown_reports.py",
+    **{
+        f"takedowns/{name}": "reached with a takedown's signed link or mailed by a decision, "
+        "checked in test_takedown_queue.py"
+        for name in [
+            "counter_notice.html",
+            "counter_notice_sent.html",
+            "counter_notice_closed.html",
+            "reply_email.txt",
+            "takedown_notice_email.txt",
+        ]
+    },
 }
 
 
