@@ -43,6 +43,22 @@ def is_hostname(value: str) -> bool:
     return len(value) <= 253 and re.fullmatch(rf"{label}(\.{label})+", value) is not None
 
 
+def address_ports(name: str, default_port: int) -> list[tuple[str, int]]:
+    """Comma-separated IP addresses, each with an optional port: `1.1.1.1, 127.0.0.1:5353`."""
+    found = []
+    for item in string_list(name, []):
+        address, _, port = item.rpartition(":") if item.count(":") == 1 else (item, "", "")
+        try:
+            ipaddress.ip_address(address)
+            number = int(port) if port else default_port
+        except ValueError:
+            raise ConfigurationError(name, f"expected address[:port], got {item!r}") from None
+        if not 1 <= number <= 65535:
+            raise ConfigurationError(name, f"port outside 1-65535 in {item!r}")
+        found.append((address, number))
+    return found
+
+
 def boolean(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":

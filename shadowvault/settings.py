@@ -40,6 +40,16 @@ if BEHIND_TLS_PROXY:
 SITES_BASE_DOMAIN = config.text("SITES_BASE_DOMAIN", "").strip().lower().rstrip(".")
 if SITES_BASE_DOMAIN and not config.is_hostname(SITES_BASE_DOMAIN):
     raise config.ConfigurationError("SITES_BASE_DOMAIN", "expected a hostname such as example.com")
+# Custom domains (tenants/custom_domains.py) prove control by a DNS TXT record, asked of these
+# nameservers ("address" or "address:port"; empty: the system's), or by a file fetched over
+# HTTP on this port (80; tests serve it elsewhere) through ingest's SSRF guard.
+DOMAIN_VERIFY_NAMESERVERS = config.address_ports("DOMAIN_VERIFY_NAMESERVERS", 53)
+DOMAIN_VERIFY_HTTP_PORT = config.integer("DOMAIN_VERIFY_HTTP_PORT", 80, minimum=1)
+DOMAIN_VERIFY_TIMEOUT = config.integer("DOMAIN_VERIFY_TIMEOUT", 5, minimum=1)
+# The gateway follows verified domains (stored_media/gateway_hosts.py): the map of hostnames
+# it serves is rewritten here on every change, then this command reloads it (empty: none).
+GATEWAY_HOSTS_FILE = config.text("GATEWAY_HOSTS_FILE", "")
+GATEWAY_RELOAD_COMMAND = config.text("GATEWAY_RELOAD_COMMAND", "")
 
 INSTALLED_APPS = [
     "shadowvault.apps.ShadowVaultAdminConfig",
@@ -351,6 +361,7 @@ CELERY_BEAT_SCHEDULE = {
     # Sites (docs/franchise.md): the grace period's end, then a closed site's data.
     "suspend-overdue-sites": {"task": "tenants.tasks.suspend_overdue_sites", "schedule": 900},
     "remove-closed-site-data": {"task": "tenants.tasks.remove_closed_site_data", "schedule": 3600},
+    "recheck-pending-domains": {"task": "tenants.tasks.recheck_pending_domains", "schedule": 600},
 }
 
 # Billing (docs/billing.md): "stripe" when a Stripe key is set, else "manual" (the operator

@@ -33,6 +33,7 @@ QUEUE_FOR_TASK = {
     "readvault.tasks.refresh_series_metadata": DEFAULT,
     "tenants.tasks.suspend_overdue_sites": DEFAULT,
     "tenants.tasks.remove_closed_site_data": DEFAULT,
+    "tenants.tasks.recheck_pending_domains": DEFAULT,
 }
 
 

@@ -12,9 +12,15 @@ class StoredMediaConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
         from django.core.signals import setting_changed
+        from django.db.models.signals import post_delete, post_save
 
         from stored_media.admin import register
+        from stored_media.gateway_hosts import domain_changed
         from stored_media.storage import forget_backends_on_change
+        from tenants.models import Domain
 
         register(admin.site)
         setting_changed.connect(forget_backends_on_change, dispatch_uid="stored_media.storage")
+        # The gateway follows verified domains (stored_media/gateway_hosts.py).
+        post_save.connect(domain_changed, sender=Domain, dispatch_uid="stored_media.hosts")
+        post_delete.connect(domain_changed, sender=Domain, dispatch_uid="stored_media.hosts")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.urls import reverse
 
+from stored_media.gateway_hosts import write_hosts_file
 from stored_media.media_types import KINDS, MEDIA_CSP
 from stored_media.signing import gateway_token
 
@@ -61,12 +62,16 @@ class GatewayOptions:
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
     page_cache_size: str = "5g"  # ReadVault's page cache (pages and their images)
     user: str = ""  # nginx started as root drops to this user (default: nobody)
+    # The verified hostnames nginx serves (stored_media/gateway_hosts.py); default:
+    # <run-dir>/site_hosts.map. Set GATEWAY_HOSTS_FILE to the same path for the app to keep it.
+    hosts_file: str = ""
 
 
 def render(options: GatewayOptions) -> str:
     values = asdict(options)
     values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
     values["error_log"] = options.error_log or str(Path(options.run_dir) / "error.log")
+    values["hosts_file"] = hosts_file_of(options)
     values.update(
         link_secret=settings.LINK_SECRET,
         gateway_token=gateway_token(),
@@ -85,10 +90,16 @@ def render(options: GatewayOptions) -> str:
     return template.render(Context(values))
 
 
+def hosts_file_of(options: GatewayOptions) -> str:
+    return options.hosts_file or str(Path(options.run_dir) / "site_hosts.map")
+
+
 def write(options: GatewayOptions, output: Path) -> Path:
-    """Write the config privately (it holds LINK_SECRET) and make nginx's folders."""
+    """Write the config privately (it holds LINK_SECRET), the hostnames it serves as they
+    are now, and make nginx's folders."""
     for folder in ("", "cache", "authorize", "pages"):
         (Path(options.run_dir) / folder).mkdir(parents=True, exist_ok=True)
+    write_hosts_file(Path(hosts_file_of(options)))
     output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

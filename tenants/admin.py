@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 
-from tenants import inviting
+from tenants import custom_domains, domain_checks, inviting
 from tenants.access import is_operator, is_site_admin
 from tenants.admin_scoping import TenantScopedAdmin
 from tenants.models import Domain, Invitation, Membership, SitePlan, Tenant, ViewerPlan
@@ -50,6 +50,9 @@ class DomainInline(admin.TabularInline):
     model = Domain
     formset = DomainFormSet
     extra = 1
+    # Hostnames the operator sets here are verified at once; custom domains have their page.
+    fields = ["hostname", "is_primary", "state"]
+    readonly_fields = ["state"]
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_operator(request)
@@ -187,14 +190,73 @@ class TenantAdmin(SiteStatesAdmin):
         )
 
 
+class CustomDomainForm(forms.ModelForm):
+    """What a site admin adds: a hostname of their own, checked and counted against the plan
+    (tenants/custom_domains.py); it waits for verification."""
+
+    tenant: Tenant | None = None
+
+    class Meta:
+        model = Domain
+        fields = ["hostname"]
+
+    def clean_hostname(self) -> str:
+        hostname = custom_domains.clean_hostname(self.cleaned_data["hostname"])
+        if Domain.objects.filter(hostname=hostname).exists():
+            raise ValidationError("This hostname is already in use.")
+        return hostname
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if self.tenant is not None:
+            custom_domains.check_allowance(self.tenant)
+        return cleaned
+
+
 @admin.register(Domain)
 class DomainAdmin(TenantScopedAdmin):
-    list_display = ["hostname", "is_primary"]
+    """Operators point any hostname at a site (verified at once: DNS and TLS are theirs). A
+    site admin adds their own domains, within the plan's count; each waits for its proof."""
+
+    list_display = ["hostname", "is_primary", "state", "last_check_result"]
+    list_filter = ["state"]
     search_fields = ["hostname"]
-    # Pointing a hostname at a site is an operator's decision (DNS and TLS live with them).
-    site_admin_read_only = True
+    actions = ["check_now"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_operator(request)  # site admins look; the primary and state are the operator's
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request) or is_site_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if is_operator(request):
+            return True
+        own = obj is None or self._is_own(request, obj)
+        return is_site_admin(request) and own and not (obj is not None and obj.is_primary)
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        if is_operator(request) or obj is not None:
+            return super().get_form(request, obj, change, **kwargs)
+
+        class OwnSiteDomainForm(CustomDomainForm):
+            tenant = tenant_of(request)
+
+        return OwnSiteDomainForm
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        if not is_operator(request) and obj is None:
+            return ["hostname"]
+        return [*super().get_fields(request, obj), "how_to_verify"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ["how_to_verify"]
 
     def save_model(self, request: HttpRequest, obj: Domain, form, change: bool) -> None:
+        if not change and not is_operator(request):
+            obj.state = Domain.State.PENDING
+        if not change and not obj.is_verified:
+            obj.verification_token = custom_domains.new_token()
         super().save_model(request, obj, form, change)
         obj.tenant.ensure_primary_domain()
 
@@ -202,6 +264,29 @@ class DomainAdmin(TenantScopedAdmin):
         tenant = obj.tenant
         super().delete_model(request, obj)
         tenant.ensure_primary_domain()
+
+    @admin.action(description="Check the selected domains now")
+    def check_now(self, request: HttpRequest, queryset) -> None:
+        for domain in queryset.filter(state=Domain.State.PENDING)[:20]:
+            verified = custom_domains.verify(domain)
+            level = messages.SUCCESS if verified else messages.WARNING
+            self.message_user(request, f"{domain.hostname}: {domain.last_check_result}", level)
+
+    @admin.display(description="How to verify")
+    def how_to_verify(self, domain: Domain) -> str:
+        if domain.pk is None or domain.is_verified:
+            return "Verified: this hostname reaches the site."
+        token = domain.verification_token
+        return format_html(
+            "Either add a DNS TXT record <code>{}</code> with the value <code>{}</code>, or "
+            "serve the text <code>{}</code> at <code>{}</code>. Then use “Check the selected "
+            "domains now” (it is also checked every few minutes). Point the domain at this "
+            "server to serve the site once verified.",
+            domain_checks.challenge_name(domain.hostname),
+            token,
+            token,
+            domain_checks.well_known_url(domain.hostname, token),
+        )
 
 
 @admin.register(Membership)

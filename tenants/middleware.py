@@ -8,7 +8,12 @@ from functools import partial
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import FilteredRelation, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +23,12 @@ from tenants.request_types import TenantRequest, tenant_of
 
 # Probes from load balancers and orchestrators address the process, not a site.
 HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
+# Served on every hostname of a site, never redirected to the primary one: signed media and
+# page links (nginx's authorize asks with the link's host), the player's stream calls, API
+# and OPDS clients (they do not follow a redirect with their credentials), domain proofs.
+ANY_HOST_PREFIXES = (
+    "/media/", "/pages/", "/streams/", "/api/", "/opds/", "/.well-known/", "/uploads/", "/static/",
+)  # fmt: skip
 
 
 def _domains_for(host: str):
@@ -32,7 +43,8 @@ def _domains_for(host: str):
         Domain.objects.annotate(default_viewer_plan=default_plan)
         # django-stubs knows no FilteredRelation alias; Django selects it like a relation.
         .select_related("tenant__plan", "default_viewer_plan")  # type: ignore[misc]
-        .filter(hostname=hostname or None, tenant__is_active=True)
+        # A custom domain waiting for verification reaches no site (tenants/custom_domains.py).
+        .filter(hostname=hostname or None, tenant__is_active=True, state=Domain.State.VERIFIED)
     )
 
 
@@ -52,6 +64,27 @@ def tenant_for_host(host: str) -> Tenant | None:
 
 async def atenant_for_host(host: str) -> Tenant | None:
     return _site_of(await _domains_for(host).afirst())
+
+
+def _redirects_to_primary(request: HttpRequest, domain: Domain | None) -> bool:
+    """A page asked on a site's other hostname goes to its primary one (one address per
+    site for links, search engines and cookies). Only GET and HEAD: a redirected POST
+    would lose its body."""
+    if domain is None or domain.is_primary or request.method not in {"GET", "HEAD"}:
+        return False
+    return not request.path_info.startswith(ANY_HOST_PREFIXES)
+
+
+def _primary_redirect(request: HttpRequest, primary: Domain | None) -> HttpResponse | None:
+    if primary is None:
+        return None
+    port = split_domain_port(request.get_host())[1]
+    host = f"{primary.hostname}:{port}" if port else primary.hostname
+    return HttpResponsePermanentRedirect(f"{request.scheme}://{host}{request.get_full_path()}")
+
+
+def _primary_of(domain: Domain) -> Domain | None:
+    return Domain.objects.for_tenant(domain.tenant).filter(is_primary=True).first()
 
 
 def unknown_host_response() -> HttpResponse:
@@ -82,18 +115,29 @@ class TenantMiddleware(DualModeMiddleware):
         request.tenant = None
         if request.path_info in HOSTLESS_PATHS:
             return self.get_response(request)
-        request.tenant = tenant_for_host(request.get_host())
+        domain = _domains_for(request.get_host()).first()
+        request.tenant = _site_of(domain)
         if request.tenant is None:
             return unknown_host_response()
+        if _redirects_to_primary(request, domain):
+            redirect = _primary_redirect(request, _primary_of(domain))
+            if redirect is not None:
+                return redirect
         return self.get_response(request)
 
     async def __acall__(self, request: TenantRequest) -> HttpResponse:
         request.tenant = None
         if request.path_info in HOSTLESS_PATHS:
             return await self.get_response(request)
-        request.tenant = await atenant_for_host(request.get_host())
+        domain = await _domains_for(request.get_host()).afirst()
+        request.tenant = _site_of(domain)
         if request.tenant is None:
             return unknown_host_response()
+        if _redirects_to_primary(request, domain):
+            primary = await sync_to_async(_primary_of)(domain)
+            redirect = _primary_redirect(request, primary)
+            if redirect is not None:
+                return redirect
         return await self.get_response(request)
 
 

@@ -137,7 +137,7 @@ class Tenant(models.Model):
 
     def ensure_primary_domain(self) -> None:
         """A site with hostnames always has a primary one: the oldest, unless one was chosen."""
-        domains = Domain.objects.for_tenant(self)
+        domains = Domain.objects.for_tenant(self).filter(state=Domain.State.VERIFIED)
         if not domains.filter(is_primary=True).exists():
             first = domains.order_by("pk").first()
             if first is None:
@@ -158,10 +158,21 @@ class Tenant(models.Model):
 class Domain(TenantOwned):
     """A hostname that serves one tenant's site. Each tenant has one primary hostname."""
 
+    class State(models.TextChoices):
+        # An owner's own domain waits here until it proves the owner controls it
+        # (tenants/custom_domains.py); only verified hostnames reach a site.
+        PENDING = "pending", "Waiting for verification"
+        VERIFIED = "verified", "Verified"
+
     # A closed site keeps answering its hostnames, with the "closed" page.
     removed_when_site_closes = False
 
     hostname = models.CharField(max_length=253, unique=True, validators=[hostname_validator])
+    # Hostnames the operator sets are theirs to vouch for: verified from the start.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.VERIFIED)
+    verification_token = models.CharField(max_length=64, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_check_result = models.CharField(max_length=300, blank=True, editable=False)
     is_primary = models.BooleanField(
         "primary",
         default=False,
@@ -186,13 +197,23 @@ class Domain(TenantOwned):
 
     def save(self, *args, **kwargs) -> None:
         self.hostname = normalize_hostname(self.hostname)
-        if self._state.adding and not Domain.objects.filter(tenant_id=self.tenant_id).exists():
+        if (
+            self._state.adding
+            and self.is_verified
+            and not Domain.objects.filter(tenant_id=self.tenant_id).exists()
+        ):
             self.is_primary = True  # a site's first hostname is its primary one
         super().save(*args, **kwargs)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.state == self.State.VERIFIED
 
     def clean(self) -> None:
         self.hostname = normalize_hostname(self.hostname)
         super().clean()
+        if self.is_primary and not self.is_verified:
+            raise ValidationError({"is_primary": "Verify this hostname before making it primary."})
         if self.is_primary and self.tenant_id:
             others = Domain.objects.for_tenant(self.tenant).filter(is_primary=True)
             if others.exclude(pk=self.pk).exists():

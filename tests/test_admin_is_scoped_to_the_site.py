@@ -85,7 +85,8 @@ def test_a_site_admin_cannot_edit_hostnames(everyone, alpha_admin, alpha):
     client.post(f"/admin/tenants/domain/{domain.pk}/change/", {"hostname": "stolen.test"})
 
     assert Domain.objects.get(pk=domain.pk).hostname == "a.test"
-    assert client.get("/admin/tenants/domain/add/").status_code == 403
+    # They may add domains of their own, pending until proved (tests/test_custom_domains.py).
+    assert 'name="is_primary"' not in client.get("/admin/tenants/domain/add/").content.decode()
 
 
 def test_a_site_admin_edits_their_branding_but_not_the_slug(everyone, alpha_admin, alpha):

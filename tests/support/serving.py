@@ -15,9 +15,10 @@ from typing import Any
 import boto3
 import uvicorn
 from django.core.asgi import get_asgi_application
+from django.test import override_settings
 
 from shadowvault.gateway_fast_paths import GatewayFastPaths
-from stored_media.gateway import GatewayOptions, write
+from stored_media.gateway import GatewayOptions, hosts_file_of, write
 from tests.support.services import free_port, need_binary, port_open, stop, wait_until
 
 
@@ -76,12 +77,20 @@ def nginx_running(options: GatewayOptions) -> Iterator[subprocess.Popen]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # As in production, the app keeps the gateway's hostnames and reloads it on a change
+    # (stored_media/gateway_hosts.py).
+    follow_domains = override_settings(
+        GATEWAY_HOSTS_FILE=hosts_file_of(options),
+        GATEWAY_RELOAD_COMMAND=f"{binary} -p {options.run_dir} -c {config} -s reload",
+    )
+    follow_domains.enable()
     try:
         wait_until(lambda: port_open(port) or process.poll() is not None, 15, "nginx")
         if process.poll() is not None:
             raise RuntimeError(f"nginx did not start:\n{process.stdout.read()}")
         yield process
     finally:
+        follow_domains.disable()
         stop(process)
 
 
