@@ -242,3 +242,14 @@ def test_a_viewer_cannot_open_the_invitations_admin(alpha, alice):
 
     assert answer.status_code == 302
     assert "/admin/login/" in answer["Location"]
+
+
+def test_the_invitation_page_runs_a_fixed_number_of_queries(alpha, django_assert_num_queries):
+    url = link(alpha, max_uses=50)
+    client = Client(HTTP_HOST="a.test")
+    for name in ("one", "two", "three"):  # uses and members do not add queries
+        Client(HTTP_HOST="a.test").post(url, new_account(name, f"{name}@example.com"))
+
+    # The site by hostname, the invitation.
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
