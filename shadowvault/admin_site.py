@@ -5,6 +5,7 @@ from functools import wraps
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from tenants.access import is_site_admin, may_administer
@@ -47,6 +48,12 @@ class ShadowVaultAdminSite(admin.AdminSite):
                 # Django's own admins too: such a number can match nothing.
                 return HttpResponseBadRequest(
                     "A number in this address is too large.\n", content_type="text/plain"
+                )
+            except FieldDoesNotExist:
+                # Django's change view looks the object up by `_to_field` when one is given,
+                # and an empty one (`?_to_field=`) passes its "allowed" check unasked.
+                return HttpResponseBadRequest(
+                    "This address names no field of this model.\n", content_type="text/plain"
                 )
 
         return inner

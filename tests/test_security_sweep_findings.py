@@ -42,3 +42,14 @@ def test_an_admin_filter_on_a_number_past_64_bits_is_not_a_server_error(
     assert response.status_code < 500
     if response.status_code == 400:
         assert b"too large" in response.content
+
+
+@pytest.mark.parametrize("model", ["tenants/invitation", "tenants/membership", "auth/user"])
+def test_an_empty_to_field_on_a_change_page_is_a_bad_request(alpha, olivia, model):
+    # Found by the sweep: Django's change view looked the object up by field '' (a 500).
+    client = Client(HTTP_HOST="a.test")
+    client.force_login(olivia)
+
+    response = client.post(f"/admin/{model}/934439960957/change/?_to_field=", {"x": "1"})
+
+    assert response.status_code == 400
