@@ -68,7 +68,8 @@ def measure(path: Path, head_seconds: float, folder: Path) -> tuple[float, float
     segments = folder / "segments"
     segments.mkdir()
     output = SegmentOutput(segments, SEGMENT_SECONDS)
-    both = cpu_seconds([*ffmpeg, *ffmpeg_args_for(path, plan, folder / "both.mp4", output)])
+    command = [*ffmpeg, *ffmpeg_args_for(path, plan, folder / "both.mp4", output)]
+    both = cpu_seconds(command, cwd=segments)  # the segments' names are relative, as in ingest
     head_folder = folder / "head"
     head_folder.mkdir()
     rung = rungs.first_rung(facts.video.height if facts.video else None, 720)
