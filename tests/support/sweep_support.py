@@ -43,7 +43,7 @@ QUERY_NAMES = [
     "season", "episode", "lang", "expires", "md5", "format", "o", "p", "e", "all",
     "_changelist_filters", "_to_field", "_popup", "state__exact", "is_hidden__exact",
     "status", "language", "direction",
-    "width", "at", "session",
+    "width", "at", "session", "action",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits
