@@ -53,6 +53,13 @@ NOT_PAGES = ("admin/", "api/", "media/", "[/.]*media/", "sw.js", "uploads/", "ap
 # Templates the walk does not reach, each with the reason; anything else must be rendered.
 NOT_WALKED = {
     "500.html": "rendered below without a request, as Django's handler does",
+    "billing/invoice.html": "an invoice exists after a subscription: test_billing_pages.py",
+    "billing/refused.html": "a refused checkout (a free plan, not an admin): "
+    "test_billing_manual.py",
+    "readvault/not_in_plan.html": "a plan without ReadVault: test_franchise_entitlements.py",
+    "streaming/above_plan.html": "a title only above the plan's height: "
+    "test_franchise_entitlements.py",
+    "tenants/site_unavailable.html": "a suspended or closed site: test_franchise_site_states.py",
     "registration/password_reset_email.html": "the mail's body, checked from the outbox",
     "registration/password_reset_subject.txt": "the mail's subject, checked from the outbox",
     "web_app/sw.js": "JavaScript (the service worker), not a page",
