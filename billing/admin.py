@@ -161,8 +161,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
             "title": f"Record a payment against {invoice.label}",
             "invoice": invoice,
             "form": form,
+            "selected": [str(invoice.pk)],
             "action": "record_payment",
             "confirmed": CONFIRMED,
+            "changelist": "admin:billing_invoice_changelist",
+            "section": "Invoices",
+            "submit": "Record the payment",
         }
         return TemplateResponse(request, "admin/billing/invoice/record_payment.html", context)
 

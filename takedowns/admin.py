@@ -138,6 +138,9 @@ class ReportAdmin(TenantScopedAdmin):
             "selected": [str(r.pk) for r in reports],
             "action": action,
             "confirmed": CONFIRMED,
+            "changelist": "admin:takedowns_report_changelist",
+            "section": "Reports",
+            "submit": Decision(decision).label,
         }
         return TemplateResponse(request, "admin/takedowns/report/decide.html", context)
 

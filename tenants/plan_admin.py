@@ -95,6 +95,9 @@ class SiteStatesAdmin(admin.ModelAdmin):
             "selected": [str(site.pk) for site in queryset],
             "action": "change_state",
             "confirmed": CONFIRMED,
+            "changelist": "admin:tenants_tenant_changelist",
+            "section": "Sites",
+            "submit": "Change state",
         }
         return TemplateResponse(request, "admin/tenants/tenant/change_state.html", context)
 
