@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from django.core.management import call_command
 
+from tenants.models import Domain
 from tests.support.services import REPO, need_binary
 
 
@@ -43,6 +44,17 @@ def test_bootstrap_prints_the_sign_in_address_it_is_given(fresh_install, capsys)
     printed = capsys.readouterr().out
     assert "Sign in at http://127.0.0.1:8123/admin/" in printed
     assert ":8000" not in printed
+
+
+def test_the_address_bootstrap_is_given_is_the_sites_primary_one(fresh_install, client):
+    call_command("bootstrap", "--no-sample", "--url", "http://127.0.0.1:8123")
+
+    primary = Domain.objects.get(is_primary=True)
+    assert primary.hostname == "127.0.0.1"
+    assert client.get("/", HTTP_HOST="127.0.0.1:8123").status_code == 200  # no redirect
+    moved = client.get("/", HTTP_HOST="localhost:8123")
+    assert moved.status_code == 301
+    assert moved["Location"] == "http://127.0.0.1:8123/"
 
 
 def test_bootstrap_guesses_no_address_when_given_none(fresh_install, capsys):

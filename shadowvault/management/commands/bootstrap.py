@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,16 @@ from tenants.models import Domain, Tenant
 
 DEV_HOSTNAMES = ["localhost", "127.0.0.1"]
 CREDENTIALS_FILE = "demo-operator.txt"
+
+
+def served_first(url: str, hostnames: list[str]) -> list[str]:
+    """The hostname of `url` first: a new site's first hostname is its primary one, and the
+    others redirect their pages to it, so `make run`'s address must not send the viewer on
+    to another (http://127.0.0.1:8000 to localhost)."""
+    served = (urlsplit(url).hostname or "") if url else ""
+    if served not in hostnames:
+        return hostnames
+    return [served, *(name for name in hostnames if name != served)]
 
 
 def sign_in_at(url: str) -> str:
@@ -62,8 +73,9 @@ class Command(BaseCommand):
         for folder in (settings.DATA_DIR, settings.MEDIA_ROOT, public, settings.STATIC_ROOT):
             folder.mkdir(parents=True, exist_ok=True)
         ensure_broker_folders()
-        tenant = self.ensure_default_site(DEV_HOSTNAMES + hostname)
-        self.stdout.write(f"Default site: {tenant.name} on {', '.join(DEV_HOSTNAMES + hostname)}")
+        hostnames = served_first(url, DEV_HOSTNAMES + hostname)
+        tenant = self.ensure_default_site(hostnames)
+        self.stdout.write(f"Default site: {tenant.name} on {', '.join(hostnames)}")
         self.ensure_demo_operator(sign_in_at(url))
         for folder in (settings.INGEST_WORK_DIR, settings.INGEST_IMPORT_DIR):
             folder.mkdir(parents=True, exist_ok=True)
