@@ -115,7 +115,9 @@ class LiveSite:
     def install(self, sample: bool = False) -> None:
         """Migrate and bootstrap; `sample` also publishes the 10-second sample film (ffmpeg)."""
         self.manage("migrate", "--noinput")
-        self.manage("bootstrap", *([] if sample else ["--no-sample"]))
+        # --url as `make run` passes it: the address the tests browse is the primary hostname
+        # (another one's pages redirect to the primary).
+        self.manage("bootstrap", "--url", self.url, *([] if sample else ["--no-sample"]))
 
     def start(
         self, *command: str, ready_path: str = "/healthz", program: str = sys.executable
