@@ -49,7 +49,7 @@ def test_runall_serves_works_and_stops_as_one_group(site):
         "control_folder": str(site.data_dir / "broker" / "control"),  # not ./control
     }
 
-    home = http_ok(site.url + "/", host=f"localhost:{site.port}")
+    home = http_ok(site.url + "/")  # 127.0.0.1: the primary hostname bootstrap was given
     answer = client.send_task("shadowvault.tasks.ping", queue="default").get(timeout=60)
     group.send_signal(signal.SIGINT)
     code = group.wait(timeout=30)
