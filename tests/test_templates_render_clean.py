@@ -60,6 +60,9 @@ NOT_WALKED = {
     "streaming/above_plan.html": "a title only above the plan's height: "
     "test_franchise_entitlements.py",
     "tenants/site_unavailable.html": "a suspended or closed site: test_franchise_site_states.py",
+    # The walk reaches it on SQLite only (the sample id names no visible title on PostgreSQL);
+    # every report target is posted in its own tests.
+    "takedowns/report_form.html": "a report target's form: test_takedown_reports.py",
     "registration/password_reset_email.html": "the mail's body, checked from the outbox",
     "registration/password_reset_subject.txt": "the mail's subject, checked from the outbox",
     "web_app/sw.js": "JavaScript (the service worker), not a page",
