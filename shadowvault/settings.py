@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ads",
     "billing",
     "takedowns",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("tenants.urls")),
     path("billing/", include("billing.urls")),
     path("takedowns/", include("takedowns.urls")),
+    path("console/", include("console.urls")),
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),
     path("admin/", admin.site.urls),

@@ -193,10 +193,17 @@ def walk(client: Client, paths: list[str], label: str) -> list[str]:
     return problems
 
 
-def test_no_page_shows_template_syntax(full_site, alice, rendered):
+def console_paths(paths: list[str]) -> list[str]:
+    """The site owner's console: walked again as a site admin (visitors and viewers are
+    refused there)."""
+    return [path for path in paths if path.startswith("/console/")]
+
+
+def test_no_page_shows_template_syntax(full_site, alice, alpha_admin, rendered):
     paths = page_paths(full_site)
     problems = walk(signed_in_client(None, "a.test"), paths, "visitor")
     problems += walk(signed_in_client(alice, "a.test"), paths, "member")
+    problems += walk(signed_in_client(alpha_admin, "a.test"), console_paths(paths), "site admin")
 
     assert "_pagination.html" in rendered, "no grid had a second page"
     assert not problems, "\n".join(problems)
@@ -226,11 +233,12 @@ def test_the_pages_outside_the_walk_show_no_template_syntax(full_site, alpha, al
     assert {"registration/locked_out.html", "404.html"} <= rendered
 
 
-def test_the_walks_render_every_template(full_site, alice, rendered):
+def test_the_walks_render_every_template(full_site, alice, alpha_admin, rendered):
     """A template no test renders is one a broken comment could hide in."""
     paths = page_paths(full_site)
     walk(signed_in_client(None, "a.test"), paths, "visitor")
     walk(signed_in_client(alice, "a.test"), paths, "member")
+    walk(signed_in_client(alpha_admin, "a.test"), console_paths(paths), "site admin")
     ours = {
         str(p.relative_to(TEMPLATES))
         for p in TEMPLATES.rglob("*")
