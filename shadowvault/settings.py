@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "billing",
     "takedowns",
     "console",
+    "curation",
 ]
 
 MIDDLEWARE = [
