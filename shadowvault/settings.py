@@ -8,6 +8,8 @@ with one line naming the setting (shadowvault.config).
 from pathlib import Path
 from typing import Any
 
+from celery.schedules import crontab
+
 from shadowvault import config, task_queues
 
 BASE_DIR = config.BASE_DIR
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "takedowns",
     "console",
     "curation",
+    "figures",
 ]
 
 MIDDLEWARE = [
@@ -364,7 +367,16 @@ CELERY_BEAT_SCHEDULE = {
     "suspend-overdue-sites": {"task": "tenants.tasks.suspend_overdue_sites", "schedule": 900},
     "remove-closed-site-data": {"task": "tenants.tasks.remove_closed_site_data", "schedule": 3600},
     "recheck-pending-domains": {"task": "tenants.tasks.recheck_pending_domains", "schedule": 600},
+    # The console's figures (figures.roll_up): yesterday, shortly after midnight UTC.
+    "roll-up-figures": {
+        "task": "figures.tasks.roll_up_day",
+        "schedule": crontab(minute=15, hour=0),
+    },
 }
+# Figures: raw activity is kept this many days (a day can be rolled up again while its rows
+# are), and one progress save counts at most this many seconds of watching (figures.recording).
+FIGURES_RAW_DAYS = config.integer("FIGURES_RAW_DAYS", 35, minimum=2)
+FIGURES_MAX_SECONDS_PER_SAVE = config.integer("FIGURES_MAX_SECONDS_PER_SAVE", 60, minimum=1)
 
 # Billing (docs/billing.md): "stripe" when a Stripe key is set, else "manual" (the operator
 # records payments in the admin). Keys only from the environment; STRIPE_API_BASE points

@@ -34,6 +34,7 @@ QUEUE_FOR_TASK = {
     "tenants.tasks.suspend_overdue_sites": DEFAULT,
     "tenants.tasks.remove_closed_site_data": DEFAULT,
     "tenants.tasks.recheck_pending_domains": DEFAULT,
+    "figures.tasks.roll_up_day": DEFAULT,
 }
 
 
