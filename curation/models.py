@@ -81,9 +81,9 @@ class HomeRow(TenantOwned):
         """The heading the page shows (the owner's, else the genre's or collection's name)."""
         if self.heading:
             return self.heading
-        if self.genre_id:
+        if self.genre is not None:
             return self.genre.name
-        if self.collection_id:
+        if self.collection is not None:
             return self.collection.name
         return RowKind(self.kind).label
 

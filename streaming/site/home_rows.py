@@ -10,6 +10,7 @@ kept per site for a few minutes; the rows themselves are read on every visit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch
@@ -48,6 +49,9 @@ class HomeRows:
     featured: Title | None = None
     continue_watching: list[ResumeCard] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    # What a site's arranged home page (curation.home.CuratedHome) has and this one lacks.
+    curated: ClassVar[bool] = False
+    featured_card: ClassVar[None] = None
 
     @property
     def is_empty(self) -> bool:
@@ -63,23 +67,23 @@ def home_rows(tenant, user) -> HomeRows:
     newest = list(visible.order_by("-created_at", "-pk")[:ROW_LENGTH])
     if not newest:
         return HomeRows()  # an empty catalogue has nothing in any row
-    home = HomeRows(featured=_featured(newest))
+    home = HomeRows(featured=featured_of(newest))
     if user.is_authenticated:
         home.continue_watching = [
             resume_card(row) for row in activity.continue_watching(tenant, user, ROW_LENGTH)
         ]
     home.rows.append(Row("new", "New on the site", newest, reverse("browse") + "?sort=newest"))
-    home.rows.extend(_genre_rows(tenant, visible))
-    home.rows.extend(_collection_rows(tenant))
+    home.rows.extend(genre_rows(tenant, visible))
+    home.rows.extend(collection_rows(tenant))
     return home
 
 
-def _featured(newest: list[Title]) -> Title:
+def featured_of(newest: list[Title]) -> Title:
     """The newest title with artwork, so the hero has a picture when one exists."""
     return next((t for t in newest if t.backdrop or t.poster), newest[0])
 
 
-def _genre_rows(tenant, visible) -> list[Row]:
+def genre_rows(tenant, visible) -> list[Row]:
     browse = reverse("browse")
     return [
         Row(
@@ -113,7 +117,7 @@ def _biggest_genres(tenant, visible) -> list[Genre]:
     return genres
 
 
-def _collection_rows(tenant) -> list[Row]:
+def collection_rows(tenant) -> list[Row]:
     shown = CollectionEntry.objects.filter(visible_rule(tenant, "title__"))
     # A sliced Prefetch is one query (a window function per collection), not one per row.
     entries = shown.select_related("title").order_by("order", "pk")[:ROW_LENGTH]
