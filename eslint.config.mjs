@@ -13,7 +13,7 @@ export default [
     rules: { "no-unused-vars": ["error", { caughtErrors: "none" }] },
   },
   {
-    files: ["static/js/player/**/*.js", "static/js/reader/**/*.js"],
+    files: ["static/js/player/**/*.js", "static/js/reader/**/*.js", "static/js/branding/**/*.js"],
     languageOptions: { sourceType: "module" },
   },
   {
@@ -22,7 +22,12 @@ export default [
   },
   {
     // The newer code; the admin's older scripts keep their `var`s.
-    files: ["static/js/player/**/*.js", "static/js/reader/**/*.js", "tests/js/**/*.mjs"],
+    files: [
+      "static/js/player/**/*.js",
+      "static/js/reader/**/*.js",
+      "static/js/branding/**/*.js",
+      "tests/js/**/*.mjs",
+    ],
     rules: {
       eqeqeq: "error",
       "no-var": "error",

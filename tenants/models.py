@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 
+from tenants.footer_links import validate_footer_links
 from tenants.scoping import TenantOwned
 from tenants.signup_modes import SignupMode
 from tenants.site_state_rules import UNAVAILABLE, SiteState
@@ -58,6 +60,14 @@ class Tenant(models.Model):
     logo = models.ImageField(upload_to="public/logos/", validators=[max_upload_size], blank=True)
     accent_colour = models.CharField(max_length=7, default="#8b5cf6", validators=[hex_colour])
     accent_colour_2 = models.CharField(max_length=7, default="#22d3ee", validators=[hex_colour])
+    # The rest of the look, set in the console (console/branding): a favicon Pillow redrew
+    # as a PNG (tenants.site_images), the footer's links and which legal pages have text.
+    # All on this row, so the footer costs no query of its own.
+    favicon = models.ImageField(
+        upload_to="public/favicons/", validators=[max_upload_size], blank=True
+    )
+    footer_links = models.JSONField(default=list, blank=True, validators=[validate_footer_links])
+    legal_documents = models.JSONField(default=list, blank=True, editable=False)
     signup_mode = models.CharField(
         "sign-up",
         max_length=10,
@@ -130,6 +140,12 @@ class Tenant(models.Model):
         """The tier new members and visitors get. The host lookup fills this in the same
         query as the site (tenants.middleware), so pages do not ask again."""
         return ViewerPlan.objects.for_tenant(self).filter(is_default=True).first()
+
+    @property
+    def legal_links(self) -> list[tuple[str, str]]:
+        """(path, label) of each legal page with text, for the footer: from this row alone."""
+        documents = [LegalDocument(d) for d in self.legal_documents or [] if d in LegalDocument]
+        return [(reverse("legal-page", args=[d.value]), d.label) for d in documents]
 
     @property
     def primary_domain(self) -> Domain | None:
@@ -292,12 +308,14 @@ class PendingSignup(TenantOwned):
 # The franchise's models live in modules named for what they hold; importing them here is
 # how Django's app registry finds a split app's models (it imports `tenants.models`).
 from tenants.invitations import Invitation  # noqa: E402
+from tenants.legal_pages import LegalDocument, LegalPage  # noqa: E402
 from tenants.plans import SitePlan, ViewerPlan  # noqa: E402
 from tenants.site_state_log import SiteStateChange  # noqa: E402
 
 __all__ = [
     "Domain",
     "Invitation",
+    "LegalPage",
     "Membership",
     "PendingSignup",
     "SitePlan",

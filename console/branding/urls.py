@@ -1,5 +1,5 @@
 from django.urls import path
 
-from console.coming import coming
+from console.branding.views import branding
 
-urlpatterns = [path("", coming, name="branding")]
+urlpatterns = [path("", branding, name="branding")]
