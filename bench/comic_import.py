@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from figures import install_here
+from measures import install_here
 
 WORK = install_here("comics", MEDIA_STORAGE="local")
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import stream
 import stream_slices
-from figures import percentile
+from measures import percentile
 from stream import Install, Nginx, Services, log
 
 REPO = Path(__file__).resolve().parent.parent

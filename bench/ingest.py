@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from figures import install_here
+from measures import install_here
 
 WORK = install_here("ingest", INGEST_ALLOWED_HOSTS="127.0.0.1", INGEST_MAX_BYTES=str(64 * 1024**3))
 WORK.chmod(0o755)  # nginx's worker user reads the test film from under here

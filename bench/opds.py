@@ -30,7 +30,7 @@ import os
 import sys
 import time
 
-from figures import percentile, run_on_scratch_install, server_version
+from measures import percentile, run_on_scratch_install, server_version
 from scratch_runs import add_database_options, header, log, timed, total_time
 
 HOST = "opds-bench.test"

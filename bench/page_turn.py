@@ -46,7 +46,7 @@ from pathlib import Path
 
 import stream
 from comic_pages import restart_cold, setup_django
-from figures import percentile
+from measures import percentile
 from stream import Install, Nginx, Services, log
 
 GOAL_WARM = 1.2  # warm page turn through the gateway, p95 <= 1.2x the reference's

@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from figures import percentile, run_on_scratch_install, server_version
+from measures import percentile, run_on_scratch_install, server_version
 from scratch_runs import header, log, total_time
 
 REPO = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figures import percentile, run_on_scratch_install, server_version
+from measures import percentile, run_on_scratch_install, server_version
 from scratch_runs import add_database_options, header, log, print_build, timed, total_time
 
 REPO = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ import time
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from figures import percentile, run_on_scratch_install, server_version
+from measures import percentile, run_on_scratch_install, server_version
 from scratch_runs import add_database_options, header, log, print_build, timed, total_time
 
 TARGET_P95_MS = 20.0
