@@ -4,7 +4,7 @@
                                    [--server postgres://postgres@127.0.0.1:5432]
                                    [--only postgresql|sqlite]
 
-For each database it makes a scratch install (figures.run_on_scratch_install: a new
+For each database it makes a scratch install (measures.run_on_scratch_install: a new
 PostgreSQL database on --server, or an SQLite file; removed at the end), migrates it, builds
 the library the scale test uses (tests/support/opds_library.py: --series series, one in forty
 hidden by the site, and "Long Run" with --chapters chapters, some of them read), and times

@@ -4,7 +4,7 @@
                                             [--server postgres://postgres@127.0.0.1:5432]
                                             [--only postgresql|sqlite]
 
-For each database it makes a scratch install (figures.run_on_scratch_install: a new
+For each database it makes a scratch install (measures.run_on_scratch_install: a new
 PostgreSQL database on --server, or an SQLite file; removed at the end), migrates it, loads
 generated series (romaji-like and English names, half of them with alternative titles, 4 %
 drafts, one in 997 hidden by the site, and four landmarks: Naruto, Attack on Titan alias
