@@ -116,6 +116,12 @@ def _site_allowance(site_plan: SitePlan | None) -> Entitlements:
     )
 
 
+def viewer_plan_of(tenant: Tenant, membership: Membership | None) -> ViewerPlan | None:
+    """The viewer plan that applies to a member (or, with None, a visitor) of `tenant`: the
+    membership's own, else the site's default; None when the site has no viewer plans."""
+    return _viewer_plan(tenant, membership)
+
+
 def _viewer_plan(tenant: Tenant, membership: Membership | None) -> ViewerPlan | None:
     plan = membership.viewer_plan if membership is not None else None
     if plan is not None and plan.tenant_id == tenant.pk:

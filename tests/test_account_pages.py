@@ -20,7 +20,7 @@ from streaming.models import (
     WatchlistEntry,
     WatchProgress,
 )
-from tenants.models import Membership
+from tenants.models import Membership, ViewerPlan
 from tests import factories
 from tests.factories import make_member
 
@@ -476,3 +476,16 @@ def test_a_page_costs_the_same_queries_for_3_items_as_for_30(alpha, alice, path)
     with_many = queries_for(client, path)
 
     assert with_few == with_many
+
+
+def test_the_overview_names_the_viewers_plan_and_whether_it_shows_ads(on_alpha, alice, alpha):
+    free = ViewerPlan.objects.create(tenant=alpha, name="Free", ads=True, is_default=True)
+    premium = ViewerPlan.objects.create(tenant=alpha, name="Premium", ads=False, price="4.99")
+    on_alpha.force_login(alice)
+
+    first = on_alpha.get("/account/").content.decode()
+    alice.memberships.filter(tenant=alpha).update(viewer_plan=premium)
+    then = on_alpha.get("/account/").content.decode()
+
+    assert [free.name in first, "With ads" in first] == [True, True]
+    assert ["Premium" in then, "No ads" in then, "With ads" in then] == [True, True, False]

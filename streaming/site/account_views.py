@@ -27,6 +27,7 @@ from streaming.site import access
 from streaming.site.home_rows import ResumeCard, Row, resume_card
 from streaming.viewer import activity
 from tenants.access import members_only
+from tenants.entitlements import entitlements_for, viewer_plan_of
 from tenants.middleware import membership_for
 from tenants.request_types import SiteRequest
 
@@ -59,8 +60,13 @@ def overview(request: SiteRequest) -> HttpResponse:
     resuming = access.continue_watching_for(request, ROW_LENGTH)
     on_list = access.watchlist_for(request)[:ROW_LENGTH]
     watched = access.history_for(request)[:ROW_LENGTH]
+    membership = membership_for(request, request.user)
     context = {
-        "membership": membership_for(request, request.user),
+        "membership": membership,
+        # The plan's name beside what it gives (the ads line is the access function's, so a
+        # site plan that must show ads says so even on a premium tier).
+        "viewer_plan": viewer_plan_of(request.tenant, membership),
+        "entitlements": entitlements_for(request),
         "continue_watching": [resume_card(progress) for progress in resuming],
         "in_progress_explained": activity.IN_PROGRESS_EXPLAINED,
         "watchlist": Row(
