@@ -48,29 +48,34 @@ def _counted(table: str, column: str, cap: str) -> str:
 # S608: the only strings put into these statements are the table's own name, column names
 # and an integer setting; every value is a query parameter.
 def _watch_sql() -> str:
-    table = connection.ops.quote_name(WatchActivity._meta.db_table)
-    counted = _counted(table, "position", str(int(settings.FIGURES_MAX_SECONDS_PER_SAVE)))
-    columns = "tenant_id, day, user_id, media_file_id, seconds, position, seen_at"
+    # "day" and "position" are keywords in PostgreSQL's grammar: quoted, as Django does.
+    table, day, position = map(
+        connection.ops.quote_name, [WatchActivity._meta.db_table, "day", "position"]
+    )
+    counted = _counted(table, position, str(int(settings.FIGURES_MAX_SECONDS_PER_SAVE)))
+    columns = f"tenant_id, {day}, user_id, media_file_id, seconds, {position}, seen_at"
     return (
         f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, 0, %s, %s) "  # noqa: S608
-        "ON CONFLICT (tenant_id, day, user_id, media_file_id) DO UPDATE SET "
+        f"ON CONFLICT (tenant_id, {day}, user_id, media_file_id) DO UPDATE SET "
         f"seconds = {table}.seconds + {counted}, "
-        "position = excluded.position, seen_at = excluded.seen_at"
+        f"{position} = excluded.{position}, seen_at = excluded.seen_at"
     )
 
 
 def _reading_sql() -> str:
-    table = connection.ops.quote_name(ReadingActivity._meta.db_table)
+    table, day, page = map(
+        connection.ops.quote_name, [ReadingActivity._meta.db_table, "day", "page"]
+    )
     # Whole pages: record_reading keeps whole seconds, so this division is exact alike on
     # SQLite (CAST truncates) and PostgreSQL (CAST rounds) for SECONDS_PER_PAGE = 1.
     cap = f"CAST((excluded.seen_at - {table}.seen_at) / {SECONDS_PER_PAGE} AS INTEGER)"
-    counted = _counted(table, "page", cap)
-    columns = "tenant_id, day, user_id, chapter_id, series_id, pages, page, seen_at"
+    counted = _counted(table, page, cap)
+    columns = f"tenant_id, {day}, user_id, chapter_id, series_id, pages, {page}, seen_at"
     return (
         f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "  # noqa: S608
-        "ON CONFLICT (tenant_id, day, user_id, chapter_id) DO UPDATE SET "
+        f"ON CONFLICT (tenant_id, {day}, user_id, chapter_id) DO UPDATE SET "
         f"pages = {table}.pages + {counted}, "
-        "page = excluded.page, seen_at = excluded.seen_at"
+        f"{page} = excluded.{page}, seen_at = excluded.seen_at"
     )
 
 

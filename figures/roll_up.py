@@ -69,16 +69,14 @@ def nightly(day: date | None = None, now: datetime | None = None) -> RollUp:
 
 
 def roll_up(day: date, now: datetime | None = None) -> RollUp:
-    """Replace `day`'s rows in the daily tables, for every site that existed by its end."""
+    """Replace `day`'s rows in the daily tables, for every site."""
     now = now or timezone.now()
     check_day(day, today_utc(now))
     start = datetime.combine(day, time.min, tzinfo=UTC)
     end = start + timedelta(days=1)
-    sites = list(
-        Tenant.objects.filter(created_at__lt=end, data_removed_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    # Every site whose data is kept gets a row, zeros included (a day before a site existed
+    # is a day of zeros, which is what it was).
+    sites = list(Tenant.objects.filter(data_removed_at__isnull=True).values_list("pk", flat=True))
     titles = _title_days(day)
     series = _series_days(day)
     site_days = _site_days(day, sites, titles, series, start, end, now)

@@ -5,6 +5,7 @@ and enable_utc is Celery's default), as the roll-up's days are."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 
@@ -14,7 +15,8 @@ BEAT_ENTRY = "roll-up-figures"
 def next_roll_up(now: datetime) -> datetime:
     """The first time after `now` the entry's crontab fires (hours and minutes; it runs
     every day)."""
-    schedule = settings.CELERY_BEAT_SCHEDULE[BEAT_ENTRY]["schedule"]
+    # A celery.schedules.crontab; celery-types does not list its `hour` and `minute` sets.
+    schedule: Any = settings.CELERY_BEAT_SCHEDULE[BEAT_ENTRY]["schedule"]
     now = now.astimezone(UTC)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     for offset in (0, 1):

@@ -40,7 +40,9 @@ QUERIES = {
     "new chapters": 7,  # the count and rows, their progress, first pages with images
     "continue reading": 6,  # the progress rows with their chapters: their own progress
     "genres": 5,
-    "page stream": 8,  # the chapter, the page and its images; the progress updated and read
+    # the chapter, the page and its images; the progress updated and read; the figures'
+    # count of the page (figures.recording, one upsert)
+    "page stream": 9,
 }
 
 

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from console.coming import coming
+from console.figures import views
 
-urlpatterns = [path("", coming, name="figures")]
+urlpatterns = [
+    path("", views.figures, name="figures"),
+    path("<slug:figure>.csv", views.figure_csv, name="figures-csv"),
+]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from figures.recording import record_reading
 from readvault.models import Chapter, ReadingProgress, Series
 
 
@@ -33,6 +34,7 @@ def record_page(tenant, user, chapter: Chapter, page: int) -> ReadingProgress:
     now = timezone.now()
     fields = {"page": page, "page_count": chapter.page_count, "updated_at": now}
     progress = _upsert(tenant, user, chapter, fields, finished=reached_end or None)
+    record_reading(tenant, user, chapter.pk, chapter.series_id, page)  # figures.recording
     return progress
 
 

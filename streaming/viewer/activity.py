@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from figures.recording import record_watching
 from streaming.models import MediaFile, Title, WatchlistEntry, WatchProgress
 from streaming.models.catalogue import media_visible_rule, visible_rule
 from streaming.models.viewer import FINISHED_FRACTION
@@ -47,6 +48,8 @@ def record_progress(
                 "finished": finished,
             },
         )
+    # After the save's own transaction: the figures count it (figures.recording, one query).
+    record_watching(tenant, user, media_file.pk, position)
     return progress
 
 
