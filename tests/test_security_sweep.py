@@ -72,6 +72,7 @@ from tests.factories import (
     film_file,
     make_member,
 )
+from tests.support.branding_rows import branding_rows
 from tests.support.progressive_rows import progressive_film
 from tests.support.sweep_support import (
     BETA_MARKER,
@@ -250,6 +251,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     # counter-notice route gets both takedowns' tokens.
     pool.update(takedown_rows(alpha, beta, heat.pk, secret.pk, BETA_MARKER))
     pool.update(billing_pool)
+    pool.update(branding_rows(alpha, beta, BETA_MARKER))  # footer links, legal pages
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}

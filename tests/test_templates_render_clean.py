@@ -63,6 +63,7 @@ NOT_WALKED = {
     # The walk reaches it on SQLite only (the sample id names no visible title on PostgreSQL);
     # every report target is posted in its own tests.
     "takedowns/report_form.html": "a report target's form: test_takedown_reports.py",
+    "tenants/legal_page.html": "a legal page with text: test_branding_public.py",
     "registration/password_reset_email.html": "the mail's body, checked from the outbox",
     "registration/password_reset_subject.txt": "the mail's subject, checked from the outbox",
     "web_app/sw.js": "JavaScript (the service worker), not a page",
