@@ -26,6 +26,7 @@ from readvault.reading.progress import record_page
 from streaming.models import Title
 from tenants.models import Membership, ViewerPlan
 from tests.factories import comic_chapter, comic_series, make_member, make_site
+from tests.support.branding_rows import brand_at_scale
 from tests.support.catalogue_at_scale import (
     ADJECTIVES,
     NOUNS,
@@ -118,6 +119,8 @@ QUERIES = {
     # The report form (takedowns.views): the thing reported, looked up on the site, one query.
     "report title": 5,
     "report series": 5,
+    # A site's legal page (tenants.legal_pages): the page's row; its footer costs nothing.
+    "legal page": 5,
 }
 
 # The site owner's console (console/), for a site admin of the same site: the session, user,
@@ -125,6 +128,9 @@ QUERIES = {
 CONSOLE_QUERIES = {
     # The hostnames, the member count and the open reports' count.
     "console overview": 7,
+    # The site's legal texts (one query for the three); the footer links and which legal
+    # pages have text come with the site's own row.
+    "console branding": 5,
 }
 
 
@@ -232,7 +238,12 @@ def billing_pages(site, viewer) -> dict[str, str]:
 
 def console_pages(site) -> dict[str, str]:
     """The console's pages; each section adds its rows for the site here."""
-    return {"console overview": "/console/"}
+    brand_at_scale(site)  # every page's footer: all its links and legal pages
+    return {
+        "console overview": "/console/",
+        "console branding": "/console/branding/",
+        "legal page": "/legal/privacy/",
+    }
 
 
 @pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda n: f"{n}-titles")
