@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tenants.member_cap import check_room
+from tenants.member_cap import hold_room
 from tenants.models import Invitation, Membership, Tenant
 
 LINK_DAYS = 7
@@ -123,7 +123,7 @@ def _use(invitation: Invitation, user) -> Membership:
     existing = Membership.objects.for_tenant(locked.tenant).filter(user=user).first()
     if existing is not None:
         return existing  # already a member: nothing used up
-    check_room(locked.tenant)
+    hold_room(locked.tenant)
     membership = Membership.objects.create(tenant=locked.tenant, user=user, role=locked.role)
     locked.uses += 1
     locked.save(update_fields=["uses"])

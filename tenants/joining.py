@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth import get_user_model, login
+from django.db import transaction
 
-from tenants.member_cap import check_room
+from tenants.member_cap import hold_room
 from tenants.models import Membership
 from tenants.request_types import SiteRequest
 
@@ -47,8 +48,9 @@ def offered(request: SiteRequest) -> tuple[object, str] | None:
 def accept(request: SiteRequest, user) -> Membership:
     """The user becomes a viewer of this site and is signed in here; SiteFull when the
     site plan's member cap is reached (tenants.member_cap)."""
-    check_room(request.tenant)
-    membership, _ = Membership.objects.get_or_create(tenant=request.tenant, user=user)
+    with transaction.atomic():
+        hold_room(request.tenant)
+        membership, _ = Membership.objects.get_or_create(tenant=request.tenant, user=user)
     request.session.pop(SESSION_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return membership

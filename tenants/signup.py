@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.forms import mail_link_origin
-from tenants.member_cap import check_room
+from tenants.member_cap import check_room, hold_room
 from tenants.models import Membership, PendingSignup, Tenant
 
 
@@ -106,15 +106,17 @@ def confirm(pending: PendingSignup):
         users.filter(username__iexact=pending.username).exists()
         or users.filter(email__iexact=pending.email).exists()
     )
-    pending.delete()
     if taken:
+        pending.delete()
         raise NameTaken(pending.username)
     try:
         with transaction.atomic():
+            hold_room(pending.tenant)  # the last place taken meanwhile: the link stays
             user = users.create(
                 username=pending.username, email=pending.email, password=pending.password
             )
             Membership.objects.create(tenant=pending.tenant, user=user)
+            pending.delete()
     except IntegrityError:  # the same name, confirmed in the same instant elsewhere
         raise NameTaken(pending.username) from None
     return user
