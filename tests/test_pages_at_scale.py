@@ -34,6 +34,7 @@ from tests.support.catalogue_at_scale import (
     build_catalogue,
     viewer_pages,
 )
+from tests.support.people_rows import scale_console_pages
 from tests.support.progressive_rows import progressive_film
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,20 @@ QUERIES = {
 CONSOLE_QUERIES = {
     # The hostnames, the member count and the open reports' count.
     "console overview": 7,
+    # Members (console.people.members): the site's plans for the filter, the count, a page
+    # of memberships with their users, plans and when each was last seen (two subqueries);
+    # filtered, the whole site's count too (for the cap).
+    "console members": 7,
+    "console members filtered": 8,
+    # Invitations: the count and a page, with who made each (no site plan: no cap to count).
+    "console invitations": 6,
+    # Viewer plans: the plans, members per plan, paying subscriptions per plan.
+    "console plans": 7,
+    # Moderation: the reports' count and page, the newest thread reports with their
+    # comments and reporters.
+    "console moderation": 7,
+    # Comments, reported only: the count and a page with writers, titles and report flags.
+    "console comments": 6,
     # The site's legal texts (one query for the three); the footer links and which legal
     # pages have text come with the site's own row.
     "console branding": 5,
@@ -241,6 +256,7 @@ def console_pages(site) -> dict[str, str]:
     brand_at_scale(site)  # every page's footer: all its links and legal pages
     return {
         "console overview": "/console/",
+        **scale_console_pages(site),  # members, invitations, plans, moderation
         "console branding": "/console/branding/",
         "legal page": "/legal/privacy/",
     }

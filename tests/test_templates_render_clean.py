@@ -89,6 +89,16 @@ NOT_WALKED = {
         ]
     },
     "registration/join_site.html": "after a sign-in POST, checked in test_joining_another_site.py",
+    **{
+        f"console/people/{name}": f"a row's page in the console, by its id: {test}"
+        for name, test in [
+            ("member.html", "test_console_members.py"),
+            ("member_remove.html", "test_console_members.py"),
+            ("plan_delete.html", "test_console_plans.py"),
+            ("report.html", "test_console_moderation.py"),
+            ("comment.html", "test_console_moderation.py"),
+        ]
+    },
     "takedowns/report_sent.html": "after a report POST, checked in test_takedown_reports.py",
     **{
         f"takedowns/{name}": "reached with a takedown's signed link or mailed by a decision, "
