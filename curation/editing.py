@@ -80,9 +80,12 @@ def remove_row(tenant, row: HomeRow) -> None:
 
 
 def add_pick(tenant, row: HomeRow | None, item: Title | Series) -> Pick:
-    """`item` at the end of a hand-picked row, or of the hero's picks (row None)."""
+    """`item` at the end of a hand-picked row, or of the hero's picks (row None). The hero's
+    first pick turns curation on, with the default rows, as a first row does."""
     if row is not None and row.kind != RowKind.PICKED:
         raise CurationRefused("Only a hand-picked row takes titles and series.")
+    if row is None:
+        start_from_default(tenant)
     with transaction.atomic():
         picks = Pick.objects.for_tenant(tenant).filter(row=row)
         if picks.count() >= MAX_PICKS:

@@ -74,6 +74,7 @@ from tests.factories import (
 )
 from tests.support.branding_rows import branding_rows
 from tests.support.people_rows import sweep_rows as people_rows
+from tests.support.curation_rows import curation_rows
 from tests.support.progressive_rows import progressive_film
 from tests.support.sweep_support import (
     BETA_MARKER,
@@ -253,6 +254,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     pool.update(takedown_rows(alpha, beta, heat.pk, secret.pk, BETA_MARKER))
     pool.update(people_rows(alpha, beta, heat, BETA_MARKER))  # the console's people pages
     pool.update(billing_pool)
+    pool.update(curation_rows(alpha, beta, heat, manga, BETA_MARKER))  # home rows, picks
     pool.update(branding_rows(alpha, beta, BETA_MARKER))  # footer links, legal pages
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.

@@ -64,6 +64,8 @@ NOT_WALKED = {
     # every report target is posted in its own tests.
     "takedowns/report_form.html": "a report target's form: test_takedown_reports.py",
     "tenants/legal_page.html": "a legal page with text: test_branding_public.py",
+    "curation/_picked_shelf.html": "a hand-picked row on an arranged home page: "
+    "test_console_curation.py",
     "registration/password_reset_email.html": "the mail's body, checked from the outbox",
     "registration/password_reset_subject.txt": "the mail's subject, checked from the outbox",
     "web_app/sw.js": "JavaScript (the service worker), not a page",

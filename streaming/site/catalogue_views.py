@@ -8,13 +8,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from curation.home import home_page
 from shadowvault.bounded_paginator import BoundedPaginator
 from shadowvault.request_numbers import parse_bounded_int
 from streaming.models import Genre, Title
 from streaming.site import access
 from streaming.site.browse_filters import SORTS, parse_browse_filters
 from streaming.site.forms import CommentForm
-from streaming.site.home_rows import home_rows
 from streaming.site.search_everywhere import search_everywhere, typeahead_everywhere
 from streaming.site.title_page import load_title_page
 from tenants.access import is_member
@@ -27,7 +27,7 @@ MAX_QUERY_LENGTH = 200
 
 
 def home(request: SiteRequest) -> HttpResponse:
-    return render(request, "home.html", {"home": home_rows(request.tenant, request.user)})
+    return render(request, "home.html", {"home": home_page(request)})
 
 
 @require_GET
