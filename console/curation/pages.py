@@ -43,6 +43,7 @@ def rows_page(request: SiteRequest, form: AddRowForm, *, status: int = 200) -> H
         "featured": _picks(request, None),
         "form": form,
         "max_rows": MAX_ROWS,
+        "max_picks": MAX_PICKS,
     }
     return render_console(request, "console/curation/home_page.html", context, status=status)
 
