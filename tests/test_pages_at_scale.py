@@ -34,8 +34,9 @@ from tests.support.catalogue_at_scale import (
     build_catalogue,
     viewer_pages,
 )
-from tests.support.people_rows import scale_console_pages
 from tests.support.curation_rows import curate_at_scale
+from tests.support.figures_rows import fill_days, series_for_figures, titles_for_figures
+from tests.support.people_rows import scale_console_pages
 from tests.support.progressive_rows import progressive_film
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,9 @@ CONSOLE_QUERIES = {
     "console moderation": 7,
     # Comments, reported only: the count and a page with writers, titles and report flags.
     "console comments": 6,
+    # The site's days, its revenue, its top titles and its top series (figures.report): the
+    # daily tables only, however many days, titles or series.
+    "console figures": 8,
     # The site's legal texts (one query for the three); the footer links and which legal
     # pages have text come with the site's own row.
     "console branding": 5,
@@ -273,9 +277,12 @@ def billing_pages(site, viewer) -> dict[str, str]:
 
 def console_pages(site) -> dict[str, str]:
     """The console's pages; each section adds its rows for the site here."""
+    # Figures: 90 days of daily rows, 12 titles and 12 series in them (more than the tops' ten).
+    fill_days(site, 90, titles=titles_for_figures(12), series=series_for_figures(12))
     brand_at_scale(site)  # every page's footer: all its links and legal pages
     return {
         "console overview": "/console/",
+        "console figures": "/console/figures/?days=90",
         **scale_console_pages(site),  # members, invitations, plans, moderation
         "console branding": "/console/branding/",
         "legal page": "/legal/privacy/",

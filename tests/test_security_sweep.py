@@ -73,8 +73,9 @@ from tests.factories import (
     make_member,
 )
 from tests.support.branding_rows import branding_rows
-from tests.support.people_rows import sweep_rows as people_rows
 from tests.support.curation_rows import curation_rows
+from tests.support.figures_rows import sweep_pool as figures_pool
+from tests.support.people_rows import sweep_rows as people_rows
 from tests.support.progressive_rows import progressive_film
 from tests.support.sweep_support import (
     BETA_MARKER,
@@ -254,6 +255,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     pool.update(takedown_rows(alpha, beta, heat.pk, secret.pk, BETA_MARKER))
     pool.update(people_rows(alpha, beta, heat, BETA_MARKER))  # the console's people pages
     pool.update(billing_pool)
+    pool.update(figures_pool(alpha, beta, heat, secret, HIDDEN_MARKER))  # console figures
     pool.update(curation_rows(alpha, beta, heat, manga, BETA_MARKER))  # home rows, picks
     pool.update(branding_rows(alpha, beta, BETA_MARKER))  # footer links, legal pages
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
