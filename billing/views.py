@@ -20,6 +20,7 @@ from billing.invoice_pdf import title_of
 from billing.models import Provider, Subscription
 from billing.money import format_money, to_minor
 from billing.providers.base import NotificationRefused, ProviderUnavailable, ReturnUrls
+from shadowvault.content_security import HEADER, policy_allowing_forms_to
 from tenants.access import is_site_admin, members_only
 from tenants.middleware import membership_for
 from tenants.models import ViewerPlan
@@ -63,7 +64,10 @@ def plans(request: SiteRequest) -> HttpResponse:
         "site_price": _price(site_plan.monthly_price, site_plan.currency) if site_plan else "",
         "site_live": site_live[0] if site_live else None,
     }
-    return render(request, "billing/plans.html", context)
+    response = render(request, "billing/plans.html", context)
+    # Its Subscribe and Manage billing forms are answered by redirects to the provider's pages.
+    response[HEADER] = policy_allowing_forms_to(*providers.hosted_origins())
+    return response
 
 
 @require_POST

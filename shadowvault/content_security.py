@@ -11,21 +11,33 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
 HEADER = "Content-Security-Policy"
-SITE_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data: blob:",
-        # The player plays through Media Source Extensions: a blob: URL on the <video>.
-        "media-src 'self' blob:",
-        "worker-src 'self' blob:",
-        # Inline style attributes (progress bars), the admin's and Redoc's <style> elements.
-        # Scripts get no such exception: every script is a static file.
-        "style-src 'self' 'unsafe-inline'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]
-)
+
+
+def _policy(form_targets: tuple[str, ...] = ()) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data: blob:",
+            # The player plays through Media Source Extensions: a blob: URL on the <video>.
+            "media-src 'self' blob:",
+            "worker-src 'self' blob:",
+            # Inline style attributes (progress bars), the admin's and Redoc's <style> elements.
+            # Scripts get no such exception: every script is a static file.
+            "style-src 'self' 'unsafe-inline'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(["form-action 'self'", *form_targets]),
+        ]
+    )
+
+
+SITE_POLICY = _policy()
+
+
+def policy_allowing_forms_to(*origins: str) -> str:
+    """SITE_POLICY, with forms (and the redirects that answer them) allowed to `origins` too:
+    for a page whose form is answered by a redirect to a payment provider's own page."""
+    return _policy(tuple(origins))
 
 
 class ContentSecurityPolicyMiddleware(MiddlewareMixin):

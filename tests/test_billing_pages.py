@@ -151,3 +151,17 @@ def test_the_account_pages_have_a_billing_tab(alice):
     page = signed_in(alice).get("/account/").content.decode()
 
     assert '<a href="/billing/">Plans &amp; billing</a>' in page
+
+
+def test_the_plans_page_lets_its_forms_go_on_to_the_providers_pages(on_alpha, alice):
+    """Subscribe and Manage billing are answered by redirects to Stripe's hosted pages; a
+    browser checks those against the page's CSP form-action, which must name them (found by
+    the franchise story in Chromium: the click did nothing). Other pages keep 'self' alone."""
+    on_alpha.force_login(alice)
+    plans = on_alpha.get("/billing/")["Content-Security-Policy"]
+    home = on_alpha.get("/")["Content-Security-Policy"]
+
+    assert "form-action 'self' https://checkout.stripe.com https://billing.stripe.com" in plans
+    assert "default-src 'self'" in plans
+    assert "form-action 'self';" in home + ";"
+    assert "stripe" not in home

@@ -21,3 +21,9 @@ def provider_named(name: str) -> BillingProvider:
 def configured() -> BillingProvider:
     """The provider new subscriptions use (settings.BILLING_PROVIDER)."""
     return provider_named(settings.BILLING_PROVIDER)
+
+
+def hosted_origins() -> tuple[str, ...]:
+    """Every provider's hosted pages: a subscription made under one provider is still
+    managed there after the operator moves new ones to another."""
+    return tuple(origin for kind in PROVIDERS.values() for origin in kind.hosted_origins)

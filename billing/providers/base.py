@@ -33,6 +33,10 @@ class ReturnUrls:
 
 class BillingProvider(ABC):
     name: str
+    # Origins of the provider's own pages a buyer is sent to. Our forms POST here and we
+    # redirect there, and a browser checks the redirect against the page's CSP form-action:
+    # the page with those forms must name them (billing.views.plans).
+    hosted_origins: tuple[str, ...] = ()
 
     @abstractmethod
     def start_checkout(self, subscription: Subscription, *, email: str, back: ReturnUrls) -> str:

@@ -59,6 +59,8 @@ def metadata(subscription: Subscription) -> dict[str, str]:
 
 class StripeProvider(BillingProvider):
     name = Provider.STRIPE
+    # Checkout's and the customer portal's hosted pages (the URLs the API answers with).
+    hosted_origins = ("https://checkout.stripe.com", "https://billing.stripe.com")
 
     def start_checkout(self, subscription: Subscription, *, email: str, back: ReturnUrls) -> str:
         line = invoicing.plan_line(subscription)
