@@ -1,7 +1,7 @@
 """The console's Branding page in Debian's Chromium against a real server: typing a colour
 changes the preview at once, without a reload, and warns about poor contrast; saving shows
 the new look on the site; a phone scrolls no sideways. The screenshot of the page goes to
-docs/screenshots/console-branding.png for the docs."""
+docs/images/console-branding.png for the docs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.support.services import REPO
 
 pytestmark = pytest.mark.browser
 
-DOCS_SCREENSHOT = REPO / "docs" / "screenshots" / "console-branding.png"
+DOCS_SCREENSHOT = REPO / "docs" / "images" / "console-branding.png"
 PREVIEW_ACCENT = (
     "() => getComputedStyle(document.querySelector('[data-preview]'))"
     ".getPropertyValue('--accent').trim()"

@@ -1,6 +1,6 @@
 """The console's Home page in Debian's Chromium against a real server: the operator moves
 one hand-picked row above another, and the home page shows them in the new order. The
-console page is saved for the docs (docs/screenshots/console-home-page.png)."""
+console page is saved for the docs (docs/images/console-home-page.png)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.support.live_site import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
-DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs/screenshots/console-home-page.png"
+DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs/images/console-home-page.png"
 
 # Two hand-picked rows of a film each, after the default rows the first one brings.
 SETUP = """

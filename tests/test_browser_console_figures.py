@@ -1,6 +1,6 @@
 """The console's Figures page in Debian's Chromium against a real install: a month of daily
 figures (tests/support/figures_rows.py) as server-rendered charts, no console errors, nothing
-scrolling sideways on a phone; its screenshot is docs/screenshots/console-figures.png."""
+scrolling sideways on a phone; its screenshot is docs/images/console-figures.png."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.support.services import REPO
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = REPO / "docs" / "screenshots" / "console-figures.png"
+SCREENSHOT = REPO / "docs" / "images" / "console-figures.png"
 # The install's site (the one 127.0.0.1 names) gets 30 days of figures up to yesterday.
 SETUP = """
 import json

@@ -1,7 +1,7 @@
 """The console's people pages in Debian's Chromium against a real install: a site admin
 makes a paid viewer plan and a shareable invitation link; a newcomer opens the link, makes
 an account and sees the plan to subscribe to; the members page lists them (the screenshot
-for docs/screenshots/console-members.png, copied from test-artifacts/screenshots/)."""
+for docs/images/console-members.png, copied from test-artifacts/screenshots/)."""
 
 from __future__ import annotations
 

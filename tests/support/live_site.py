@@ -79,6 +79,7 @@ class LiveSite:
     origin_command: tuple[str, ...] = ()
     has_baseline: bool = False
     untouched: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)  # settings of this install's own
 
     @property
     def env(self) -> dict[str, str]:
@@ -89,6 +90,7 @@ class LiveSite:
             "DATABASE_URL": self.database_url,
             "DEMO_ADMIN_USERNAME": DEMO_USERNAME,
             "DEMO_ADMIN_PASSWORD": DEMO_PASSWORD,
+            **self.extra_env,
         }
 
     @property
@@ -226,9 +228,9 @@ class LiveSite:
 
 
 @contextmanager
-def live_site(tmp_dir: Path, sample: bool = False):
+def live_site(tmp_dir: Path, sample: bool = False, env: dict[str, str] | None = None):
     with scratch_database(tmp_dir) as database_url:
-        site = LiveSite(tmp_dir, database_url)
+        site = LiveSite(tmp_dir, database_url, extra_env=env or {})
         site.install(sample=sample)
         try:
             yield site
