@@ -1,5 +1,5 @@
 """The pure rules under the console's Branding page: footer link addresses, colours and
-their contrast (the same cases as tests/js/branding-colours.test.mjs), the legal texts'
+their contrast (the same cases as branding-colours.test.mjs in tests/js), the legal texts'
 rendering, the stored shape of footer links, and what a favicon is stored as."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Contrast of the site's colours, by WCAG 2.2's formula (relative luminance, 1.4.3 Contrast
 (Minimum): 4.5:1 for body text). The console warns and does not refuse: a brand colour is
 the owner's choice. static/js/branding/colours.js holds the same rules for the live preview;
-tests/js/branding-colours.test.mjs checks it on the same colours as the Python tests.
+branding-colours.test.mjs (in tests/js) checks it on the same colours as the Python tests.
 """
 
 from __future__ import annotations
