@@ -217,3 +217,13 @@ def test_a_member_without_the_admin_role_changes_nobody(alpha, alice, alpha_admi
 
     assert answer.status_code == 403
     assert membership(alpha_admin, alpha).role == "admin"
+
+
+def test_a_narrowed_list_offers_the_way_back_to_everyone(alpha_admin):
+    client = signed_in(alpha_admin)
+
+    whole = client.get("/console/members/").content.decode()
+    narrowed = client.get("/console/members/?q=alpha").content.decode()
+
+    assert ">Everyone</a>" not in whole
+    assert ">Everyone</a>" in narrowed
