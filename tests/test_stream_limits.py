@@ -19,6 +19,7 @@ from streaming.stream_limits import admission
 from streaming.stream_limits.store import Caps
 from tenants.models import Membership, SitePlan
 from tests.factories import make_member, publish_film
+from tests.support.progressive_rows import progressive_film
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +233,26 @@ def test_a_link_renews_only_for_a_live_session(store, alpha, alice, film):
     assert phone.get(f"/watch/{film.pk}/link/").status_code == 404
     laptop.post(start(laptop, film, LAPTOP).json()["sessions"][0]["stopUrl"])
     stopped = phone.get(started["linkUrl"])
+    assert stopped.status_code == 409
+    assert stopped.json() == {"stopped": admission.STOPPED}
+
+
+def test_a_progressive_playlist_is_part_of_the_counted_stream(store, alpha, alice):
+    """A film still playing from its progressive rendition: the start call's playlist URL
+    names the session; each poll beats it, and once the stream is stopped from another
+    device (or without a session) the playlist gives no more segments."""
+    plan(alpha, per_viewer=1)
+    live = progressive_film("Live")
+    phone, laptop = viewer(alice), viewer(alice)
+    started = start(phone, live).json()
+    playlist = started["progressive"]
+
+    assert f"session={started['session']}" in playlist
+    assert phone.get(playlist).status_code == 200
+    assert phone.get(started["progressiveHls"]).status_code == 200
+    assert phone.get(f"/watch/{live.pk}/progressive.json").status_code == 404  # no session
+    laptop.post(start(laptop, live, LAPTOP).json()["sessions"][0]["stopUrl"])
+    stopped = phone.get(playlist + "&at=3")
     assert stopped.status_code == 409
     assert stopped.json() == {"stopped": admission.STOPPED}
 

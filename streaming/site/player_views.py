@@ -9,6 +9,7 @@ CSRF middleware reads `csrfmiddlewaretoken` from a form body. The view stays CSR
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -39,20 +40,27 @@ def renew_after(lifetime: int) -> int:
     return max(int(lifetime - min(lifetime * 0.1, 600)), 1)
 
 
-def _progressive_url(name: str, media: MediaFile) -> str | None:
-    """Where the page reads the progressive rendition while the final file is being made."""
-    return None if media.stored_id else reverse(name, args=[media.pk])
+def _progressive_url(name: str, media: MediaFile, session: str | None) -> str | None:
+    """Where the page reads the progressive rendition while the final file is being made;
+    a counted stream's playlist names its session, which each poll keeps alive."""
+    if media.stored_id:
+        return None
+    url = reverse(name, args=[media.pk])
+    return f"{url}?{urlencode({'session': session})}" if session else url
 
 
-def link_facts(request: SiteRequest, media: MediaFile, subtitles) -> dict:
+def link_facts(
+    request: SiteRequest, media: MediaFile, subtitles, session: str | None = None
+) -> dict:
     """Every signed link the page uses, so that a renewal refreshes them all. `media` comes
-    from `get_media_for`, which loads the sprite and thumbnails track with it."""
+    from `get_media_for`, which loads the sprite and thumbnails track with it; `session`:
+    the counted stream these links are for (streaming.stream_limits), if any."""
     lifetime = settings.MEDIA_LINK_LIFETIME
     return {
         # No file yet: the page plays the progressive rendition (progressive_views).
         "src": media.stored.link_for(request) if media.stored else None,
-        "progressive": _progressive_url("watch-progressive", media),
-        "progressiveHls": _progressive_url("watch-progressive-hls", media),
+        "progressive": _progressive_url("watch-progressive", media, session),
+        "progressiveHls": _progressive_url("watch-progressive-hls", media, session),
         "expiresIn": lifetime,
         "renewIn": renew_after(lifetime),
         "subtitles": {str(sub.pk): sub.stored.link_for(request) for sub in subtitles},
@@ -119,15 +127,26 @@ def fresh_link(request: SiteRequest, media_id: int) -> JsonResponse:
     allowed = entitlements_for(request)
     if not allowed.plays(media.height):  # the plan changed while the page was open
         return JsonResponse({"detail": above_cap_message(media, allowed)}, status=403)
+    session = None
     if admission.caps_for(request) is not None:
         # Counted streams renew only while their session lives (a beat on the way): a player
         # stopped from another device, or silent past the TTL, gets no fresh link.
-        found = admission.beat(request, request.GET.get("session", ""))
-        if found is Beat.STOPPED:
-            return JsonResponse({"stopped": admission.STOPPED}, status=409)
-        if found is Beat.GONE:
-            return JsonResponse({"detail": admission.GONE}, status=404)
-    return JsonResponse(link_facts(request, media, media.subtitles.select_related("stored")))
+        session = request.GET.get("session", "")
+        if refused := session_refusal(request, session):
+            return refused
+    subtitles = media.subtitles.select_related("stored")
+    return JsonResponse(link_facts(request, media, subtitles, session))
+
+
+def session_refusal(request: SiteRequest, session: str) -> JsonResponse | None:
+    """Beat a counted stream's session; the answer for a stopped (409) or expired (404) one,
+    None while it lives."""
+    found = admission.beat(request, session)
+    if found is Beat.STOPPED:
+        return JsonResponse({"stopped": admission.STOPPED}, status=409)
+    if found is Beat.GONE:
+        return JsonResponse({"detail": admission.GONE}, status=404)
+    return None
 
 
 @require_POST

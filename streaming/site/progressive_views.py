@@ -20,7 +20,8 @@ from streaming.progressive.playlist import (
     viewer_key,
 )
 from streaming.site.access import get_media_for
-from streaming.site.player_views import MEMBERS_ONLY, seconds_from
+from streaming.site.player_views import MEMBERS_ONLY, seconds_from, session_refusal
+from streaming.stream_limits import admission
 from tenants.access import is_member
 from tenants.request_types import SiteRequest
 
@@ -36,6 +37,8 @@ GONE_TO_FILE = "This video plays from its file now; reload the page."
 def progressive_playlist(request: SiteRequest, media_id: int) -> JsonResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    if refused := _uncounted(request):
+        return refused
     media, rendition = _rendition_of(request, media_id)
     if rendition is None:
         if media.stored is None:
@@ -58,6 +61,8 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     """The same rendition as an HLS EVENT playlist, for players that play HLS themselves."""
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
+    if refused := _uncounted(request):
+        return refused
     _media, rendition = _rendition_of(request, media_id)
     if rendition is None or rendition.state == ProgressiveRendition.State.REPLACED:
         return JsonResponse({"detail": GONE_TO_FILE}, status=404)
@@ -67,6 +72,14 @@ def progressive_hls(request: SiteRequest, media_id: int) -> HttpResponse:
     record_demand(rendition, viewer_key(request), given * rendition.segment_seconds)
     response = HttpResponse(text, content_type="application/vnd.apple.mpegurl")
     return _private(response, CACHE_SECONDS.get(rendition.state, POLL_DONE))
+
+
+def _uncounted(request: SiteRequest) -> JsonResponse | None:
+    """Where streams count, the playlist is part of a counted stream: each poll beats the
+    session its URL names, and a stopped or expired one gets no more segments."""
+    if admission.caps_for(request) is None:
+        return None
+    return session_refusal(request, request.GET.get("session", ""))
 
 
 def _rendition_of(

@@ -47,7 +47,7 @@ def start_stream(request: SiteRequest, media_id: int) -> JsonResponse:
     link_url = reverse("watch-link", args=[media.pk])
     return JsonResponse(
         {
-            **link_facts(request, media, media.subtitles.select_related("stored")),
+            **link_facts(request, media, media.subtitles.select_related("stored"), session),
             "session": session,
             "linkUrl": f"{link_url}?{urlencode({'session': session})}" if session else link_url,
             "beatUrl": reverse("stream-beat", args=[session]) if session else None,
