@@ -7,3 +7,9 @@ class FiguresConfig(AppConfig):
 
     name = "figures"
     verbose_name = "figures"
+
+    def ready(self) -> None:
+        from figures.series_merge import move_series_days
+        from readvault.catalogue.merge import register_merge_step
+
+        register_merge_step("figures.SeriesDay", "series", move_series_days)

@@ -272,3 +272,19 @@ def test_the_command_has_help(capsys):
     out = capsys.readouterr().out
     assert "--since" in out
     assert "FIGURES_RAW_DAYS" in out
+
+
+def test_a_series_merge_adds_the_duplicates_days_to_the_kept_series(alpha):
+    from readvault.catalogue.merge import merge_series
+    from tests.factories import comic_series
+
+    keep, duplicate = comic_series("Kept"), comic_series("Twin")
+    day, other = date(2026, 11, 1), date(2026, 11, 2)
+    SeriesDay.objects.create(tenant=alpha, day=day, series=keep, readers=2, pages_read=30)
+    SeriesDay.objects.create(tenant=alpha, day=day, series=duplicate, readers=1, pages_read=12)
+    SeriesDay.objects.create(tenant=alpha, day=other, series=duplicate, readers=4, pages_read=9)
+
+    merge_series(keep, duplicate)
+
+    rows = SeriesDay.objects.filter(series=keep).order_by("day")
+    assert [(r.day, r.readers, r.pages_read) for r in rows] == [(day, 3, 42), (other, 4, 9)]

@@ -9,6 +9,8 @@ anything changes: the operator renumbers one side first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models, transaction
 from django.db.models import F, ForeignObjectRel, Max, Min
 
@@ -37,6 +39,20 @@ MOVED_ABOVE = {
     ("readvault.WantToRead", "series"),
     ("readvault.ReaderSettings", "series"),
 }
+
+# Relations of other apps whose rows are unique per series register how to move them
+# (register_merge_step): a vault imports no app built on it, so they come to it.
+MergeStep = Callable[[Series, Series], None]
+_OTHER_STEPS: dict[tuple[str, str], MergeStep] = {}
+
+
+def register_merge_step(label: str, field: str, step: MergeStep) -> None:
+    """`step(keep, duplicate)` moves the rows of `label`.`field` (a foreign key to Series,
+    unique per series with other fields) inside the merge's transaction; registering the
+    same relation again replaces it (ready() may run twice in tests)."""
+    _OTHER_STEPS[(label, field)] = step
+    MOVED_ABOVE.add((label, field))
+
 
 # Blank fields of the kept series that the duplicate may fill.
 FILLED_FIELDS = ["summary", "publisher", "language", "age_rating", "year", "web_url"]
@@ -81,6 +97,8 @@ def merge_series(keep: Series, duplicate: Series) -> Series:
         _move_credits(keep, duplicate)
         _move_hidings(keep, duplicate)
         _move_readers_rows(keep, duplicate)
+        for step in _OTHER_STEPS.values():
+            step(keep, duplicate)
         _repoint_the_rest(keep, duplicate)
         keep.genres.add(*duplicate.genres.all())
         keep.tags.add(*duplicate.tags.all())
