@@ -114,6 +114,15 @@ def test_a_slow_hop_times_out_quickly_and_reports_301(double):
     assert double.hits("/err/") == ["/err/w1?code=301"]
 
 
+def test_a_hop_that_trickles_its_body_is_cut_off_at_its_timeout(double):
+    url = _chain(double, 1)
+    double.serve("/end", INLINE_TEMPLATE, trickle=0.05)
+    started = time.monotonic()
+    assert _resolve_error(url).code == 301
+    assert time.monotonic() - started < 1.5
+    assert double.hits("/err/") == ["/err/w1?code=301"]
+
+
 @pytest.mark.parametrize(
     ("answer", "status", "code"),
     [

@@ -65,7 +65,7 @@ def _open(url: str, deadline: float) -> tuple[http.client.HTTPResponse, http.cli
                 "GET", request_target(checked.url), headers={"User-Agent": USER_AGENT}
             )
             response = connection.getresponse()
-        except BaseException:
+        except Exception:
             connection.close()
             raise
         location = response.getheader("Location")
@@ -78,10 +78,10 @@ def _open(url: str, deadline: float) -> tuple[http.client.HTTPResponse, http.cli
 
 def _read(response: http.client.HTTPResponse, url: str, deadline: float, limit: int) -> bytes:
     # A per-read timeout alone lets a server trickle a byte a second for ever: check the
-    # deadline between reads as well.
+    # deadline between reads as well, and read what has arrived (read1), not a full chunk.
     body = bytearray()
     try:
-        while chunk := response.read(CHUNK):
+        while chunk := response.read1(CHUNK):
             body += chunk
             if len(body) > limit:
                 raise MalformedXml(f"the VAST tag {url} is larger than {limit} bytes")
