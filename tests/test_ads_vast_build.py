@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given
@@ -108,3 +109,24 @@ def test_any_title_and_url_round_trip(title, path, duration):
     assert ad.linear.media_files == media
     assert ad.linear.duration == duration
     assert [t.url for t in ad.linear.tracking] == [url]
+
+
+def test_elements_come_in_the_vast_4_schemas_order():
+    # xs:extension appends a derived type's elements after its base type's: Impression (base)
+    # before AdServingId and AdTitle, TrackingEvents (base) before Duration and MediaFiles.
+    root = ET.fromstring(_build())  # noqa: S314  our own output
+    ns = "{http://www.iab.com/VAST}"
+    inline = root.find(f"{ns}Ad/{ns}InLine")
+    creative = inline.find(f"{ns}Creatives/{ns}Creative")
+    names = [[child.tag.removeprefix(ns) for child in element] for element in (inline, creative)]
+    assert names == [
+        ["AdSystem", "Error", "Impression", "AdServingId", "AdTitle", "Creatives"],
+        ["Linear", "UniversalAdId"],
+    ]
+    linear = creative.find(f"{ns}Linear")
+    assert [child.tag.removeprefix(ns) for child in linear] == [
+        "TrackingEvents",
+        "Duration",
+        "MediaFiles",
+        "VideoClicks",
+    ]

@@ -52,17 +52,19 @@ def build_vast(
     _add(inline, "AdServingId", _clean(ad_id))
     _add(inline, "AdTitle", " ".join(_clean(title).split()))
     creative = ET.SubElement(ET.SubElement(inline, "Creatives"), "Creative", {"sequence": "1"})
-    # VAST 4: UniversalAdId is required; "unknown" is the spec's value for no registry.
-    _add(creative, "UniversalAdId", _clean(ad_id), {"idRegistry": "unknown"})
+    # The VAST 4 schema's order: a derived type's elements follow its base type's
+    # (TrackingEvents from Linear_Base_type before Duration), then alphabetical within a type.
     linear = ET.SubElement(creative, "Linear")
     if skip_offset is not None:
         linear.set("skipoffset", playhead_text(skip_offset))
-    _add(linear, "Duration", playhead_text(duration))
     _tracking_events(linear, tracking)
-    _video_clicks(linear, click_through, tracking.get("click", ()))
+    _add(linear, "Duration", playhead_text(duration))
     files = ET.SubElement(linear, "MediaFiles")
     for item in media:
         _add(files, "MediaFile", _url(item.url), _media_attributes(item))
+    _video_clicks(linear, click_through, tracking.get("click", ()))
+    # VAST 4: UniversalAdId is required; "unknown" is the spec's value for no registry.
+    _add(creative, "UniversalAdId", _clean(ad_id), {"idRegistry": "unknown"})
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
