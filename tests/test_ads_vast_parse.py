@@ -119,11 +119,6 @@ def test_a_wrapper_is_read_with_its_tag_uri_and_trackers():
             errors.SCHEMA,
         ),
         (
-            "<VAST version='4.0'><Ad><InLine><Creatives><Creative><CompanionAds/></Creative>"
-            "</Creatives></InLine></Ad></VAST>",
-            errors.LINEARITY,
-        ),
-        (
             "<VAST version='4.0'><Ad><InLine><Creatives><Creative><Linear><Duration>soon"
             "</Duration></Linear></Creative></Creatives></InLine></Ad></VAST>",
             errors.SCHEMA,
@@ -158,3 +153,17 @@ def test_javascript_urls_never_reach_the_player():
     linear = pick_ad(parse(document)).linear
     assert linear.click_through is None
     assert all(t.url.startswith("http") for t in linear.tracking)
+
+
+def test_an_ad_with_only_companions_is_passed_over_for_a_linear_one():
+    companions_only = (
+        "<Ad id='banner' sequence='1'><InLine><AdSystem>x</AdSystem><Creatives><Creative>"
+        "<CompanionAds/></Creative></Creatives></InLine></Ad>"
+    )
+    document = parse(
+        POD_3.replace('<VAST version="3.0">', f'<VAST version="3.0">{companions_only}')
+    )
+    assert document.ads[0].linear is None
+    assert pick_ad(document).id == "first"
+    only = parse(f"<VAST version='4.0'>{companions_only}</VAST>")
+    assert pick_ad(only) is None

@@ -179,3 +179,13 @@ def test_a_wrapper_pointing_at_the_private_network_is_refused(double, settings):
     error = _resolve_error(f"{double.url.rstrip('/')}/w1")
     assert error.code == 301
     assert double.hits("/err/") == ["/err/w1?code=301"]
+
+
+def test_an_ad_with_no_linear_creative_is_201(double):
+    nonlinear = (
+        "<VAST version='4.1'><Ad><InLine><AdSystem>x</AdSystem>"
+        "<Error>{base}/err/nonlinear?code=[ERRORCODE]</Error><Creatives><Creative>"
+        "<NonLinearAds><NonLinear/></NonLinearAds></Creative></Creatives></InLine></Ad></VAST>"
+    )
+    assert _resolve_error(_chain(double, 1, end=nonlinear)).code == 201
+    assert sorted(double.hits("/err/")) == ["/err/nonlinear?code=201", "/err/w1?code=201"]

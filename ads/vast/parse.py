@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ads.vast.errors import MalformedXml, NoLinearCreative, SchemaError, UnsupportedVersion
+from ads.vast.errors import MalformedXml, SchemaError, UnsupportedVersion
 from ads.vast.model import Ad, Document, Linear, MediaFile, Offset, Tracking
 
 MAX_BYTES = 1024 * 1024
@@ -53,9 +53,12 @@ def parse(data: bytes | str) -> Document:
 
 
 def pick_ad(document: Document) -> Ad | None:
-    """The ad to play: the lowest `sequence` (an ad pod's first), else the first standalone."""
+    """The ad to play: the lowest `sequence` (an ad pod's first), else the first standalone.
+
+    An InLine ad without a linear creative (companions or overlays only) is passed over."""
+    playable = [ad for ad in document.ads if ad.is_wrapper or ad.linear is not None]
     ordered = sorted(
-        enumerate(document.ads),
+        enumerate(playable),
         key=lambda pair: (pair[1].sequence is None, pair[1].sequence or 0, pair[0]),
     )
     return ordered[0][1] if ordered else None
@@ -95,8 +98,6 @@ def _ad(element: ET.Element) -> Ad:
         urls += len(ad.linear.tracking) + len(ad.linear.click_tracking)
     if urls > MAX_URLS:
         raise SchemaError(f"an ad carries {urls} tracking URLs; at most {MAX_URLS} are read")
-    if inline is not None and ad.linear is None:
-        raise NoLinearCreative("the ad has no <Linear> creative (companions only, or non-linear)")
     return ad
 
 

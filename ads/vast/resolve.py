@@ -58,7 +58,7 @@ def resolve_tag(
 def player_ad(inline: Ad, wrappers: list[Ad], preferred_height: int) -> PlayerAd:
     """The InLine ad with its wrappers' trackers merged in, as the player needs it."""
     linear = inline.linear
-    if linear is None or linear.duration is None:  # the parser refuses such an InLine ad
+    if linear is None or linear.duration is None:  # pick_ad passes such an InLine ad over
         raise NoLinearCreative("the ad has no linear creative with a duration")
     media = choose_media(linear.media_files, preferred_height)
     ads = [*wrappers, inline]
@@ -108,6 +108,10 @@ def _follow(url: str, chain: Chain, deadline: float, hop_timeout: float) -> Ad:
         ad = pick_ad(document)
         if ad is None:
             chain.error_urls.extend(document.errors)
+            for other in document.ads:
+                chain.error_urls.extend(other.errors)
+            if document.ads:
+                raise NoLinearCreative(f"the ads at {url} have no linear (video) creative")
             raise NoAds(f"the VAST document at {url} holds no ad")
         chain.error_urls.extend(ad.errors)
         if not ad.is_wrapper:
