@@ -20,7 +20,7 @@ from ingest_core.ssrf import check_url, guarded_connection
 
 logger = logging.getLogger(__name__)
 
-USER_AGENT = "ShadowVault-ads/1.0"
+USER_AGENT = "ShadowVault-VAST/1.0"
 MAX_REDIRECTS = 3
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
