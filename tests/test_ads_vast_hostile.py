@@ -3,12 +3,17 @@ too many of anything. Each is refused with a VastError, quickly, and never expan
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ads.vast import errors
+from ads.vast.model import Document
 from ads.vast.parse import MAX_BYTES, MAX_CREATIVES, MAX_MEDIA_FILES, MAX_URLS, parse
+from tests.support.vast_samples import INLINE_4
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE VAST [
@@ -99,3 +104,16 @@ def test_too_many_ads_are_refused():
 def test_invalid_utf8_is_a_parsing_error():
     with pytest.raises(errors.MalformedXml):
         parse(b'<VAST version="3.0"><Ad id="\xff\xfe"/></VAST>')
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes_are_a_document_or_a_vast_error(data):
+    with contextlib.suppress(errors.VastError):
+        assert isinstance(parse(data), Document)
+
+
+@given(cut=st.integers(min_value=0, max_value=len(INLINE_4)), junk=st.text(max_size=20))
+def test_a_damaged_sample_is_a_document_or_a_vast_error(cut, junk):
+    # Truncated or spliced: every outcome is a Document or a VastError, never another error.
+    with contextlib.suppress(errors.VastError):
+        assert isinstance(parse(INLINE_4[:cut] + junk + INLINE_4[cut:]), Document)
