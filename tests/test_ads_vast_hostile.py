@@ -104,6 +104,8 @@ def test_too_many_ads_are_refused():
 def test_invalid_utf8_is_a_parsing_error():
     with pytest.raises(errors.MalformedXml):
         parse(b'<VAST version="3.0"><Ad id="\xff\xfe"/></VAST>')
+    with pytest.raises(errors.MalformedXml):
+        parse('<VAST version="3.0"><Ad id="\ud800"/></VAST>')
 
 
 @given(st.binary(max_size=2000))

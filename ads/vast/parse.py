@@ -29,7 +29,8 @@ PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
 
 def parse(data: bytes | str) -> Document:
     """The document's ads (InLine and Wrapper) in document order; a VastError otherwise."""
-    raw = data.encode() if isinstance(data, str) else data
+    # surrogatepass: a lone surrogate becomes bytes expat refuses (100), not UnicodeEncodeError.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
         raise MalformedXml(f"the VAST document is larger than {MAX_BYTES} bytes")
     try:
