@@ -4,6 +4,7 @@ with the code of what went wrong."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -189,3 +190,15 @@ def test_an_ad_with_no_linear_creative_is_201(double):
     )
     assert _resolve_error(_chain(double, 1, end=nonlinear)).code == 201
     assert sorted(double.hits("/err/")) == ["/err/nonlinear?code=201", "/err/w1?code=201"]
+
+
+def test_macros_in_a_tag_uri_are_filled_and_loops_still_found(double):
+    double.serve("/end", INLINE_TEMPLATE)
+    double.serve("/w1", wrapper("{base}/end?cb=[CACHEBUSTING]&ts=[TIMESTAMP]&x=[UNKNOWN]", "w1"))
+    resolve_tag(f"{double.url.rstrip('/')}/w1?cb=[CACHEBUSTING]")
+    assert re.fullmatch(r"/w1\?cb=\d{8}", double.requests[0])
+    assert re.fullmatch(
+        r"/end\?cb=\d{8}&ts=\d{4}-[^&]+%3A[^&]+&x=%5BUNKNOWN%5D", double.requests[1]
+    )
+    double.serve("/w1", wrapper("{base}/w1?cb=[CACHEBUSTING]", "w1"))
+    assert _resolve_error(f"{double.url.rstrip('/')}/w1?cb=[CACHEBUSTING]").code == 302

@@ -104,7 +104,12 @@ def _follow(url: str, chain: Chain, deadline: float, hop_timeout: float) -> Ad:
         left = deadline - time.monotonic()
         if left <= 0:
             raise WrapperTimeout("the wrapper chain took longer than its time budget")
-        document = parse(fetch.fetch_vast(url, timeout=min(hop_timeout, left), max_bytes=MAX_BYTES))
+        # Tags carry macros too ([CACHEBUSTING], [TIMESTAMP]): filled per fetch, while loops
+        # are found on the URL as written, since a cache-buster differs every time.
+        body = fetch.fetch_vast(
+            fill_macros(url), timeout=min(hop_timeout, left), max_bytes=MAX_BYTES
+        )
+        document = parse(body)
         ad = pick_ad(document)
         if ad is None:
             chain.error_urls.extend(document.errors)
