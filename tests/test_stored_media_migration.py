@@ -40,7 +40,21 @@ def _before_the_move() -> tuple[list, list]:
     but for the apps that came after it and stand on stored_media: not there yet), and the
     nodes whose state that is."""
     graph = MigrationExecutor(connection).loader.graph
-    later = ("stored_media", "readvault")
+    before = set(graph.forwards_plan(LAST_BEFORE_THE_MOVE))
+    # An app with a migration that needs one of streaming's after the move (or an app that
+    # came with it) cannot be there yet either: the console's curation and figures, say.
+    later = sorted(
+        {
+            app
+            for app, name in graph.leaf_nodes()
+            if app != "streaming"
+            and any(
+                node[0] in ("stored_media", "readvault")
+                or (node[0] == "streaming" and node not in before)
+                for node in graph.forwards_plan((app, name))
+            )
+        }
+    )
     others = [node for node in graph.leaf_nodes() if node[0] not in (*later, "streaming")]
     state = [*others, LAST_BEFORE_THE_MOVE]
     return [*state, *((app, None) for app in later)], state
