@@ -16,9 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from streaming.site.access import get_media_for
-from streaming.site.player_views import MEMBERS_ONLY, link_facts
+from streaming.site.player_views import MEMBERS_ONLY, link_facts, session_refusal
 from streaming.stream_limits import admission
-from streaming.stream_limits.store import Beat
 from tenants.access import is_member
 from tenants.request_types import SiteRequest
 
@@ -81,12 +80,7 @@ def _replaces(request: SiteRequest) -> str | None:
 def beat(request: SiteRequest, session_id: str) -> HttpResponse:
     if not is_member(request):
         return JsonResponse({"detail": MEMBERS_ONLY}, status=403)
-    found = admission.beat(request, session_id)
-    if found is Beat.LIVE:
-        return HttpResponse(status=204)
-    if found is Beat.STOPPED:
-        return JsonResponse({"stopped": admission.STOPPED}, status=409)
-    return JsonResponse({"detail": admission.GONE}, status=404)
+    return session_refusal(request, session_id) or HttpResponse(status=204)
 
 
 @never_cache
