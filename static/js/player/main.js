@@ -3,6 +3,7 @@
 // the few values more than one part reads and writes travel in `state`, nothing on window
 // but the handle at the end. Without JavaScript the page says the player needs it.
 
+import { createAdBreaks } from "./ad-break.js";
 import { createAutoHide } from "./auto-hide.js";
 import { createMessages, watchErrors } from "./messages.js";
 import { createNextEpisode } from "./next-episode.js";
@@ -132,6 +133,9 @@ function start() {
   } else {
     begin();
   }
+  // Ad breaks (config.ads; null for an ad-free viewer): before the first play, at mid-roll
+  // points, at the end. Wired before the first play() below, whose play event it takes.
+  createAdBreaks({ video, root, config, state });
   previews.load(config.thumbnails);
   tracks.start();
   seek.render();
