@@ -11,7 +11,9 @@ queries however many campaigns there are.
 
 from __future__ import annotations
 
+import hashlib
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,34 +70,47 @@ def _read_live(tenant, now: datetime) -> list[Campaign]:
 
 def viewer_key(request: HttpRequest) -> str:
     """Who the frequency caps count: a member by id, a visitor by a digest of the session
-    (made on first need) so that no address is stored."""
+    (made on first need) so that no address is stored. A digest, not the key: the key is
+    the visitor's session cookie, and this rides in tracking URLs (ads.tracking)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     session = request.session
     if session.session_key is None:
         session.save()
-    return f"visitor:{session.session_key[:24]}"
+    digest = hashlib.sha256(f"ads.viewer:{session.session_key}".encode()).hexdigest()
+    return f"visitor:{digest[:24]}"
 
 
-def candidates(request: HttpRequest, where: str, context: Context) -> list[Campaign]:
-    """The live campaigns that target this viewer and content and run at `where`."""
+def candidates(
+    request: HttpRequest, where: str, context: Context, creatives: Collection[str] | None = None
+) -> list[Campaign]:
+    """The live campaigns that target this viewer and content and run at `where` (with one
+    of `creatives`, when given)."""
     plan_id = _viewer_plan_id(request)
     return [
         campaign
         for campaign in live_campaigns(request)
-        if _runs_at(campaign, where) and _targets(campaign, context, plan_id)
+        if (creatives is None or campaign.creative in creatives)
+        and _runs_at(campaign, where)
+        and _targets(campaign, context, plan_id)
     ]
 
 
 def choose(
-    request: HttpRequest, where: str, context: Context, *, rng: random.Random | None = None
+    request: HttpRequest,
+    where: str,
+    context: Context,
+    *,
+    creatives: Collection[str] | None = None,
+    rng: random.Random | None = None,
 ) -> Campaign | None:
     """A campaign for this break or slot, by weight, among those under their caps and
-    budget; None when nothing may run (or the viewer sees no ads)."""
+    budget (and of one of `creatives`, when given: the VAST endpoint serves hosted ones
+    only); None when nothing may run (or the viewer sees no ads)."""
     if not shows_ads(request):
         return None
-    pool = candidates(request, where, context)
+    pool = candidates(request, where, context, creatives)
     if not pool:
         return None
     key = viewer_key(request)

@@ -372,11 +372,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "figures.tasks.roll_up_day",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Ads (docs/ads.md): impressions past what the frequency caps look back on.
+    "prune-ad-impressions": {"task": "ads.tasks.prune_impressions", "schedule": 3600},
 }
 # Figures: raw activity is kept this many days (a day can be rolled up again while its rows
 # are), and one progress save counts at most this many seconds of watching (figures.recording).
 FIGURES_RAW_DAYS = config.integer("FIGURES_RAW_DAYS", 35, minimum=2)
 FIGURES_MAX_SECONDS_PER_SAVE = config.integer("FIGURES_MAX_SECONDS_PER_SAVE", 60, minimum=1)
+# Ads: one viewer's impressions are kept this many days for the frequency caps (per hour, per
+# day, per title in a day); the daily counts (ads.models.CampaignDay) are kept for good.
+ADS_IMPRESSIONS_DAYS = config.integer("ADS_IMPRESSIONS_DAYS", 2, minimum=1)
 
 # Billing (docs/billing.md): "stripe" when a Stripe key is set, else "manual" (the operator
 # records payments in the admin). Keys only from the environment; STRIPE_API_BASE points

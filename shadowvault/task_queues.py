@@ -35,6 +35,7 @@ QUEUE_FOR_TASK = {
     "tenants.tasks.remove_closed_site_data": DEFAULT,
     "tenants.tasks.recheck_pending_domains": DEFAULT,
     "figures.tasks.roll_up_day": DEFAULT,
+    "ads.tasks.prune_impressions": DEFAULT,
 }
 
 

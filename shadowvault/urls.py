@@ -14,6 +14,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("takedowns/", include("takedowns.urls")),
     path("console/", include("console.urls")),
+    path("ads/", include("ads.urls")),  # the player's breaks, the tracker, VAST
     path("legal/", include("tenants.legal_urls")),  # a site's terms, privacy, imprint
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),

@@ -51,7 +51,7 @@ def test_a_second_owners_rule_is_asked_per_site(loose, second_vault, on_alpha, o
 
 def test_every_owner_is_asked_in_one_query(loose, second_vault, alpha, settings):
     film = publish_film().stored
-    assert set(owners.registered_owners()) == {"streaming", "readvault"}
+    assert set(owners.registered_owners()) == {"streaming", "readvault", "ads"}
     with CaptureQueriesContext(connection) as queries:
         served = set(StoredObject.objects.visible_on(alpha).values_list("pk", flat=True))
     assert served == {film.pk, loose.pk}
