@@ -23,9 +23,10 @@ from billing import invoicing
 from billing.models import Provider, Subscription
 from readvault.models import Series, WantToRead
 from readvault.reading.progress import record_page
-from streaming.models import Title
+from streaming.models import Genre, Title
 from tenants.models import Membership, ViewerPlan
 from tests.factories import comic_chapter, comic_series, make_member, make_site
+from tests.support.banner_rows import house_banner, tag_banner
 from tests.support.branding_rows import brand_at_scale
 from tests.support.catalogue_at_scale import (
     ADJECTIVES,
@@ -48,13 +49,15 @@ CURATED_HOST = "curated.scale.test"
 CURATED_PAGES = {"home curated", "console home page", "console home row", "console featured"}
 
 # Queries per page for a signed-in member, at any catalogue size. Four of them are the site
-# (by hostname), the session, its user and their membership. Where the two databases
+# (by hostname), the session, its user and their membership. The member's plan shows ads:
+# the pages with a banner slot (home, title, watch, reader) read the site's live campaigns,
+# one query (none live here; ADS_EXTRA below counts them live). Where the two databases
 # differ, the pair is (PostgreSQL, SQLite): SQLite's FTS5 ranks in one query, the site's
 # rule applies in another.
 QUERIES = {
     # 12 with an empty cache: the biggest genres are counted. ReadVault's rows add nine:
     # continue reading three and its covers three, new chapters one and its thumbnails two.
-    "home": 20,
+    "home": 21,
     # A site whose owner arranged the home page (curation.home), at the cap of 12 rows with
     # every kind among them, 12 picks in each hand-picked row, a series featured: its rows,
     # every pick, the picked series' covers three, newest, the genre row's genre and titles,
@@ -78,15 +81,15 @@ QUERIES = {
     # A member's own age cap leaves series out of the suggestions (readvault.search.covers):
     # asking for it reads the session, the user and the membership, three more.
     "typeahead": (10, 11),
-    "title: film": 12,
-    "title: big series": 14,
-    "watch": 8,
+    "title: film": 13,
+    "title: big series": 15,
+    "watch": 9,
     # A film live only through its progressive rendition (streaming.progressive): the page
     # reads the same rows; the player's list reads the rendition, every segment's times (one
     # query however many) and the window of segments with their objects. With `at`, the
     # viewer's demand: an UPDATE that finds no row, then the INSERT in a savepoint (later
     # polls: the UPDATE alone, three queries fewer).
-    "watch progressive": 8,
+    "watch progressive": 9,
     "progressive json": 8,
     "progressive json at": 12,
     "api titles": 7,
@@ -111,7 +114,7 @@ QUERIES = {
     "account reading history": 9,
     # The reader (readvault.reader): the chapter, its pages and their images, the ids in
     # reading order and the chapters around, the member's settings and place.
-    "reader": 11,
+    "reader": 12,
     # ReadVault's reading API (readvault.api), through the grid's, the series page's and the
     # Reading tab's loaders. A list: the languages shown, the genres, a count (a search: its
     # match), a page, its genres, its covers (three). A chapter: its pages and their images,
@@ -171,6 +174,17 @@ CONSOLE_QUERIES = {
     # pages have text come with the site's own row.
     "console branding": 5,
 }
+
+
+# Banner slots (ads/slots.py) on the pages that have one, with a house banner and a tag live
+# in every slot, both capped, one targeting a genre: their placements, genres and viewer plans
+# (three), the cap and the budget counted for the one chosen (two); the player and the reader
+# also read the genres of what they show (one; the title page has them already), and the
+# player's break schedule (ads.breaks) reads them once more for its own targeting. A viewer
+# who sees ads (vera: the site's default plan, "Tier 0", shows them) pays one query on these
+# pages with no campaign at all, the site's live campaigns (read once per request, shared
+# with the player's breaks): in QUERIES above.
+ADS_EXTRA = {"home": 5, "title: film": 5, "watch": 7, "reader": 6}
 
 
 @dataclass(frozen=True)
@@ -383,6 +397,20 @@ def test_each_console_page_runs_the_stated_number_of_queries(catalogue, owner, p
         owner.defaults["HTTP_HOST"] = CURATED_HOST
 
     assert queries_for(owner, path) == expected(page, CONSOLE_QUERIES), path
+
+
+def test_banner_slots_cost_a_stated_number_of_queries_more(catalogue, member):
+    slots = ("home", "title", "player", "reader")
+    for make in (house_banner, tag_banner):
+        make(catalogue.site, *slots, cap_per_day=50, daily_budget=1000)
+    house_banner(catalogue.site, *slots, name="Niche").genres.add(Genre.objects.create(
+        name="Nobody's genre", slug="nobodys-genre"))  # fmt: skip
+    member.get("/")  # counts the biggest genres into the cache
+
+    for page, extra in ADS_EXTRA.items():
+        path = catalogue.pages[page]
+        assert queries_for(member, path) == expected(page) + extra, path
+        assert 'class="ad-slot' in member.get(path).content.decode(), path
 
 
 def test_the_home_page_counts_the_biggest_genres_once_per_site(catalogue, member):

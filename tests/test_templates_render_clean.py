@@ -71,6 +71,11 @@ NOT_WALKED = {
     "web_app/sw.js": "JavaScript (the service worker), not a page",
     "api/redoc.html": "the API's docs page, under api/",
     **{
+        f"ads/{name}": "a banner, for a viewer with ads when a campaign runs in the slot: "
+        "test_ads_banners.py"
+        for name in ["_house_banner.html", "_banner_tag.html"]
+    },
+    **{
         f"registration/{name}": "invitations: reached with a real token, checked in "
         "test_invitations.py"
         for name in ["invitation.html", "invitation_email.txt", "invitation_subject.txt"]
