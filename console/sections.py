@@ -33,4 +33,5 @@ SECTIONS = (
     Section("Viewer plans", "plans", "plans"),
     Section("Moderation", "moderation", "moderation"),
     Section("Figures", "figures", "figures"),
+    Section("Ads", "ads", "ads"),
 )

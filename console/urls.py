@@ -12,4 +12,5 @@ urlpatterns = [
     path("home-page/", include("console.curation.urls")),
     path("", include("console.people.urls")),
     path("figures/", include("console.figures.urls")),
+    path("ads/", include("console.ads.urls")),
 ]

@@ -33,6 +33,16 @@ State = lifecycle.State
 Schedule = Callable[[int, Step, int], None]
 AnyReporter = TypeVar("AnyReporter", bound=Reporter[Any])
 Result = TypeVar("Result")
+# What other apps do when a job ends, registered in their AppConfig.ready() (ads: a hosted
+# creative's campaign takes the video its job made). Each is called with the ended job.
+_when_ended: list[Callable[[Any], None]] = []
+
+
+def when_a_job_ends(callback: Callable[[Any], None]) -> None:
+    """Call `callback(job)` after each job ends here (done, already in the library, failed
+    or cancelled by its worker). Registering the same callback again changes nothing."""
+    if callback not in _when_ended:
+        _when_ended.append(callback)
 
 
 @dataclass(frozen=True)
@@ -154,3 +164,8 @@ def _failed(
 def _end(job: Job, state: str, error: str, note: str = "") -> None:
     lifecycle.finish(job, state, error=error, note=note)
     shutil.rmtree(job.work_dir, ignore_errors=True)
+    for callback in _when_ended:
+        try:
+            callback(job)
+        except Exception:  # another app's hook: the job has ended all the same
+            logger.exception("%s %s: a callback for its end failed", type(job).__name__, job.pk)
