@@ -28,6 +28,7 @@ from tenants.models import Membership, ViewerPlan
 from tests.factories import comic_chapter, comic_series, make_member, make_site
 from tests.support.banner_rows import house_banner, tag_banner
 from tests.support.branding_rows import brand_at_scale
+from tests.support.campaign_rows import scale_console_pages as scale_ad_pages
 from tests.support.catalogue_at_scale import (
     ADJECTIVES,
     NOUNS,
@@ -173,6 +174,15 @@ CONSOLE_QUERIES = {
     # The site's legal texts (one query for the three); the footer links and which legal
     # pages have text come with the site's own row.
     "console branding": 5,
+    # Ads (console.ads): the site's and the operator's campaigns with their jobs, and their
+    # placements; a campaign's form: the campaign, its placements, the genres and the site's
+    # viewer plans to choose from and those it targets; a report: the span's rows with
+    # campaigns and sites (one query however many days or campaigns), and for one campaign,
+    # that campaign first.
+    "console ads": 6,
+    "console ads campaign": 10,
+    "console ads report": 5,
+    "console ads campaign report": 6,
 }
 
 
@@ -300,6 +310,7 @@ def console_pages(site) -> dict[str, str]:
         **scale_console_pages(site),  # members, invitations, plans, moderation
         "console branding": "/console/branding/",
         "legal page": "/legal/privacy/",
+        **scale_ad_pages(site),  # 13 campaigns, 90 days of counts each
     }
 
 
