@@ -72,6 +72,7 @@ from tests.factories import (
     film_file,
     make_member,
 )
+from tests.support.ads_rows import sweep_rows as ads_rows
 from tests.support.branding_rows import branding_rows
 from tests.support.curation_rows import curation_rows
 from tests.support.figures_rows import sweep_pool as figures_pool
@@ -258,6 +259,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     pool.update(figures_pool(alpha, beta, heat, secret, HIDDEN_MARKER))  # console figures
     pool.update(curation_rows(alpha, beta, heat, manga, BETA_MARKER))  # home rows, picks
     pool.update(branding_rows(alpha, beta, BETA_MARKER))  # footer links, legal pages
+    pool.update(ads_rows(alpha, beta, BETA_MARKER))  # breaks, the tracker, VAST
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}

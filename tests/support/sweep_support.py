@@ -44,6 +44,7 @@ QUERY_NAMES = [
     "_changelist_filters", "_to_field", "_popup", "state__exact", "is_hidden__exact",
     "status", "language", "direction",
     "width", "at", "session", "action",
+    "where", "code",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits
