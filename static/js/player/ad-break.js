@@ -46,6 +46,8 @@ export function createAdBreaks({ video, root, config, state }) {
       const at = pending;
       pending = null;
       runBreak("mid_roll", at, true);
+    } else if (lastTime === null && state.pendingSeek === null) {
+      lastTime = video.currentTime; // the first play: from here on, crossing points counts
     }
   });
 
@@ -53,7 +55,8 @@ export function createAdBreaks({ video, root, config, state }) {
     if (inBreak || state.pendingSeek !== null) return;
     const now = video.currentTime;
     // Tracking starts at the first play (after the pre-roll): a resume position or a seek
-    // made before pressing play jumps over nothing.
+    // made before pressing play jumps over nothing. (A source still loading at that play:
+    // from its first frame on.)
     if (lastTime === null) {
       if (!video.paused) lastTime = now;
       return;
