@@ -2,7 +2,8 @@
 house banner on the home page, its pixel counts the impression, and a click opens the
 campaign's link in a new tab (through our click counter); a third-party tag on the title
 page loads in its sandboxed frame from another origin, which the page's policy lets in,
-and its script cannot read the page's cookies."""
+and its script cannot read the page's cookies. On the reader, the banner is a strip above
+the bottom bar that hides with the bars."""
 
 from __future__ import annotations
 
@@ -27,14 +28,16 @@ document.getElementById("ad").dataset.cookies = cookies;
 
 SETUP = """
 import json
+from readvault.models import Chapter
 from streaming.models import Title
 from tenants.models import Domain, ViewerPlan
 from tests.support.banner_rows import house_banner, tag_banner
 site = Domain.objects.get(hostname="127.0.0.1").tenant
 ViewerPlan.objects.create(tenant=site, name="Free", is_default=True, ads=True)
-house = house_banner(site, "home", banner_link="{link}")
+house = house_banner(site, "home", "reader", banner_link="{link}")
 tag_banner(site, "title", url="{tag}")
-print(json.dumps({{"house": house.pk, "title": Title.objects.get().slug}}))
+chapter = Chapter.objects.order_by("pk").first().pk
+print(json.dumps({{"house": house.pk, "title": Title.objects.get().slug, "chapter": chapter}}))
 """
 
 COUNTS = """
@@ -90,6 +93,7 @@ def test_a_house_banner_shows_counts_and_opens_its_link_in_a_new_tab(site, brows
     tab = opened.value
     tab.wait_for_load_state()
 
+    watched.screenshot("ads-banner-home")
     assert tab.url == site.url + "/browse/"
     assert page.url == site.url + "/"  # the page itself stays
     counts = COUNTS.format(pk=site.made["house"])
@@ -108,3 +112,23 @@ def test_a_tag_loads_sandboxed_from_its_own_origin_away_from_our_cookies(site, b
 
     assert ad.get_attribute("data-cookies") == "refused"
     assert watched.errors == []  # among them, any frame the policy refused
+
+
+def test_on_the_reader_the_banner_sits_above_the_bottom_bar_and_hides_with_it(site, browser):
+    watched = WatchedPage.open(browser, **DESKTOP)
+    page = watched.page
+    page.goto(f"{site.url}/read/{site.made['chapter']}/")
+    slot = page.locator(".ad-slot-reader")
+    slot.wait_for()
+
+    box = slot.bounding_box()
+    controls = page.locator("#reader-slider").bounding_box()
+    assert box["y"] + box["height"] <= controls["y"]  # above the bar's controls
+    assert box["height"] > 30  # the picture shows, not just the label
+    watched.screenshot("ads-banner-reader")
+    page.keyboard.press("ArrowLeft")  # turning a page hides the bars
+    page.wait_for_function(
+        "() => document.querySelector('.ad-slot-reader').getBoundingClientRect().top"
+        " >= window.innerHeight - 1"
+    )
+    assert watched.errors == []
