@@ -74,6 +74,7 @@ from tests.factories import (
 )
 from tests.support.ads_rows import sweep_rows as ads_rows
 from tests.support.branding_rows import branding_rows
+from tests.support.campaign_rows import sweep_pool as campaigns_pool
 from tests.support.curation_rows import curation_rows
 from tests.support.figures_rows import sweep_pool as figures_pool
 from tests.support.people_rows import sweep_rows as people_rows
@@ -260,6 +261,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     pool.update(curation_rows(alpha, beta, heat, manga, BETA_MARKER))  # home rows, picks
     pool.update(branding_rows(alpha, beta, BETA_MARKER))  # footer links, legal pages
     pool.update(ads_rows(alpha, beta, BETA_MARKER))  # breaks, the tracker, VAST
+    pool.update(campaigns_pool(alpha, beta, BETA_MARKER))  # the console's and admin's campaigns
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}

@@ -45,6 +45,7 @@ QUERY_NAMES = [
     "status", "language", "direction",
     "width", "at", "session", "action",
     "where", "code",
+    "days",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits
