@@ -2,7 +2,8 @@
 site's campaigns (the operator's are shown, not changed), with the form's checks as
 sentences beside their fields; a hosted video goes through the real ingest pipeline and the
 campaign takes its video when the job ends (or says why it failed); another site's
-campaigns answer 404. The report and its CSV are in test_console_ads_report.py."""
+campaigns answer 404; and the issue's story, from the owner's upload to a skipped pre-roll
+counted on the console the same minute. The report and its CSV: test_console_ads_report.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from ingest_core.lifecycle import State
 from streaming.ingest.runner import run_inline
 from streaming.models import IngestJob, Title
 from tenants.models import ViewerPlan
+from tests.factories import film, film_file, make_member
+from tests.support.ads_rows import ad_free_plan, plan_with_ads
 from tests.support.billing_rows import signed_in
 from tests.support.campaign_rows import vast_campaign
 
@@ -231,3 +234,32 @@ def test_placements_keep_no_point_unless_they_are_a_mid_roll(alpha_admin):
 
     placement = Placement.objects.get()
     assert (placement.where, placement.at_seconds, placement.at_percent) == ("pre_roll", None, None)
+
+
+def test_an_owners_hosted_pre_roll_plays_skips_and_counts_on_the_console_at_once(
+    alpha, alpha_admin, alice, ingest_dirs, test_media
+):
+    """The issue's "done when": the owner makes a hosted campaign in the console; a viewer on
+    the free plan gets the pre-roll and skips it; a premium viewer gets none; the console
+    shows the day's figures."""
+    plan_with_ads(alpha)
+    premium = make_member("pat", alpha)
+    ad_free_plan(alpha, premium)
+    upload = SimpleUploadedFile("spot.mp4", test_media.mp4_faststart.read_bytes(), "video/mp4")
+    fields = {"name": "Spring sale", "creative": "hosted_video", "video_file": upload,
+              "skip_after": "2", "click_url": "https://shop.example/spring"}  # fmt: skip
+    signed_in(alpha_admin).post(f"{ADS}new/", posted(fields, {"where": "pre_roll"}))
+    run_inline(Campaign.objects.get().creative_job)
+    movie = film_file(film("Heat"), duration_seconds=3600)
+    pre_roll = f"/ads/break/{movie.pk}/?where=pre_roll"
+
+    ad = signed_in(alice).get(pre_roll).json()["ad"]
+    for event in ("impression", "start", "skip"):
+        assert signed_in(alice).get(ad["tracking"][event][0]).status_code == 204, event
+    premiums = signed_in(premium).get(pre_roll).json()
+    report = signed_in(alpha_admin).get(f"{ADS}report/?days=7").content.decode()
+
+    assert (ad["skipOffset"], ad["clickThrough"]) == (2.0, "https://shop.example/spring")
+    assert premiums == {"ad": None}
+    assert "1 impressions in all" in report
+    assert "Skips: 1." in report
