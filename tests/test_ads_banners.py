@@ -13,6 +13,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ads.models import Campaign, CampaignDay, Impression
 from ads.slots import frame_origin
@@ -247,6 +249,13 @@ def test_a_house_banner_without_its_image_or_a_tag_with_an_odd_url_shows_nothing
 )
 def test_a_frames_origin_is_a_plain_source_or_none(url, origin):
     assert frame_origin(url) == origin
+
+
+@given(st.text(max_size=80).map(lambda tail: "https://" + tail) | st.text(max_size=80))
+def test_whatever_a_tag_url_holds_its_origin_is_one_plain_source_or_none(url):
+    origin = frame_origin(url)
+
+    assert origin is None or re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", origin)
 
 
 def test_widening_adds_sources_to_a_directive_or_adds_the_directive():
