@@ -127,6 +127,20 @@ def test_a_tag_is_a_sandboxed_frame_that_the_page_policy_lets_in(alpha, alice, p
     assert policy.startswith(SITE_POLICY)
 
 
+def test_on_the_player_the_tags_origin_joins_what_the_ad_breaks_let_in(alpha, alice, pages):
+    tag_banner(alpha, "player")
+    breaks = Campaign.objects.create(
+        tenant=alpha, name="Pre-roll", creative="vast_tag", vast_tag_url=TAG_ORIGIN + "/vast"
+    )
+    breaks.placements.create(where="pre_roll")
+
+    policy = as_(alice).get(pages["player"])[HEADER]
+
+    assert f"frame-src 'self' {TAG_ORIGIN}" in policy
+    assert "media-src 'self' blob: https:" in policy  # the player's (ads.breaks)
+    assert "script-src" not in policy  # scripts stay at default-src 'self'
+
+
 def test_only_the_page_with_the_tag_lets_its_origin_in(alpha, alice, pages):
     tag_banner(alpha, "title")
 
