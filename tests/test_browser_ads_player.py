@@ -81,19 +81,27 @@ print("{{}}")
 """
 
 # Timings in the page, from the first frame of the document on (performance.now(), ms): the
-# content's first play event (pressing play), the ad's first frame, and the content's first
-# advancing frame. Injected by Playwright before the page's own scripts (not subject to CSP).
+# content's first play event (pressing play), the ad's first frame shown, and the content's
+# first frame shown outside a break. Injected by Playwright before the page's own scripts
+# (not subject to CSP).
 TIMINGS = """
 window.adTimes = {};
 const first = (name) => {
   if (!(name in window.adTimes)) window.adTimes[name] = performance.now();
 };
+// A frame presented on screen (requestVideoFrameCallback), not only decoded.
+const shown = (video, name) => {
+  if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(() => first(name));
+  else first(name);
+};
 const isAd = (target) => target.classList && target.classList.contains("player-ad-video");
 document.addEventListener("play", (e) => e.target.id === "player-video" && first("play"), true);
-document.addEventListener("playing", (e) => isAd(e.target) && first("ad"), true);
-document.addEventListener("timeupdate", (e) => {
-  const video = e.target;
-  if (video.id === "player-video" && !video.paused && video.currentTime > 0) first("content");
+document.addEventListener("playing", (e) => isAd(e.target) && shown(e.target, "ad"), true);
+document.addEventListener("ended", (e) => isAd(e.target) && first("adEnd"), true);
+document.addEventListener("playing", (e) => {
+  // The content's own frames: not the moment a break holds it at its start (data-ad is set).
+  const held = document.getElementById("player").dataset.ad;
+  if (e.target.id === "player-video" && !held && !e.target.paused) shown(e.target, "content");
 }, true);
 """
 
@@ -154,7 +162,7 @@ class AdPage:
 
     def content_playing(self, past: float = 0.0) -> None:
         """The ad's panel (if the page has one) hidden, the content playing past `past`, and
-        its first advancing frame recorded."""
+        its first frame recorded."""
         self.page.wait_for_function(
             f"!({AD_PANEL} && !{AD_PANEL}.hidden) && 'content' in window.adTimes"
             f" && !{CONTENT}.paused && {CONTENT}.currentTime > {past}"
