@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +113,12 @@ def click_url(mark: Mark) -> str:
     return reverse("ad-click", args=[mark.token()])
 
 
+def campaigns_of(mark: Mark) -> QuerySet[Campaign]:
+    """The mark's campaign, if it still exists and is the site's own or the operator's."""
+    site_or_operator = Q(tenant_id=mark.site_id) | Q(tenant__isnull=True)
+    return Campaign.objects.filter(site_or_operator, pk=mark.campaign_id)
+
+
 def error_code(raw: object) -> int:
     """The VAST error code a player sent (?code=); 900 (undefined) for anything else, an
     unfilled [ERRORCODE] among them: the error still counts."""
@@ -122,7 +128,7 @@ def error_code(raw: object) -> int:
 def record(mark: Mark, event: str, code: int | None = None) -> bool:
     """Count `event` for the mark's campaign and site today; False when it was not counted
     (a repeat of a once-per-break event, or a campaign deleted since)."""
-    if not Campaign.objects.filter(pk=mark.campaign_id).exists():
+    if not campaigns_of(mark).exists():
         return False
     if event == "impression":
         if not _first_impression(mark):

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ads import serving, tracking
-from ads.models import Campaign, Placement
+from ads.models import Placement
 from streaming.site.access import get_media_for
 from tenants.access import is_member
 from tenants.request_types import SiteRequest, tenant_of
@@ -86,7 +86,7 @@ def click(request: HttpRequest, token: str) -> HttpResponse:
         mark = _mark(request, token)
     except tracking.BadToken as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
-    campaign = Campaign.objects.filter(pk=mark.campaign_id).first()
+    campaign = tracking.campaigns_of(mark).first()
     link = (campaign.banner_link or campaign.click_url) if campaign is not None else ""
     if urlsplit(link).scheme not in {"http", "https"}:
         return JsonResponse({"detail": "This ad has no link any more."}, status=404)

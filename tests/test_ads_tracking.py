@@ -133,6 +133,16 @@ def test_a_deleted_campaigns_events_count_nothing(alpha, campaign, mark):
     assert not Impression.objects.exists()
 
 
+@pytest.mark.django_db
+def test_a_mark_naming_another_sites_campaign_counts_nothing_here(alpha, beta):
+    theirs = hosted_campaign(beta, PRE, name="Beta's")
+    operators = hosted_campaign(None, PRE, name="Operator's")
+
+    assert not tracking.record(Mark(theirs.pk, alpha.pk, None, "user:7", "x"), "start")
+    assert tracking.record(Mark(operators.pk, alpha.pk, None, "user:7", "y"), "start")
+    assert list(CampaignDay.objects.values_list("campaign", "tenant")) == [(operators.pk, alpha.pk)]
+
+
 # --- the banner click ---------------------------------------------------------------------------
 
 
