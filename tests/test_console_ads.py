@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from ads.models import Campaign, Placement
 from ingest_core.lifecycle import State
@@ -263,3 +264,20 @@ def test_an_owners_hosted_pre_roll_plays_skips_and_counts_on_the_console_at_once
     assert premiums == {"ad": None}
     assert "1 impressions in all" in report
     assert "Skips: 1." in report
+
+
+def test_a_creative_that_ingest_refuses_leaves_the_campaign_waiting_with_the_reason(
+    alpha, alpha_admin, ingest_dirs, test_media
+):
+    upload = SimpleUploadedFile("spot.mp4", test_media.not_media.read_bytes(), "video/mp4")
+    fields = {"name": "Not a video", "creative": "hosted_video", "video_file": upload}
+    signed_in(alpha_admin).post(f"{ADS}new/", posted(fields, {"where": "pre_roll"}))
+    campaign = Campaign.objects.get()
+
+    job = run_inline(campaign.creative_job)
+
+    campaign.refresh_from_db()
+    assert job.state == State.FAILED
+    assert campaign.video is None
+    listed = signed_in(alpha_admin).get(ADS).content.decode()
+    assert escape(f"The video could not be made: {job.error}") in listed
