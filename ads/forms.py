@@ -73,7 +73,8 @@ class CampaignForm(forms.ModelForm):
     video_file = forms.FileField(
         required=False,
         label="Video file",
-        help_text="The ad's video, made playable by the ingest pipeline like any video.",
+        help_text="The ad's video, made playable by the ingest pipeline like any video; a new "
+        "one replaces the campaign's.",
     )
     video_url = forms.URLField(
         required=False,
