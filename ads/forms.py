@@ -106,6 +106,8 @@ class CampaignForm(forms.ModelForm):
             "cap_per_day", "cap_per_title", "daily_budget",
         ]  # fmt: skip
         labels = {
+            "click_url": "Click-through URL",
+            "skip_after": "Skippable after (seconds)",
             "vast_tag_url": "VAST tag URL",
             "banner_tag_url": "Banner tag URL",
             "cap_per_hour": "At most, per viewer an hour",

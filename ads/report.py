@@ -79,7 +79,7 @@ class Span:
 class Chart:
     key: str
     label: str
-    total: int
+    total: str  # "3,236"
     svg: str
 
 
@@ -173,7 +173,7 @@ def _chart(span: Span, rows: list[CampaignDay], name: str, label: str, unit: str
         by_day[row.day] += getattr(row, name)
     points = [(day, float(by_day[day])) for day in span.days]
     chart = bar_chart(points, title=label, unit=unit)
-    return Chart(name, label, sum(by_day.values()), chart_svg(chart, f"ads-{name}"))
+    return Chart(name, label, number(sum(by_day.values())), chart_svg(chart, f"ads-{name}"))
 
 
 def _errors(rows: list[CampaignDay], total: int) -> list[Rate]:
