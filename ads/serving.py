@@ -25,7 +25,7 @@ from ads.vast.errors import VastError
 from ads.vast.macros import playhead_text
 from ads.vast.model import MediaFile as VastMedia
 from ads.vast.player import PlayerAd
-from ads.vast.resolve import resolve_tag
+from ads.vast.resolve import report_in_background, resolve_tag
 from streaming.models import MediaFile
 from tenants.request_types import tenant_of
 
@@ -55,7 +55,7 @@ def break_answer(
     mark = mark_for(request, campaign, media)
     try:
         ad = ad_of(request, campaign, at)
-    except VastError as exc:  # reported to the tag's Error URLs by resolve_tag already
+    except VastError as exc:  # resolve_tag has sent it on to the tag's Error URLs
         count(campaign.pk, mark.site_id, "error", exc.code)
         return {"ad": None, "error": exc.code}
     if ad is None:
@@ -89,7 +89,8 @@ def ad_of(request: HttpRequest, campaign: Campaign, at: float | None) -> PlayerA
     if campaign.creative == Campaign.Creative.HOSTED_VIDEO:
         return hosted_ad(request, campaign)
     tag = with_playhead(campaign.vast_tag_url, at)
-    return resolve_tag(tag, hop_timeout=HOP_TIMEOUT, budget=TAG_BUDGET)
+    # The tag's Error URLs are called after the answer, not before it.
+    return resolve_tag(tag, hop_timeout=HOP_TIMEOUT, budget=TAG_BUDGET, report=report_in_background)
 
 
 def hosted_ad(request: HttpRequest, campaign: Campaign) -> PlayerAd | None:

@@ -19,6 +19,7 @@ from tenants.models import Membership, Tenant
 from tests.factories import film, film_file
 from tests.support.ads_rows import ad_free_plan, hosted_campaign, plan_with_ads, tag_campaign
 from tests.support.vast_double import VastDouble
+from tests.support.vast_samples import EMPTY, wrapper
 
 pytestmark = pytest.mark.django_db
 
@@ -157,9 +158,7 @@ def test_a_hosted_pre_roll_answers_its_signed_link_and_our_trackers(viewer, alph
     assert ad["tracking"]["error"][0].endswith("/error/?code=[ERRORCODE]")
 
 
-def test_the_hosted_creatives_file_is_served_where_its_campaign_runs(
-    viewer, alpha, beta, movie
-):
+def test_the_hosted_creatives_file_is_served_where_its_campaign_runs(viewer, alpha, beta, movie):
     campaign = hosted_campaign(alpha, PRE)
     link = viewer.get(break_url(movie)).json()["ad"]["mediaUrl"]
 
@@ -305,3 +304,22 @@ def test_a_slow_tag_is_given_up_in_well_under_the_players_timeout(viewer, alpha,
 
     assert time.monotonic() - started < 1.5
     assert body == {"ad": None, "error": 301}
+
+
+def test_a_slow_error_url_is_called_after_the_answer_not_before_it(viewer, alpha, movie, double):
+    # The wrapper's Error URL takes 1 s; its inline tag is empty (303). The viewer's break
+    # answers at once and the ad server still hears of the error, from a thread of its own.
+    double.serve("/err/slow", "", delay=1.0)
+    empty = double.serve("/empty", EMPTY)
+    url = double.serve("/tag", wrapper(empty, "slow"))
+    tag_campaign(alpha, url, PRE)
+
+    started = time.monotonic()
+    body = viewer.get(break_url(movie)).json()
+
+    assert time.monotonic() - started < 0.9
+    assert body == {"ad": None, "error": 303}
+    deadline = time.monotonic() + 5
+    while not double.hits("/err/slow") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert double.hits("/err/slow") == ["/err/slow?code=303"]

@@ -10,7 +10,9 @@ VastError is raised.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ads.vast import fetch
@@ -44,14 +46,16 @@ def resolve_tag(
     preferred_height: int = 720,
     hop_timeout: float = HOP_TIMEOUT,
     budget: float = CHAIN_BUDGET,
+    report: Callable[[list[str], int], None] | None = None,
 ) -> PlayerAd:
-    """The ad behind a VAST tag URL, ready for the player; a VastError (reported) otherwise."""
+    """The ad behind a VAST tag URL, ready for the player; a VastError (reported through
+    `report`, by default `report_error`, before it is raised) otherwise."""
     chain = Chain()
     try:
         inline = _follow(url, chain, time.monotonic() + budget, hop_timeout)
         return player_ad(inline, chain.wrappers, preferred_height)
     except VastError as exc:
-        report_error(chain.error_urls, exc.code)
+        (report or report_error)(chain.error_urls, exc.code)
         raise
 
 
@@ -94,6 +98,16 @@ def report_error(error_urls: list[str], code: int) -> None:
         if left <= 0:
             return
         fetch.ping(fill_macros(url, error_code=code), timeout=min(ERROR_PING_TIMEOUT, left))
+
+
+def report_in_background(error_urls: list[str], code: int) -> None:
+    """`report_error` in a thread of its own: a viewer waiting for a break does not also
+    wait for slow Error URLs (up to ERROR_PING_BUDGET more)."""
+    if error_urls:
+        pings = threading.Thread(
+            target=report_error, args=(list(error_urls), code), name="vast-error-pings", daemon=True
+        )
+        pings.start()
 
 
 def _follow(url: str, chain: Chain, deadline: float, hop_timeout: float) -> Ad:
