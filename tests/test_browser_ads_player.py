@@ -5,8 +5,8 @@ viewer seeks around it; broken ad-network tags (tests/support/vast_double.py) th
 content play within 2 s; and a viewer on an ad-free plan whose page makes no ad request.
 
 One campaign runs throughout: a hosted 4-second creative (a draft title's file, served for
-the campaign) with a pre-roll and a mid-roll at 50 %, skippable after 2 s. The broken-tag
-test pauses it and runs an ad-network campaign instead.
+the campaign) with a pre-roll, a mid-roll at 50 % and a post-roll, skippable after 2 s. The
+broken-tag test pauses it and runs an ad-network campaign instead.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ hosted = Campaign.objects.create(
 )
 Placement.objects.create(campaign=hosted, where="pre_roll")
 Placement.objects.create(campaign=hosted, where="mid_roll", at_percent=50)
+Placement.objects.create(campaign=hosted, where="post_roll")
 network = Campaign.objects.create(
     tenant=site, name="Network", creative="vast_tag", vast_tag_url="https://unset.example/",
     active=False,
@@ -183,7 +184,7 @@ def viewer(site, browser, name: str = "adviewer") -> AdPage:
     return AdPage(sign_in(browser, site.url, name, PASSWORD))
 
 
-def test_a_pre_roll_plays_to_its_end_then_the_content(site, browser):
+def test_a_pre_roll_plays_to_its_end_then_the_content_and_a_post_roll_after_it(site, browser):
     ad = viewer(site, browser)
     ad.watch(site, site.films["sample"])
     ad.play()
@@ -206,6 +207,13 @@ def test_a_pre_roll_plays_to_its_end_then_the_content(site, browser):
         "thirdQuartile",
         "complete",
     ]
+
+    ad.seek(9)  # to the end of the 10-second film: the post-roll
+    ad.page.wait_for_function(f"{CONTENT}.ended && !{AD_PANEL}.hidden")
+    assert len(ad.breaks("where=post_roll")) == 1
+    ad.page.wait_for_function(f"{AD_PANEL}.hidden", timeout=10_000)
+    assert ad.page.evaluate(f"{CONTENT}.ended && {CONTENT}.paused")  # no replay after it
+    assert ad.tracked().count("complete") == 2
     assert ad.watched.errors == []
 
 

@@ -12,8 +12,11 @@ import { crossedPoint } from "./ad-points.js";
 import { findOverlay, playAd } from "./ad-overlay.js";
 import { requestBreak } from "./ad-request.js";
 
-/** `state.pendingSeek` (source.js) set: a source is loading and currentTime means nothing. */
-export function createAdBreaks({ video, root, config, state }) {
+/**
+ * `state.pendingSeek` (source.js) set: a source is loading and currentTime means nothing.
+ * `nextEpisode`: next-episode.js's handle, or null; its countdown waits for a post-roll.
+ */
+export function createAdBreaks({ video, root, config, state, nextEpisode }) {
   const schedule = config.ads;
   const overlay = findOverlay(root);
   if (!schedule || !overlay) return null;
@@ -69,10 +72,13 @@ export function createAdBreaks({ video, root, config, state }) {
     else runBreak("mid_roll", due.point, true);
   });
 
-  video.addEventListener("ended", () => {
+  video.addEventListener("ended", async () => {
     if (!postRoll || inBreak) return;
     postRoll = false;
-    runBreak("post_roll", null, false);
+    // The next episode's countdown (offered on this same ended) would leave mid-ad.
+    const offered = Boolean(nextEpisode && nextEpisode.cancel());
+    await runBreak("post_roll", null, false);
+    if (offered && video.ended) nextEpisode.offer();
   });
 
   return { inBreak: () => inBreak };

@@ -135,7 +135,7 @@ function start() {
   }
   // Ad breaks (config.ads; null for an ad-free viewer): before the first play, at mid-roll
   // points, at the end. Wired before the first play() below, whose play event it takes.
-  createAdBreaks({ video, root, config, state });
+  createAdBreaks({ video, root, config, state, nextEpisode });
   previews.load(config.thumbnails);
   tracks.start();
   seek.render();

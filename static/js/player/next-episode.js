@@ -4,7 +4,7 @@
 
 const NEXT_AFTER_S = 10;
 
-/** The countdown's handle {cancel, offered}, or null when there is no next episode. */
+/** The countdown's handle {cancel, offer, offered}, or null when there is no next episode. */
 export function createNextEpisode({ video, panel, status, next, playButton }) {
   if (!panel || !next) return null;
   const seconds = panel.querySelector("[data-seconds]");
@@ -47,5 +47,6 @@ export function createNextEpisode({ video, panel, status, next, playButton }) {
     playButton.focus();
   });
 
-  return { cancel, offered: () => !panel.hidden };
+  // `offer`: ad-break.js offers it again after a post-roll, which cancels it while the ad plays.
+  return { cancel, offer, offered: () => !panel.hidden };
 }
