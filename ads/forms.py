@@ -186,6 +186,20 @@ class CampaignForm(forms.ModelForm):
         self._check_plans(cleaned)
         return cleaned
 
+    # The form's parts as the console shows them, each under its legend.
+    GROUPS = (
+        ("The campaign", ("name", "creative", "active")),
+        ("Hosted video", ("video_file", "video_url", "click_url", "skip_after")),
+        ("Ad network's VAST tag", ("vast_tag_url",)),
+        ("Banner", ("banner_image", "banner_link", "banner_tag_url")),
+        ("Who sees it", ("kinds", "genres", "age_ratings", "viewer_plans")),
+        ("When and how often", ("starts_at", "ends_at", "weight", "cap_per_hour", "cap_per_day",
+                                "cap_per_title", "daily_budget")),
+    )  # fmt: skip
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
     @property
     def new_video(self) -> bool:
         """A file or URL was given: the campaign's video is to be made (ads.creatives)."""

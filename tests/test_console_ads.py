@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
+from ads.forms import CampaignForm
 from ads.models import Campaign, Placement
 from ingest_core.lifecycle import State
 from streaming.ingest.runner import run_inline
@@ -281,3 +282,9 @@ def test_a_creative_that_ingest_refuses_leaves_the_campaign_waiting_with_the_rea
     assert campaign.video is None
     listed = signed_in(alpha_admin).get(ADS).content.decode()
     assert escape(f"The video could not be made: {job.error}") in listed
+
+
+def test_the_console_form_shows_every_field_under_a_legend(alpha):
+    grouped = [name for _, names in CampaignForm.GROUPS for name in names]
+
+    assert sorted(grouped) == sorted(CampaignForm(site=alpha).fields)
