@@ -42,11 +42,7 @@ def submit(
     campaign). Raises ingest_core.errors.SourceRefused (a URL the SSRF guard refuses, an
     empty upload) before anything is written."""
     with transaction.atomic():
-        title = Title.objects.create(
-            title=f"{TITLE_PREFIX}{campaign.name}"[:300],
-            kind=Title.Kind.FILM,
-            status=Title.Status.DRAFT,
-        )
+        title = _draft_title(campaign)
         common = {
             "tenant": tenant,
             "requested_by": requested_by,
@@ -63,6 +59,20 @@ def submit(
         campaign.video = None
         campaign.save(update_fields=["creative_job", "video"])
     return job
+
+
+def _draft_title(campaign: Campaign) -> Title:
+    """The campaign's draft title: the one its last creative went to (a new video is one
+    more version of it), else a new one."""
+    name = f"{TITLE_PREFIX}{campaign.name}"[:300]
+    job = campaign.creative_job
+    title = job.target_title if job is not None else None
+    if title is None or title.status != Title.Status.DRAFT:
+        return Title.objects.create(title=name, kind=Title.Kind.FILM, status=Title.Status.DRAFT)
+    if title.title != name:
+        title.title = name
+        title.save(update_fields=["title", "updated_at"])
+    return title
 
 
 def job_ended(job) -> None:

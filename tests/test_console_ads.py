@@ -288,3 +288,22 @@ def test_the_console_form_shows_every_field_under_a_legend(alpha):
     grouped = [name for _, names in CampaignForm.GROUPS for name in names]
 
     assert sorted(grouped) == sorted(CampaignForm(site=alpha).fields)
+
+
+def test_a_new_video_is_one_more_version_of_the_campaigns_draft_title(
+    alpha, alpha_admin, ingest_dirs
+):
+    def upload() -> SimpleUploadedFile:
+        return SimpleUploadedFile("spot.mp4", b"\x00" * 2048, "video/mp4")
+
+    fields = {"name": "Spot", "creative": "hosted_video", "video_file": upload()}
+    signed_in(alpha_admin).post(f"{ADS}new/", posted(fields, {"where": "pre_roll"}))
+    campaign = Campaign.objects.get()
+    first = campaign.creative_job
+    again = {**fields, "name": "Spot two", "video_file": upload()}
+    signed_in(alpha_admin).post(f"{ADS}{campaign.pk}/", posted(again))
+    campaign.refresh_from_db()
+
+    assert campaign.creative_job != first
+    assert campaign.creative_job.target_title_id == first.target_title_id
+    assert Title.objects.get(pk=first.target_title_id).title == "Ad: Spot two"
