@@ -106,6 +106,15 @@ document.addEventListener("playing", (e) => {
 }, true);
 """
 
+# The day's counts of the hosted campaign, as the reports read them.
+COUNTS = """
+import json
+from ads.models import CampaignDay
+day = CampaignDay.objects.get(campaign__name="Spring sale")
+print(json.dumps({"impressions": day.impressions, "starts": day.starts,
+                  "completes": day.completes, "errors": day.errors}))
+"""
+
 CONTENT = "document.getElementById('player-video')"
 AD_PANEL = "document.getElementById('player-ad')"
 
@@ -133,6 +142,11 @@ class AdPage:
         self.requests: list[str] = []
         self.page.add_init_script(TIMINGS)
         self.page.on("request", lambda request: self.requests.append(request.url))
+        self.tracker_statuses: list[int] = []
+        self.page.on(
+            "response",
+            lambda answer: "/ads/t/" in answer.url and self.tracker_statuses.append(answer.status),
+        )
         # The advertiser's page opens in a new tab: answered here, the machine has no Internet.
         self.page.context.route(
             "https://advertiser.example/**",
@@ -214,6 +228,13 @@ def test_a_pre_roll_plays_to_its_end_then_the_content_and_a_post_roll_after_it(s
     ad.page.wait_for_function(f"{AD_PANEL}.hidden", timeout=10_000)
     assert ad.page.evaluate(f"{CONTENT}.ended && {CONTENT}.paused")  # no replay after it
     assert ad.tracked().count("complete") == 2
+    for _ in range(50):  # every tracker call answered before the counts are read
+        if len(ad.tracker_statuses) >= len(ad.tracked()):
+            break
+        ad.page.wait_for_timeout(100)
+    assert ad.tracker_statuses == [204] * len(ad.tracked())
+    counts = site.shell_json(COUNTS)
+    assert counts == {"impressions": 2, "starts": 2, "completes": 2, "errors": 0}
     assert ad.watched.errors == []
 
 
