@@ -253,6 +253,12 @@ def test_the_viewer_skips_after_the_offset_and_a_click_opens_the_advertiser_paus
     ad.page.bring_to_front()
     assert ad.page.evaluate("document.querySelector('.player-ad-video').paused")
     ad.page.click(".player-ad-video")  # back from the advertiser: the ad plays on
+    ad.page.wait_for_function("!document.querySelector('.player-ad-video').paused")
+    ad.page.keyboard.press(" ")  # the player's play/pause key acts on the ad, not the content
+    ad.page.wait_for_function("document.querySelector('.player-ad-video').paused")
+    ad.page.keyboard.press(" ")
+    ad.page.wait_for_function("!document.querySelector('.player-ad-video').paused")
+    assert ad.page.evaluate(f"{CONTENT}.paused")
 
     ad.skip_when_offered()
     ad.content_playing()

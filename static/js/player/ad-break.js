@@ -39,9 +39,19 @@ export function createAdBreaks({ video, root, config, state, nextEpisode }) {
     if (resume) video.play().catch(() => {});
   }
 
+  function toggleAd() {
+    const ad = overlay.video;
+    if (!ad.getAttribute("src") || overlay.panel.hidden) return; // still asking, or over
+    if (ad.paused) ad.play().catch(() => {});
+    else ad.pause();
+  }
+
   video.addEventListener("play", () => {
     if (inBreak) {
-      video.pause(); // Space or the play button during a break: the ad goes first
+      // Only the viewer plays the content during a break (Space, K: the bar is under the
+      // overlay): the content stays paused and the key pauses or plays the ad instead.
+      video.pause();
+      toggleAd();
     } else if (preRoll) {
       preRoll = false;
       runBreak("pre_roll", null, true);
