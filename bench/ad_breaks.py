@@ -2,8 +2,8 @@
 frame shows, how long after the ad's end (or a broken tag) the content's first frame shows,
 both against pressing play with no ad at all.
 
-    .venv/bin/python bench/ads.py            # 7 rounds of each case: ~2 min
-    .venv/bin/python bench/ads.py --quick    # 2 rounds: a quick look
+    .venv/bin/python bench/ad_breaks.py            # 7 rounds of each case: ~2 min
+    .venv/bin/python bench/ad_breaks.py --quick    # 2 rounds: a quick look
 
 A throwaway install (SQLite in a temp folder, `bootstrap --no-sample`, a uvicorn origin behind
 the gateway nginx that `manage.py gateway_config` renders: tests/support/live_site.py) with a
@@ -197,7 +197,7 @@ def measure(rounds: int) -> dict:
 def report(cases: dict, rounds: int) -> dict:
     reference = statistics.median(cases["no ads"]["play to content"])
     figures: dict[str, dict] = {}
-    print(f"bench/ads.py: {os.cpu_count()} CPUs, {rounds} rounds per case, medians")
+    print(f"bench/ad_breaks.py: {os.cpu_count()} CPUs, {rounds} rounds per case, medians")
     print(f"{'case':<12} {'measure':<20} {'ms':>8} {'x no ads':>9}")
     for case, measures in cases.items():
         for name, values in measures.items():
