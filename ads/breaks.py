@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from ads.choosing import Context, candidates, live_campaigns, shows_ads
 from ads.models import Campaign, Placement
+from shadowvault.content_security import allow_on_this_page
 from streaming.models import MediaFile
 
 # No mid-roll within this many seconds of either end (issue 17, "Placements").
@@ -45,6 +46,17 @@ def schedule_for(request: HttpRequest, media: MediaFile) -> dict[str, Any] | Non
         "postRoll": post_roll,
         "timeout": PLAYER_TIMEOUT,
     }
+
+
+def player_ads(request: HttpRequest, media: MediaFile) -> dict[str, Any] | None:
+    """The watch page's `"ads"` (registered with streaming.site.player_extras): the schedule,
+    and for a viewer who gets one a policy that lets the page load an ad network's media
+    and call its trackers, from origins known only at the break."""
+    schedule = schedule_for(request, media)
+    if schedule:
+        allow_on_this_page(request, "media-src", "https:")
+        allow_on_this_page(request, "connect-src", "https:")
+    return schedule
 
 
 def context_for(request: HttpRequest, media: MediaFile) -> Context:

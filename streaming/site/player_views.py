@@ -20,11 +20,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ads.breaks import schedule_for
-from shadowvault.content_security import allow_on_this_page
 from streaming.models import MediaFile
 from streaming.site.access import get_media_for
 from streaming.site.next_episode import next_episode_for
+from streaming.site.player_extras import player_extras
 from streaming.site.quality_cap import above_cap_message, allowed_versions_of
 from streaming.stream_limits import admission
 from streaming.stream_limits.store import Beat
@@ -99,13 +98,9 @@ def watch(request: SiteRequest, media_id: int) -> HttpResponse:
         "nextEpisode": following.as_config() if following else None,
         **link_facts(request, media, subtitles),
         "streams": None,
-        # Ad breaks (static/js/player/ad-break.js); None for a viewer who sees no ads.
-        "ads": schedule_for(request, media),
+        # What other apps add (the ads app's "ads": its break schedule, or None).
+        **player_extras(request, media),
     }
-    if config["ads"]:
-        # An ad network's media file and trackers come from origins known only at the break.
-        allow_on_this_page(request, "media-src", "https:")
-        allow_on_this_page(request, "connect-src", "https:")
     if admission.caps_for(request) is not None:
         # Streams are counted here: the player asks for its links with a start call, which
         # may refuse it (stream_views.start_stream), so the page carries none of the video's.
