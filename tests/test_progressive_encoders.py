@@ -242,6 +242,81 @@ def test_a_run_slower_than_the_target_steps_down_a_rung(
         assert sup.rung.height < first.height
 
 
+class StubRun:
+    """What Supervisor._adapt reads of an EncoderRun: a run measured long enough at `speed`."""
+
+    def __init__(self, rung: rungs.Rung, speed: float) -> None:
+        self.rung, self.speed = rung, speed
+        self.running, self.paused, self.removed = True, False, False
+        self.output_from = (time.monotonic() - 60, 0.0)
+
+    def measure_afresh(self) -> None:
+        pass  # stays "measured": these tests are about what a measurement decides
+
+    def remove(self) -> None:
+        self.removed = True
+
+
+def stub_supervisor(tmp_path: Path) -> supervisor.Supervisor:
+    return supervisor.Supervisor(
+        source=tmp_path / "film.mkv", plan=None, duration=600.0, width=3840, height=2160,
+        folder=tmp_path, stem="film", go_live=lambda facts: None,
+    )  # fmt: skip
+
+
+def test_runs_sharing_the_cpu_are_not_judged_a_run_alone_is(tmp_path, settings):
+    settings.PROGRESSIVE_MAX_HEIGHT = 720
+    sup = stub_supervisor(tmp_path)
+    top = sup.rung
+    head, seek = StubRun(top, 0.7), StubRun(top, 0.7)  # two on two cores: each half
+    sup.runs = [head, seek]
+    sup._adapt()
+    assert sup.rung == top, "a smaller picture does not make two decoders fit"
+    sup.runs.remove(seek)
+    sup._adapt()
+    assert sup.rung == rungs.lower(top)
+    assert head.removed, "alone at 0.7x it falls behind its viewer: restarted lower"
+
+
+def test_a_step_down_leaves_a_run_that_keeps_pace_and_stops_when_it_gains_nothing(
+    tmp_path, settings
+):
+    settings.PROGRESSIVE_MAX_HEIGHT = 720
+    sup = stub_supervisor(tmp_path)
+    top = sup.rung
+    steady = StubRun(top, 1.2)  # under the floor, over real time
+    sup.runs = [steady]
+    sup._adapt()
+    assert sup.rung == rungs.lower(top)
+    assert not steady.removed, "its viewer keeps a run that keeps up"
+    assert sup.runs == [steady]
+    lower = StubRun(sup.rung, 1.25)  # 4K HEVC: decoding costs the same at any size
+    sup.runs = [lower]
+    sup._adapt()
+    assert sup.stepping_done
+    assert sup.rung == rungs.lower(top), "no further step: it gained under 15%"
+    assert sup.speed == 1.25
+
+
+def test_a_waiting_viewer_pauses_the_head_start_until_their_segment_exists(
+    hevc_clip, media_dirs, real_time, settings
+):
+    settings.PROGRESSIVE_HEAD_SECONDS = 40  # the head start would encode the whole clip
+    with Watched(hevc_clip, media_dirs) as watched:
+        sup = watched.supervisor
+        watched.wait_until(lambda: sup.rendition is not None, 20, "the first segment")
+        head = sup.runs[0]
+        record_demand(sup.rendition, "viewer-1", 30.0)
+        watched.wait_until(lambda: head.paused, 5, "the head start to give way")
+        paused_before = 7 not in sup.have
+        watched.wait_until(lambda: 7 in sup.have, 15, "the segment at 30 s")
+        watched.wait_until(lambda: not head.paused, 5, "the head start to go on")
+        going_on_from = head.done_seconds
+        watched.wait_until(lambda: head.done_seconds > going_on_from + 1, 10, "progress")
+
+    assert paused_before, "paused while the viewer's segment was missing"
+
+
 # The ingest job around it -------------------------------------------------------------------
 def test_a_hevc_file_is_live_before_its_final_mp4_which_then_replaces_it(
     alpha, ingest_dirs, hevc_clip, settings

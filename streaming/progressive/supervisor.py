@@ -2,10 +2,12 @@
 
 One supervisor per job, in a thread of the process step, for as long as the final MP4 is
 being made. Every tick it stores the segments runs have finished (the first one makes the
-title live), steps the rung down when the first run is too slow, and matches runs to
+title live), steps the rung down when a run alone on the CPU is too slow, and matches runs to
 demand: the first PROGRESSIVE_HEAD_SECONDS, then PROGRESSIVE_AHEAD_SECONDS ahead of every
 player that asked lately (ProgressiveViewer). A position nobody is encoding towards gets a new
-run there; a run nobody needs, or one that ran into segments already made, is stopped.
+run there; a run nobody needs, or one that ran into segments already made, is stopped. While a
+viewer waits for a segment, runs only the head start wants are paused (SIGSTOP) so the
+viewer's run has the cores.
 
 The final encode may write segments too (final_run.FinalRun): its segments are stored as a
 run's are, and a viewer it stays well ahead of needs no encoder of its own.
@@ -90,6 +92,9 @@ class Supervisor:
         self.unwanted_since: dict[EncoderRun, float] = {}
         self.message = ""
         self.speed: float | None = None
+        self.stepped_from: tuple[rungs.Rung, float] | None = None  # the last step down
+        self.stepping_done = False  # a step down gained nothing: the source's decode is the cost
+        self._active = 0  # runs using the CPU at the last tick
         self.stopping = threading.Event()
         self.live = threading.Event()
         self.error: str | None = None
@@ -253,18 +258,41 @@ class Supervisor:
 
     # Speed -------------------------------------------------------------------------------
     def _adapt(self) -> None:
-        for run in list(self.runs):
-            if not _measured(run) or run.rung != self.rung:
-                continue
-            self.speed = run.speed
-            slower = rungs.lower(self.rung)
-            if rungs.too_slow(run.speed) and slower is not None:
-                logger.info(
-                    "progressive encoder at %s runs %.2fx real time: stepping down to %s",
-                    self.rung.label, run.speed or 0, slower.label,
-                )  # fmt: skip
-                self.rung = slower
-                self._drop(run)  # demand starts it again at the new rung, where it was
+        """Judge the rung by a run alone on the CPU (the final encode aside: it runs at nice
+        19). Two runs sharing two cores each measure half: a smaller picture would not make
+        them fit when decoding is the cost, and the step's restart would stall a viewer."""
+        active = [run for run in self.runs if run.running and not run.paused]
+        if len(active) != self._active:
+            for run in active:
+                run.measure_afresh()
+            self._active = len(active)
+        for run in active:
+            if _measured(run) and run.rung == self.rung:
+                self.speed = run.speed
+        if len(active) == 1 and _measured(active[0]) and active[0].rung == self.rung:
+            self._judge(active[0])
+
+    def _judge(self, run: EncoderRun) -> None:
+        speed = run.speed or 0.0
+        slower = rungs.lower(self.rung)
+        if not rungs.too_slow(speed) or slower is None or self.stepping_done:
+            return
+        if self.stepped_from and speed < self.stepped_from[1] * rungs.STEP_MUST_GAIN:
+            logger.info(
+                "progressive encoder at %s runs %.2fx real time, %s ran %.2fx: "
+                "decoding is the cost, no step further down",
+                self.rung.label, speed, self.stepped_from[0].label, self.stepped_from[1],
+            )  # fmt: skip
+            self.stepping_done = True
+            return
+        logger.info(
+            "progressive encoder at %s runs %.2fx real time: stepping down to %s",
+            self.rung.label, speed, slower.label,
+        )  # fmt: skip
+        self.stepped_from = (self.rung, speed)
+        self.rung = slower
+        if speed < rungs.KEEPS_PACE:
+            self._drop(run)  # demand starts it again at the new rung, where it was
 
     # Demand ------------------------------------------------------------------------------
     def _windows(self) -> tuple[list[Window], list[Window]]:
@@ -313,6 +341,18 @@ class Supervisor:
             missing = self._first_missing(window)
             if missing is not None and not self._covered(missing):
                 self._start_run(missing)
+        self._give_way(viewers, keep_going[len(head) :])
+
+    def _give_way(self, viewers: list[Window], viewer_windows: list[Window]) -> None:
+        """While a viewer waits (the segment at their position is missing), pause the runs no
+        viewer wants (the head start's): on two cores they would halve the waiting viewer's
+        encoder. They go on once nobody waits."""
+        waiting = any(self._number_at(start) not in self.have for start, _ in viewers)
+        for run in self.runs:
+            if waiting and not self._wanted(run, viewer_windows):
+                run.pause()
+            else:
+                run.resume()
 
     def _wanted(self, run: EncoderRun, windows: list[Window]) -> bool:
         at = run.next_number * self.seconds
@@ -335,7 +375,9 @@ class Supervisor:
         # The final encode counts only when it is fast: at 0.3x (4K on a small box) it is
         # always "at" the first missing segment, and would hold back the encoder there.
         final = self._fast_final()
-        for run in [*self.runs, *([final] if final else [])]:
+        # A paused run covers nothing: it waits for the viewer it would serve to stop waiting.
+        going = [run for run in self.runs if not run.paused]
+        for run in [*going, *([final] if final else [])]:
             behind = number - run.next_number
             if behind < 0 or any(n in self.have for n in range(run.next_number, number)):
                 continue

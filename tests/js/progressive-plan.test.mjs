@@ -11,6 +11,7 @@ import {
   needsInit,
   pastHole,
   planNext,
+  bufferedAhead,
   pollDelay,
   readPlaylist,
   segmentNumberAt,
@@ -177,7 +178,22 @@ test("a full buffer keeps only a few seconds behind", () => {
 test("polls come at the server's pace, sooner while the viewer waits on a gap", () => {
   const list = playlist([], { pollIn: 5 });
   assert.equal(pollDelay(list, false), 5);
-  assert.equal(pollDelay(list, true), 1);
+  assert.equal(pollDelay(list, true), 0.5);
+});
+
+test("polls come sooner when little is buffered ahead while the list grows", () => {
+  const list = playlist([], { pollIn: 2 });
+  assert.equal(pollDelay(list, false, 20), 2);
+  assert.equal(pollDelay(list, false, 3), 0.5);
+  const done = playlist([], { pollIn: 30, state: "finished" });
+  assert.equal(pollDelay(done, false, 3), 30, "a finished list grows no more");
+});
+
+test("what is buffered ahead counts the range holding the playhead only", () => {
+  assert.equal(bufferedAhead([[0, 8], [20, 40]], 5), 3);
+  assert.equal(bufferedAhead([[0, 8], [20, 40]], 10), 0);
+  assert.equal(bufferedAhead([[0, 8]], 8), 0);
+  assert.equal(bufferedAhead([], 0), 0);
 });
 
 test("the seek bar's parts come from the answer's ranges when it lists only a window", () => {

@@ -16,8 +16,12 @@ export const BEHIND_S = 30;
 export const BEHIND_WHEN_FULL_S = 4;
 /** Buffered data this far past the playhead is left over from before a seek back: evicted. */
 export const FAR_AHEAD_S = 120;
-/** While the playhead waits for a gap to fill, ask again at least this often. */
-export const GAP_POLL_S = 1;
+/** While the playhead waits for a gap to fill, or is about to, ask again at least this often:
+ * an encoder barely faster than real time stores the next segment just in time, and a 2 s
+ * poll made the viewer wait for the news (bench/progressive.py: 1-2 s at every segment). */
+export const GAP_POLL_S = 0.5;
+/** Less than this buffered ahead of the playhead while the rendition grows: about to wait. */
+export const LOW_AHEAD_S = 6;
 
 /** progressive.json's answer with its segments as objects, found by number. */
 export function readPlaylist(answer) {
@@ -149,7 +153,15 @@ export function evictions(buffered, playhead, segmentSeconds, behind = BEHIND_S,
   return removals.filter(([start, end]) => end - start > 0.01);
 }
 
-/** Seconds until the next poll: the server's figure, sooner while the playhead waits on a gap. */
-export function pollDelay(playlist, waitingOnGap) {
-  return waitingOnGap ? Math.min(playlist.pollIn, GAP_POLL_S) : playlist.pollIn;
+/** Seconds until the next poll: the server's figure, sooner while the playhead waits on a
+ * gap or has less than LOW_AHEAD_S buffered while the rendition still grows. */
+export function pollDelay(playlist, waitingOnGap, aheadSeconds = Infinity) {
+  const low = playlist.state === "encoding" && aheadSeconds < LOW_AHEAD_S;
+  return waitingOnGap || low ? Math.min(playlist.pollIn, GAP_POLL_S) : playlist.pollIn;
+}
+
+/** Seconds buffered from `at` on without a break (0 when `at` is not buffered). */
+export function bufferedAhead(buffered, at) {
+  const holding = buffered.find(([start, end]) => start <= at + 0.05 && at < end);
+  return holding ? holding[1] - at : 0;
 }

@@ -16,6 +16,7 @@ import {
   needsInit,
   pastHole,
   planNext,
+  bufferedAhead,
   pollDelay,
   readPlaylist,
   stalledOnGap,
@@ -132,7 +133,8 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     if (playlist.finalSrc) return onFinal(playlist.finalSrc);
     if (playlist.state === "failed") return messages.show(FAILED, true);
     if (!chosen) choosePlayback();
-    pollTimer = setTimeout(poll, pollDelay(playlist, waiting) * 1000);
+    const ahead = sourceBuffer ? bufferedAhead(bufferedRanges(), position()) : Infinity;
+    pollTimer = setTimeout(poll, pollDelay(playlist, waiting, ahead) * 1000);
     kick();
   }
 
