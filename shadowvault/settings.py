@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "console",
     "curation",
     "figures",
+    "stremio",
 ]
 
 MIDDLEWARE = [

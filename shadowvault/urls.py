@@ -15,9 +15,11 @@ urlpatterns = [
     path("takedowns/", include("takedowns.urls")),
     path("console/", include("console.urls")),
     path("ads/", include("ads.urls")),  # the player's breaks, the tracker, VAST
+    path("stremio/", include("stremio.urls")),  # the Stremio addon (docs/stremio.md)
     path("legal/", include("tenants.legal_urls")),  # a site's terms, privacy, imprint
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),
+    path("account/stremio/", include(("stremio.account_urls", "stremio-account"))),
     path("admin/", admin.site.urls),
     path("api/v1/comics/", include("readvault.api.urls")),
     path("api/", include("streaming.api.urls")),

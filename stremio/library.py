@@ -77,12 +77,10 @@ def playable_versions(request: SiteRequest, title: Title, ref: VideoRef) -> list
     no stored file yet (a progressive rendition still being made) have no link to give."""
     allowed = entitlements_for(request)
     found = versions().filter(height_rule(allowed.max_height), stored__isnull=False)
-    if ref.is_episode:
-        episode = (
-            Episode.objects.filter(season__title=title, season__number=ref.season)
-            .filter(number=ref.episode)
-            .first()
-        )
+    if ref.season is not None and ref.episode is not None:
+        episode = Episode.objects.filter(
+            season__title=title, season__number=ref.season, number=ref.episode
+        ).first()
         if episode is None:
             raise Http404(NO_SUCH_EPISODE)
         found = found.filter(episode=episode)

@@ -110,7 +110,7 @@ def _preflight() -> HttpResponse:
 @addon_route
 def manifest(request: SiteRequest) -> Answer:
     tenant = request.tenant
-    domain = tenant.primary_domain()
+    domain = tenant.primary_domain
     hostname = domain.hostname if domain is not None else request.get_host().split(":")[0]
     logo = tenant.logo.url if tenant.logo else icon_url(tenant, 512, "any")
     body = serializers.manifest(
