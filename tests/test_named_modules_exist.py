@@ -22,6 +22,7 @@ PACKAGES = (
     "streaming",
     "readvault",
     "tenants",
+    "stremio",
     "ads",
     "billing",
     "takedowns",

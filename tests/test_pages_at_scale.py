@@ -40,6 +40,7 @@ from tests.support.curation_rows import curate_at_scale
 from tests.support.figures_rows import fill_days, series_for_figures, titles_for_figures
 from tests.support.people_rows import scale_console_pages
 from tests.support.progressive_rows import progressive_film
+from tests.support.stremio_rows import scale_pages as stremio_pages
 
 pytestmark = pytest.mark.django_db
 LARGE = 50_000
@@ -104,6 +105,21 @@ QUERIES = {
     "account": 7,
     "account watchlist": 6,
     "account history": 6,
+    # The account's Stremio tab: the member's addon tokens. The addon (stremio.views): its
+    # token, then the same loaders as the pages above. The manifest: the site's primary
+    # hostname and the genres it shows; a catalog: the titles and their genres (a genre's:
+    # the genre first; a search: its match and the series source); a series' meta: the
+    # title, its genres, seasons, episodes and versions; an episode's streams: the title,
+    # the episode, its versions and their subtitles.
+    "account stremio": 5,
+    "stremio manifest": 5,
+    "stremio catalog": 5,
+    "stremio catalog skip": 5,
+    "stremio catalog genre": 6,
+    "stremio catalog search": (7, 8),
+    "stremio meta film": 5,
+    "stremio meta series": 8,
+    "stremio stream episode": 7,
     # ReadVault (readvault.site): the series page reads the series, its chapters, credits,
     # genres, tags, the cover (three), the member's progress and list; the grid the genres,
     # the languages shown, a bounded count, a page and its covers (three); the Reading tab
@@ -352,6 +368,16 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
         pages["account reading history"] = "/account/reading/history/"
         pages.update(comics_api_pages(manga))
         pages.update(progressive_pages())
+        pages.update(
+            stremio_pages(
+                site,
+                viewer,
+                landmarks.film,
+                landmarks.series,
+                landmarks.genre_slug,
+                landmarks.search_word,
+            )
+        )
         pages.update(billing_pages(site, viewer))
         pages["report title"] = f"/takedowns/report/title/{landmarks.film.pk}/"
         pages["report series"] = f"/takedowns/report/series/{manga.pk}/"

@@ -26,6 +26,12 @@ FORBIDDEN = {
     "takedowns": {"ads", "billing", "ingest_core"},
 }
 
+# The Stremio addon stands on StreamVault and the sites: no room below it imports it, and it
+# reaches no other vault nor the apps built beside it.
+for _room in ("stored_media", "streaming", "readvault", "tenants", "ingest_core"):
+    FORBIDDEN[_room] = FORBIDDEN[_room] | {"stremio"}
+FORBIDDEN["stremio"] = {"readvault", "ads", "billing", "takedowns"}
+
 
 def _imported_packages(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
