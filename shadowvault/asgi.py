@@ -1,6 +1,7 @@
-"""ASGI entry point: uvicorn serves the whole site in the embedded setup, streaming at scale.
-The nginx gateway's own requests under registered paths skip the middleware
-(shadowvault.gateway_fast_paths)."""
+"""ASGI entry point: uvicorn serves the whole site in the embedded setup, streaming and
+websockets at scale. HTTP goes to Django, the nginx gateway's own requests under registered
+paths skipping the middleware (shadowvault.gateway_fast_paths); websockets (the watch party's,
+/party/ws/<code>/) go to Channels (shadowvault.websockets)."""
 
 from shadowvault import config
 
@@ -10,6 +11,6 @@ from django.core.asgi import get_asgi_application  # noqa: E402  (environment fi
 
 django_application = get_asgi_application()
 
-from shadowvault.gateway_fast_paths import GatewayFastPaths  # noqa: E402  (apps loaded first)
+from shadowvault.asgi_routing import route_protocols  # noqa: E402  (apps loaded first)
 
-application = GatewayFastPaths(django_application)
+application = route_protocols(django_application)

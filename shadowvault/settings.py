@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "curation",
     "figures",
     "stremio",
+    "parties",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,26 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Watch parties (parties/, docs/watch-party.md): websockets through Django Channels on the
+# same uvicorn processes. The in-memory channel layer reaches one process's sockets (the
+# embedded setup); with a Redis URL (default: REDIS_URL) the layer and the parties' rooms
+# live in Redis, so members of one party may sit on different processes.
+CHANNEL_LAYER_URL = config.url(
+    "CHANNEL_LAYER_URL", REDIS_URL or "memory://", {"memory", "redis", "rediss"}
+)
+if CHANNEL_LAYER_URL.startswith("redis"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": "sv:asgi"},
+        }
+    }
+    PARTY_ROOM_REDIS_URL = CHANNEL_LAYER_URL
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    PARTY_ROOM_REDIS_URL = ""
+PARTY_ROOM_KEY_PREFIX = "sv:party"  # Redis keys of the parties' rooms; tests use their own
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("console/", include("console.urls")),
     path("ads/", include("ads.urls")),  # the player's breaks, the tracker, VAST
     path("stremio/", include("stremio.urls")),  # the Stremio addon (docs/stremio.md)
+    path("party/", include("parties.urls")),  # watch parties (the socket: shadowvault.websockets)
     path("legal/", include("tenants.legal_urls")),  # a site's terms, privacy, imprint
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),

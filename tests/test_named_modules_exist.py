@@ -28,6 +28,7 @@ PACKAGES = (
     "takedowns",
     "console",
     "curation",
+    "parties",
     # Not `figures`: the word is a common variable name (`figures.append`) the pattern
     # cannot tell from the package.
 )

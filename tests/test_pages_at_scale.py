@@ -38,6 +38,7 @@ from tests.support.catalogue_at_scale import (
 )
 from tests.support.curation_rows import curate_at_scale
 from tests.support.figures_rows import fill_days, series_for_figures, titles_for_figures
+from tests.support.party_rows import party_pages
 from tests.support.people_rows import scale_console_pages
 from tests.support.progressive_rows import progressive_film
 from tests.support.stremio_rows import scale_pages as stremio_pages
@@ -86,6 +87,9 @@ QUERIES = {
     "title: film": 13,
     "title: big series": 15,
     "watch": 9,
+    # A watch party's invite page (parties.views.join) is the watch page, after the party
+    # and whether the site still shows its film: two more.
+    "watch party": 11,
     # A film live only through its progressive rendition (streaming.progressive): the page
     # reads the same rows; the player's list reads the rendition, every segment's times (one
     # query however many) and the window of segments with their objects. With `at`, the
@@ -378,6 +382,7 @@ def catalogue(request, django_db_setup, django_db_blocker) -> Scene:
                 landmarks.search_word,
             )
         )
+        pages.update(party_pages(site, viewer, landmarks.film_media_id))
         pages.update(billing_pages(site, viewer))
         pages["report title"] = f"/takedowns/report/title/{landmarks.film.pk}/"
         pages["report series"] = f"/takedowns/report/series/{manga.pk}/"

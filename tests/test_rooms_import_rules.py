@@ -12,11 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 VAULTS = {"streaming", "readvault"}
 FORBIDDEN = {
-    "stored_media": VAULTS | {"ads", "billing", "takedowns"},
-    "streaming": {"readvault", "ads", "billing", "takedowns"},
-    "readvault": {"streaming", "ads", "billing", "takedowns"},
-    "tenants": VAULTS | {"stored_media", "ads", "billing", "takedowns"},
-    "ingest_core": VAULTS | {"ads", "billing", "takedowns"},
+    "stored_media": VAULTS | {"ads", "billing", "takedowns", "parties"},
+    "streaming": {"readvault", "ads", "billing", "takedowns", "parties"},
+    "readvault": {"streaming", "ads", "billing", "takedowns", "parties"},
+    "tenants": VAULTS | {"stored_media", "ads", "billing", "takedowns", "parties"},
+    "ingest_core": VAULTS | {"ads", "billing", "takedowns", "parties"},
     # Billing stands on the sites (plans, memberships, states) and knows nothing of media;
     # nothing but the project's wiring knows billing.
     "billing": VAULTS | {"stored_media", "ingest_core", "ads", "takedowns"},
@@ -24,6 +24,10 @@ FORBIDDEN = {
     # vaults' own visibility rows (takedowns/targets.py only), and no vault knows of them
     # (their pages link to the report form by URL name).
     "takedowns": {"ads", "billing", "ingest_core"},
+    # Watch parties stand on StreamVault (its player, its loaders) and the sites; the player
+    # knows them only through streaming.site.player_extras, the ASGI router through the
+    # project's wiring (shadowvault/websockets.py).
+    "parties": {"readvault", "ads", "billing", "takedowns", "ingest_core"},
 }
 
 # The Stremio addon stands on StreamVault and the sites: no room below it imports it, and it

@@ -77,6 +77,7 @@ from tests.support.branding_rows import branding_rows
 from tests.support.campaign_rows import sweep_pool as campaigns_pool
 from tests.support.curation_rows import curation_rows
 from tests.support.figures_rows import sweep_pool as figures_pool
+from tests.support.party_rows import sweep_rows as party_rows
 from tests.support.people_rows import sweep_rows as people_rows
 from tests.support.progressive_rows import progressive_film
 from tests.support.stremio_rows import sweep_rows as stremio_rows
@@ -264,6 +265,7 @@ def world(alpha, beta, alice, bob, alpha_admin, beta_admin, olivia) -> dict:
     pool.update(ads_rows(alpha, beta, BETA_MARKER))  # breaks, the tracker, VAST
     pool.update(campaigns_pool(alpha, beta, BETA_MARKER))  # the console's and admin's campaigns
     pool.update(stremio_rows(alpha, beta, alice, bob, heat, show, secret, BETA_MARKER))  # addon
+    pool.update(party_rows(alpha, beta, alice, bob, heat_media, secret_media))  # watch parties
     # API tokens the way apps get them, on the site where they are asked for: the roles' own
     # on Alpha, and Beta's (bob's, and one the operator took on Beta), named with the marker.
     tokens = {u.pk: issue_token(u, "a.test") for u in (alpha_admin, olivia)}

@@ -17,7 +17,7 @@ import uvicorn
 from django.core.asgi import get_asgi_application
 from django.test import override_settings
 
-from shadowvault.gateway_fast_paths import GatewayFastPaths
+from shadowvault.asgi_routing import route_protocols
 from stored_media.gateway import GatewayOptions, hosts_file_of, write
 from tests.support.services import free_port, need_binary, port_open, stop, wait_until
 
@@ -28,7 +28,7 @@ def uvicorn_in_thread(access_log: bool = False):
     `access_log`, uvicorn's access lines go to the "uvicorn.access" logger (and caplog)."""
     port = free_port()
     config = uvicorn.Config(
-        GatewayFastPaths(get_asgi_application()),  # as shadowvault.asgi serves it
+        route_protocols(get_asgi_application()),  # as shadowvault.asgi serves it
         host="127.0.0.1",
         port=port,
         lifespan="off",

@@ -1,0 +1,120 @@
+"""The watch party's websocket: who may join, and the room's messages in and out.
+
+The rules of the room are parties.room's; this loads the room, applies a message and sends
+what the rules say, to the sender on its socket or to every member through the party's
+channel-layer group (members may sit on other processes when the layer is Redis).
+A message the room refuses, or one that is not JSON, gets {"type": "error"} back and the
+socket stays open: a bad client never ends anyone's party.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser, User
+
+from parties.joining import PartyRefused, party_for_socket
+from parties.room import Outgoing, Refused, Room, Sender, handle, join, leave
+from parties.room_store import room_store
+
+MAX_FRAME = 4096  # characters; the longest chat line is far shorter
+# Close codes (RFC 6455 leaves 4000-4999 to applications), read by the party client.
+CLOSE_CODES = {"signed_out": 4401, "refused": 4403, "not_found": 4404}
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class PartyConsumer(AsyncWebsocketConsumer):
+    group: str = ""
+    code: str = ""
+    sender: Sender | None = None
+
+    async def connect(self) -> None:
+        user: User | AnonymousUser = self.scope.get("user") or AnonymousUser()
+        code = self.scope["url_route"]["kwargs"]["code"]
+        try:
+            party, member = await database_sync_to_async(party_for_socket)(
+                self.scope.get("tenant"), user, code
+            )
+        except PartyRefused as refused:
+            await self.close(code=CLOSE_CODES[refused.reason])
+            return
+        self.group = f"party.{party.code}"
+        self.sender = Sender(
+            key=str(member.pk),
+            name=member.get_username(),
+            may_control=party.may_control(member.pk),
+        )
+        self.code = party.code
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._change(lambda room, now: join(room, self._sender(), now))
+
+    async def disconnect(self, code: int) -> None:
+        if not self.group:
+            return
+        await self._change(lambda room, now: leave(room, self._sender(), now))
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self._error(f"Send JSON text frames of at most {MAX_FRAME} characters.")
+            return
+        try:
+            message = json.loads(text_data)
+        except (ValueError, RecursionError):  # RecursionError: nesting past Python's limit
+            await self._error("That was not JSON.")
+            return
+        if isinstance(message, dict) and message.get("type") == "ping":
+            # The clock samples skip the store: they are most of the traffic.
+            await self._send_out(handle_ping(self._sender(), message))
+            return
+        try:
+            await self._change(lambda room, now: handle(room, self._sender(), message, now))
+        except Refused as refused:
+            await self._error(str(refused))
+
+    async def party_message(self, event: dict[str, Any]) -> None:
+        """A message to every member, from the group (channel-layer type "party.message")."""
+        await self.send(text_data=json.dumps(event["message"]))
+
+    async def _change(self, rule: Callable[[Room, int], Outgoing]) -> None:
+        """Apply `rule(room, now)` to the stored room, then send what it returned."""
+        async with room_store().hold(self.code) as room:
+            outgoing = rule(room, now_ms())
+        await self._send_out(outgoing)
+
+    async def _send_out(self, outgoing: Outgoing) -> None:
+        for audience, message in outgoing:
+            if audience == "sender":
+                await self.send(text_data=json.dumps(message))
+            else:
+                await self.channel_layer.group_send(
+                    self.group, {"type": "party.message", "message": message}
+                )
+
+    async def _error(self, text: str) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "message": text}))
+
+    def _sender(self) -> Sender:
+        if self.sender is None:  # set in connect() before the socket is accepted
+            raise RuntimeError("a message before the party was joined")
+        return self.sender
+
+
+_NO_ROOM = Room()  # a ping reads nothing of the room
+
+
+def handle_ping(who: Sender, message: dict[str, Any]) -> Outgoing:
+    """A ping needs no room: parties.room answers it from the message and the clock alone."""
+    try:
+        return handle(_NO_ROOM, who, message, now_ms())
+    except Refused as refused:
+        return [("sender", {"type": "error", "message": str(refused)})]
