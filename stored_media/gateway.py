@@ -36,6 +36,18 @@ def _proxy_headers(host: str) -> str:
 # and the origin must judge that same site, or b.test's answer is cached for a.test.
 PROXY_HEADERS = _proxy_headers("$http_host")
 MEDIA_PROXY_HEADERS = _proxy_headers("$host")
+# A websocket (the watch party's, shadowvault.websockets) needs HTTP/1.1 and the client's
+# Upgrade passed on (RFC 6455, section 4.1); Connection from $sv_connection_upgrade, so a
+# plain GET there does not claim an upgrade. Host as sent: the origin compares it with Origin.
+WEBSOCKET_PROXY_HEADERS = _lines(
+    "proxy_http_version 1.1",
+    "proxy_set_header Upgrade $http_upgrade",
+    "proxy_set_header Connection $sv_connection_upgrade",
+    "proxy_set_header Host $http_host",
+    "proxy_set_header X-Real-IP $remote_addr",
+    "proxy_set_header X-Forwarded-For $remote_addr",
+    "proxy_set_header X-Forwarded-Proto $scheme",
+)
 MEDIA_GUARDS = _lines(
     f'add_header Content-Security-Policy "{MEDIA_CSP}" always',
     "add_header X-Content-Type-Options nosniff always",
@@ -80,6 +92,7 @@ def render(options: GatewayOptions) -> str:
         upload_path=reverse("admin:ingest_uploads"),
         proxy_headers=PROXY_HEADERS,
         media_proxy_headers=MEDIA_PROXY_HEADERS,
+        websocket_proxy_headers=WEBSOCKET_PROXY_HEADERS,
         media_guards=MEDIA_GUARDS,
         media_kinds=[
             {"content_type": kind.content_type, "extension": kind.suffix.lstrip(".")}
