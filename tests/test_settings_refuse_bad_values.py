@@ -39,6 +39,7 @@ def start_django(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
         ("LINK_SECRET", "tooshort", "LINK_SECRET: must be at least 32 characters long"),
         ("CELERY_BROKER_URL", "amqp://guest@localhost//", "CELERY_BROKER_URL: unsupported scheme"),
         ("REDIS_URL", "http://127.0.0.1:6379", "REDIS_URL: unsupported scheme 'http'"),
+        ("CHANNEL_LAYER_URL", "amqp://x", "CHANNEL_LAYER_URL: unsupported scheme 'amqp'"),
         ("LOGIN_FAILURE_LIMIT", "lots", "LOGIN_FAILURE_LIMIT: expected a whole number"),
         ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT: must be at least 1"),
         ("MEDIA_ROOT", "media", "MEDIA_ROOT: must be an absolute path"),
