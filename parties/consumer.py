@@ -19,12 +19,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser, User
 
 from parties.joining import PartyRefused, party_for_socket
+from parties.models import WatchParty
 from parties.room import Outgoing, Refused, Room, Sender, handle, join, leave
 from parties.room_store import room_store
 
 MAX_FRAME = 4096  # characters; the longest chat line is far shorter
 # Close codes (RFC 6455 leaves 4000-4999 to applications), read by the party client.
-CLOSE_CODES = {"signed_out": 4401, "refused": 4403, "not_found": 4404}
+CLOSE_CODES = {"signed_out": 4401, "refused": 4403, "not_found": 4404, "ended": 4410}
+ONLY_THE_HOST_ENDS = "Only the host ends the party."
 
 
 def now_ms() -> int:
@@ -35,6 +37,7 @@ class PartyConsumer(AsyncWebsocketConsumer):
     group: str = ""
     code: str = ""
     sender: Sender | None = None
+    party: WatchParty | None = None
 
     async def connect(self) -> None:
         user: User | AnonymousUser = self.scope.get("user") or AnonymousUser()
@@ -52,7 +55,7 @@ class PartyConsumer(AsyncWebsocketConsumer):
             name=member.get_username(),
             may_control=party.may_control(member.pk),
         )
-        self.code = party.code
+        self.code, self.party = party.code, party
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._change(lambda room, now: join(room, self._sender(), now))
@@ -76,6 +79,9 @@ class PartyConsumer(AsyncWebsocketConsumer):
             # The clock samples skip the store: they are most of the traffic.
             await self._send_out(handle_ping(self._sender(), message))
             return
+        if isinstance(message, dict) and message.get("type") == "end":
+            await self._end()
+            return
         try:
             await self._change(lambda room, now: handle(room, self._sender(), message, now))
         except Refused as refused:
@@ -84,6 +90,20 @@ class PartyConsumer(AsyncWebsocketConsumer):
     async def party_message(self, event: dict[str, Any]) -> None:
         """A message to every member, from the group (channel-layer type "party.message")."""
         await self.send(text_data=json.dumps(event["message"]))
+
+    async def party_ended(self, event: dict[str, Any]) -> None:
+        """The host ended the party: every member is told, and their socket closed."""
+        await self.send(text_data=json.dumps({"type": "ended"}))
+        await self.close(code=CLOSE_CODES["ended"])
+
+    async def _end(self) -> None:
+        party = self.party
+        if party is None or party.host_id != int(self._sender().key):
+            await self._error(ONLY_THE_HOST_ENDS)
+            return
+        # The invite link and the socket refuse an ended party from now on (parties.joining).
+        await database_sync_to_async(party.end)()
+        await self.channel_layer.group_send(self.group, {"type": "party.ended"})
 
     async def _change(self, rule: Callable[[Room, int], Outgoing]) -> None:
         """Apply `rule(room, now)` to the stored room, then send what it returned."""

@@ -125,7 +125,8 @@ def handle(room: Room, who: Sender, message: Any, now: int) -> Outgoing:
     kind = message.get("type")
     handler = HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
-        raise Refused(f"Unknown message type; use one of {', '.join(sorted(HANDLERS))}.")
+        names = ", ".join(sorted([*HANDLERS, "end"]))  # "end": the consumer's (parties.consumer)
+        raise Refused(f"Unknown message type; use one of {names}.")
     if kind in CONTROL and not who.may_control:
         raise Refused("Only the host controls playback in this party.")
     return handler(room, who, message, now)

@@ -304,3 +304,28 @@ def test_another_websocket_path_is_refused(alpha, alice):
         headers=[(b"host", b"a.test"), (b"origin", b"http://a.test")],
     )
     assert refused(other)
+
+
+def test_the_host_ends_the_party_for_everyone(alpha, alice, carol):
+    party = film_party(alpha, alice)
+    host, guest = socket(party.code, alice), socket(party.code, carol)
+    later = socket(party.code, carol)
+
+    async def scenario():
+        await joined(host)
+        await joined(guest)
+        await guest.send_json_to({"type": "end"})
+        assert "Only the host" in (await until(guest, "error"))["message"]
+        await host.send_json_to({"type": "end"})
+        for member in (host, guest):
+            await until(member, "ended")
+            closed = await member.receive_output(timeout=2)
+            assert closed == {"type": "websocket.close", "code": 4410}
+            await member.disconnect()
+        connected, _ = await later.connect(timeout=2)
+        assert not connected
+        await later.disconnect()
+
+    run(scenario)
+    party.refresh_from_db()
+    assert party.ended_at is not None
