@@ -27,6 +27,10 @@ MAX_FRAME = 4096  # characters; the longest chat line is far shorter
 # Close codes (RFC 6455 leaves 4000-4999 to applications), read by the party client.
 CLOSE_CODES = {"signed_out": 4401, "refused": 4403, "not_found": 4404, "ended": 4410}
 ONLY_THE_HOST_ENDS = "Only the host ends the party."
+# Room messages (all but pings) one socket may send in a second: a player sends a few per
+# user action; more is a stuck or hostile client flooding every member's screen.
+MESSAGES_PER_SECOND = 10
+SLOW_DOWN = "Too many messages; wait a moment."
 
 
 def now_ms() -> int:
@@ -38,6 +42,10 @@ class PartyConsumer(AsyncWebsocketConsumer):
     code: str = ""
     sender: Sender | None = None
     party: WatchParty | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recent: list[float] = []  # when this socket's last room messages came (monotonic)
 
     async def connect(self) -> None:
         user: User | AnonymousUser = self.scope.get("user") or AnonymousUser()
@@ -78,6 +86,9 @@ class PartyConsumer(AsyncWebsocketConsumer):
         if isinstance(message, dict) and message.get("type") == "ping":
             # The clock samples skip the store: they are most of the traffic.
             await self._send_out(handle_ping(self._sender(), message))
+            return
+        if self._flooding():
+            await self._error(SLOW_DOWN)
             return
         if isinstance(message, dict) and message.get("type") == "end":
             await self._end()
@@ -122,6 +133,12 @@ class PartyConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, text: str) -> None:
         await self.send(text_data=json.dumps({"type": "error", "message": text}))
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.recent = [t for t in self.recent if now - t < 1.0]
+        self.recent.append(now)
+        return len(self.recent) > MESSAGES_PER_SECOND
 
     def _sender(self) -> Sender:
         if self.sender is None:  # set in connect() before the socket is accepted

@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
+from parties.consumer import MESSAGES_PER_SECOND, SLOW_DOWN
 from parties.room import LEAD_MS
 from parties.room_store import MemoryRoomStore, use_store
 from shadowvault.websockets import websocket_application
@@ -329,3 +330,24 @@ def test_the_host_ends_the_party_for_everyone(alpha, alice, carol):
     run(scenario)
     party.refresh_from_db()
     assert party.ended_at is not None
+
+
+def test_a_flood_of_messages_is_refused_without_reaching_the_others(alpha, alice, carol):
+    party = film_party(alpha, alice)
+    host, guest = socket(party.code, alice), socket(party.code, carol)
+
+    async def scenario():
+        await joined(host)
+        await joined(guest)
+        await settled(host)
+        for n in range(15):
+            await guest.send_json_to({"type": "chat", "text": f"spam {n}"})
+        chats = []
+        while not await host.receive_nothing(timeout=0.3):
+            chats.append(await host.receive_json_from())
+        assert len(chats) == MESSAGES_PER_SECOND
+        assert (await until(guest, "error"))["message"] == SLOW_DOWN
+        await host.disconnect()
+        await guest.disconnect()
+
+    run(scenario)
