@@ -76,6 +76,8 @@ def test_the_invite_link_is_the_watch_page_in_party_mode(alpha, alice, party):
     # The member's own signed link, as for solo viewing: the party shares no links.
     assert config["src"].startswith("/media/")
     assert b"Invite link" in page.content
+    assert b"{%" not in page.content  # the party-mode section renders clean
+    assert b"{{" not in page.content
 
 
 def test_a_guest_in_a_host_only_party_may_not_control(alpha, alice, party):
