@@ -7,6 +7,7 @@ import { createAdBreaks } from "./ad-break.js";
 import { createAutoHide } from "./auto-hide.js";
 import { createMessages, watchErrors } from "./messages.js";
 import { createNextEpisode } from "./next-episode.js";
+import { createPartySync } from "./party-sync.js";
 import { createPlayback } from "./playback.js";
 import { createPreviews } from "./previews.js";
 import { watchProgress } from "./progress.js";
@@ -35,6 +36,8 @@ function start() {
     dragPointer: null, // the pointer dragging the playhead, if one is
   };
   const duration = () => knownDuration(video.duration, config.duration);
+  // A watch party's page (config.party.party): the room says when to play, not this page.
+  const party = (config.party && config.party.party) || null;
 
   const nextEpisode = createNextEpisode({
     video,
@@ -129,7 +132,7 @@ function start() {
         firstStart = false;
       },
     });
-    streams.start().then((answer) => answer && video.play().catch(() => {}));
+    streams.start().then((answer) => answer && !party && video.play().catch(() => {}));
   } else {
     begin();
   }
@@ -144,7 +147,17 @@ function start() {
   // Autoplay after the viewer pressed Play on the title page (or the previous episode's page,
   // whose countdown brought them here); browsers may refuse it (no gesture), and then the
   // viewer presses play. Where streams are counted, the start call's answer plays it.
-  if (!config.streams) video.play().catch(() => {});
+  if (!config.streams && !party) video.play().catch(() => {});
+  // In party mode the room's socket drives play, pause and seek (party-sync.js).
+  const partySync = party
+    ? createPartySync({
+        video,
+        state,
+        party,
+        section: document.querySelector(".watch-party"),
+        flash: messages.flash,
+      })
+    : null;
 
   // A handle for tests and for debugging from the console.
   window.shadowvaultPlayer = {
@@ -152,6 +165,7 @@ function start() {
     renew: source.renew,
     save: () => progress.save("pause"),
     playing: source.playing, // "progressive" or "file"
+    party: partySync,
   };
 }
 
