@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class StremioConfig(AppConfig):
@@ -11,7 +13,13 @@ class StremioConfig(AppConfig):
     def ready(self) -> None:
         # Wired here, not as a side effect of importing a module.
         from shadowvault.site_sections import AccountTab, register_account_tab
+        from stremio.tokens import revoke_on_new_password
 
         register_account_tab(
             AccountTab("Stremio", "stremio-account:list", ("stremio-account:create",))
+        )
+        post_save.connect(
+            revoke_on_new_password,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="stremio.tokens.revoke_on_new_password",
         )

@@ -85,3 +85,13 @@ def revoke(user, tenant, token_id: int) -> AddonToken | None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+def revoke_on_new_password(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """post_save of the user model: a new password (change, reset, the admin,
+    `manage.py changepassword`) ends every addon URL of the user on every site, as it ends
+    their API tokens: whoever learned the old password may have made one. Django's silent
+    re-hash on sign-in clears `_password` before it saves, so it revokes nothing."""
+    if created or raw or getattr(instance, "_password", None) is None:
+        return
+    AddonToken.objects.filter(user=instance, revoked_at=None).update(revoked_at=timezone.now())

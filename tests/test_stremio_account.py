@@ -76,6 +76,28 @@ def test_revoking_ends_the_addon_url(member, alice, alpha):
     )
 
 
+def test_a_new_password_ends_every_addon_url_of_the_user(alice, alpha, beta):
+    here = tokens.issue(alice, alpha, "TV")
+    there = AddonToken.objects.create(tenant=beta, user=alice, name="Beta TV", digest="b" * 64)
+
+    alice.set_password("a new password for alice 7")
+    alice.save()
+
+    assert AddonToken.objects.get(pk=here.token.pk).revoked_at is not None
+    assert AddonToken.objects.get(pk=there.pk).revoked_at is not None
+    assert (
+        Client(HTTP_HOST="a.test").get(f"/stremio/{here.secret}/manifest.json").status_code == 401
+    )
+
+
+def test_signing_in_again_revokes_nothing(alice, alpha):
+    issued = tokens.issue(alice, alpha, "TV")
+    alice.last_login = datetime.now(UTC)
+    alice.save()  # what a sign-in saves (no new password)
+
+    assert AddonToken.objects.get(pk=issued.token.pk).revoked_at is None
+
+
 def test_another_members_addon_cannot_be_revoked(member, alpha):
     other = make_member("otto", alpha)
     theirs = tokens.issue(other, alpha, "Otto's TV")
