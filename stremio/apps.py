@@ -14,10 +14,13 @@ class StremioConfig(AppConfig):
         # Wired here, not as a side effect of importing a module.
         from shadowvault.site_sections import AccountTab, register_account_tab
         from stremio.tokens import revoke_on_new_password
+        from stremio.views import error
+        from tenants.site_gate import register_answer
 
         register_account_tab(
             AccountTab("Stremio", "stremio-account:list", ("stremio-account:create",))
         )
+        register_answer("/stremio/", error)  # Stremio reads JSON, across origins
         post_save.connect(
             revoke_on_new_password,
             sender=settings.AUTH_USER_MODEL,

@@ -3,12 +3,16 @@
 403, not 503: the state is the site's account, not an outage of the server, and the nginx
 gateway's `auth_request` (media links, stored_media.delivery) passes a 403 through to the
 viewer where it would turn a 503 into a 500. The page names the site and says nothing was
-deleted (suspended) or that it closed; the API gets the same sentence as JSON. Operators
+deleted (suspended) or that it closed; the API gets the same sentence as JSON, and an app whose
+routes speak to programs registers the answer its clients read (`register_answer`: the
+Stremio addon's JSON error with CORS). Operators
 still use the site, and the Django admin works for everyone it admits, so a suspended
 site's admins can still see their rows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpResponse, JsonResponse
@@ -23,6 +27,13 @@ OPEN_PATHS = ("/admin/",)
 STATUS = 403
 SUSPENDED = "{site} is suspended for now. Nothing has been deleted: it comes back as it was."
 CLOSED = "{site} has closed."
+# Path prefix -> the answer for programs under it, given the sentence (apps fill it in ready()).
+_ANSWERS: dict[str, Callable[[int, str], HttpResponse]] = {}
+
+
+def register_answer(prefix: str, answer: Callable[[int, str], HttpResponse]) -> None:
+    """Under `prefix`, a suspended or closed site answers `answer(status, sentence)`."""
+    _ANSWERS[prefix] = answer
 
 
 def explanation(tenant: Tenant) -> str:
@@ -31,8 +42,11 @@ def explanation(tenant: Tenant) -> str:
 
 def unavailable_response(request: TenantRequest, tenant: Tenant) -> HttpResponse:
     text = explanation(tenant)
-    if request.path_info.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": text}, status=STATUS)
+    answer = next((a for p, a in _ANSWERS.items() if request.path_info.startswith(p)), None)
+    if answer is not None:
+        response: HttpResponse = answer(STATUS, text)
+    elif request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": text}, status=STATUS)
     else:
         heading = "Site closed" if tenant.state == SiteState.CLOSED else "Site suspended"
         context = {"site": tenant, "tenant": tenant, "heading": heading, "explanation": text}

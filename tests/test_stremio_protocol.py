@@ -16,6 +16,8 @@ from django.test import Client
 from streaming.models import Genre, Title, TitleHiding
 from stremio import tokens
 from tenants.models import ViewerPlan
+from tenants.site_state_rules import SiteState
+from tenants.site_states import change_state
 from tests.factories import MP4_BYTES, VTT_TEXT, film, film_file, series, stored, subtitle
 
 pytestmark = pytest.mark.django_db
@@ -422,6 +424,18 @@ def test_a_revoked_token_gets_a_clear_json_401(addon, alpha, alice, secret):
     assert answer["Access-Control-Allow-Origin"] == "*"
     assert answer["Cache-Control"] == "no-store"
     assert "revoked" in answer.json()["error"]
+
+
+def test_a_suspended_site_answers_the_addon_in_json_it_can_read(addon, alpha):
+    change_state(alpha, SiteState.PAST_DUE, by=None, reason="unpaid")
+    change_state(alpha, SiteState.SUSPENDED, by=None, reason="The grace period ended.")
+
+    answer = addon("catalog/movie/sv-movies.json")
+
+    assert answer.status_code == 403
+    assert answer["Content-Type"] == "application/json"
+    assert answer["Access-Control-Allow-Origin"] == "*"  # Stremio's web app can read why
+    assert "suspended" in answer.json()["error"]
 
 
 def test_another_sites_token_opens_nothing_here(alpha, beta, bob, heat):
