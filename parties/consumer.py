@@ -99,8 +99,9 @@ class PartyConsumer(AsyncWebsocketConsumer):
             await self._error(str(refused))
 
     async def party_message(self, event: dict[str, Any]) -> None:
-        """A message to every member, from the group (channel-layer type "party.message")."""
-        await self.send(text_data=json.dumps(event["message"]))
+        """A message to every member, from the group (channel-layer type "party.message"),
+        as the sender serialised it once."""
+        await self.send(text_data=event["text"])
 
     async def party_ended(self, event: dict[str, Any]) -> None:
         """The host ended the party: every member is told, and their socket closed."""
@@ -127,8 +128,11 @@ class PartyConsumer(AsyncWebsocketConsumer):
             if audience == "sender":
                 await self.send(text_data=json.dumps(message))
             else:
+                # Serialised once for the whole group: the in-memory layer deep-copies what it
+                # is given for every member, and a string costs nothing to copy.
+                text = json.dumps(message)
                 await self.channel_layer.group_send(
-                    self.group, {"type": "party.message", "message": message}
+                    self.group, {"type": "party.message", "text": text}
                 )
 
     async def _error(self, text: str) -> None:
