@@ -42,6 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
 CONNECT_TIMEOUT = 60.0
+DELIVERY_WAIT = 30.0  # s after the last command for deliveries still on their way
 
 SETUP = """
 import json
@@ -201,7 +202,10 @@ async def drive(base: str, groups: list[dict], cookie_name: str, args, uvicorn_p
                     await members[0].send(step)
                     tally.expected += size
                 await asyncio.sleep(args.every / len(parties))
-    await asyncio.sleep(2.0)  # the last commands' deliveries
+    # The last commands' deliveries: late ones are slow, not lost, so wait for them a while.
+    deadline = time.monotonic() + DELIVERY_WAIT
+    while tally.delivered < tally.expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
     cpu = cpu_seconds(uvicorn_pid) - cpu_before
     rss_after = rss_kib(uvicorn_pid)
     stop.set()
