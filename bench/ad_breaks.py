@@ -29,13 +29,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from live_installs import prepare_environment
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
@@ -118,24 +119,6 @@ document.addEventListener("playing", (e) => {
 
 def log(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def prepare_environment(work: Path) -> None:
-    """This process as the install's settings (tests/support/live_site.py reads them)."""
-    sys.path.insert(0, str(REPO))
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="shadowvault.settings",
-        DATA_DIR=str(work),
-        DATABASE_URL=f"sqlite:///{work / 'site.sqlite3'}",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        LINK_SECRET=secrets.token_urlsafe(48),
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
 
 
 def one_round(browser_page, url: str) -> dict[str, float]:

@@ -32,7 +32,6 @@ import argparse
 import bisect
 import json
 import os
-import secrets
 import shutil
 import statistics
 import sys
@@ -40,6 +39,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from live_installs import prepare_environment
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
@@ -96,24 +97,6 @@ class Run:
 
 def log(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def prepare_environment(work: Path) -> None:
-    """This process as the install's settings (tests/support/live_site.py reads them)."""
-    sys.path.insert(0, str(REPO))
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CHANNEL_LAYER_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="shadowvault.settings",
-        DATA_DIR=str(work),
-        DATABASE_URL=f"sqlite:///{work / 'site.sqlite3'}",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        LINK_SECRET=secrets.token_urlsafe(48),
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
 
 
 def join(browser, url: str, username: str, code: str):

@@ -31,13 +31,14 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from live_installs import prepare_environment
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = time.monotonic()
@@ -102,20 +103,6 @@ class Tally:
 
 def log(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def prepare_environment(work: Path) -> None:
-    sys.path.insert(0, str(REPO))
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CHANNEL_LAYER_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="shadowvault.settings",
-        DATA_DIR=str(work),
-        DATABASE_URL=f"sqlite:///{work / 'site.sqlite3'}",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        LINK_SECRET=secrets.token_urlsafe(48),
-        LOG_LEVEL="WARNING",
-    )
 
 
 def now_ms() -> float:
@@ -280,7 +267,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="shadowvault-bench-party-load-"))
     try:
-        prepare_environment(work)
+        prepare_environment(work, setup_django=False)
         from tests.support.live_site import live_site
 
         with live_site(work) as site:
