@@ -273,10 +273,10 @@ class Supervisor:
             self._judge(active[0])
 
     def _judge(self, run: EncoderRun) -> None:
-        speed = run.speed or 0.0
+        speed = run.speed
         slower = rungs.lower(self.rung)
-        if not rungs.too_slow(speed) or slower is None or self.stepping_done:
-            return
+        if speed is None or not rungs.too_slow(speed) or slower is None or self.stepping_done:
+            return  # no figure yet (measured afresh), fast enough, or nowhere further down
         if self.stepped_from and speed < self.stepped_from[1] * rungs.STEP_MUST_GAIN:
             logger.info(
                 "progressive encoder at %s runs %.2fx real time, %s ran %.2fx: "
