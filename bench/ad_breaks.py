@@ -27,19 +27,13 @@ stopped and the temp folder removed on exit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from live_installs import prepare_environment
+from live_installs import log, run_bench
 
-REPO = Path(__file__).resolve().parent.parent
-T0 = time.monotonic()
 PASSWORD = "a password for the ads bench 9"  # noqa: S105  a throwaway install's member
 BROKEN_GOAL_MS = 2000
 
@@ -115,10 +109,6 @@ document.addEventListener("playing", (e) => {
   if (e.target.id === "player-video" && !held && !e.target.paused) shown(e.target, "content");
 }, true);
 """
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def one_round(browser_page, url: str) -> dict[str, float]:
@@ -204,22 +194,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
-    work = Path(tempfile.mkdtemp(prefix="shadowvault-bench-ads-"))
-    try:
-        prepare_environment(work)
-        cases = measure(rounds)
-        figures = report(cases, rounds)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # a report, not a test: say why it could not run
-        log(f"could not run: {exc!r}")
-        return 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
-    return 0
+
+    def body() -> dict:
+        return report(measure(rounds), rounds)
+
+    return run_bench("ads", body, args.json)
 
 
 if __name__ == "__main__":

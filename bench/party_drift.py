@@ -30,20 +30,15 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from live_installs import prepare_environment
+from live_installs import log, run_bench
 
-REPO = Path(__file__).resolve().parent.parent
-T0 = time.monotonic()
 PASSWORD = "a password for the party bench 5"  # noqa: S105  a throwaway install's members
 GOAL_P95_MS = 100.0
 IN_STEP_MS = 100.0  # "agree again": every member within this of the median
@@ -93,10 +88,6 @@ class Run:
     samples: list[list] = field(default_factory=list)  # per member: [ms, time, paused, seeking]
     commands: list[tuple[float, str, float | None]] = field(default_factory=list)  # ms, what, to
     throttled: tuple[float, float] | None = None  # ms from, to
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def join(browser, url: str, username: str, code: str):
@@ -246,23 +237,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="shadowvault-bench-party-"))
-    try:
-        prepare_environment(work)
+
+    def body() -> dict:
         figures = analyse(measure(max(2, args.members), args.quick))
         report(figures)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # a report, not a test: say why it could not run
-        log(f"could not run: {exc!r}")
-        return 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
-    return 0
+        return figures
+
+    return run_bench("party", body, args.json, keep=args.keep)
 
 
 if __name__ == "__main__":

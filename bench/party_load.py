@@ -31,17 +31,13 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from live_installs import prepare_environment
+from live_installs import log, run_bench
 
-REPO = Path(__file__).resolve().parent.parent
-T0 = time.monotonic()
 CONNECT_TIMEOUT = 60.0
 DELIVERY_WAIT = 30.0  # s after the last command for deliveries still on their way
 
@@ -99,10 +95,6 @@ class Tally:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sent_at: dict[str, float] = field(default_factory=dict)  # party code -> host's last send
-
-
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def now_ms() -> float:
@@ -265,11 +257,11 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=2.0, help="s between a party's commands")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="shadowvault-bench-party-load-"))
-    try:
-        prepare_environment(work, setup_django=False)
+
+    def body() -> dict:
         from tests.support.live_site import live_site
 
+        work = Path(os.environ["DATA_DIR"])
         with live_site(work) as site:
             log(f"making {args.parties * args.members} members and {args.parties} parties")
             made = site.shell_json(SETUP.format(parties=args.parties, members=args.members))
@@ -280,18 +272,9 @@ def main() -> int:
             )
             if tally.refused:
                 log("the server's log ends:\n" + site.logs()[-3000:])
-        figures = report(args, tally, before, after, cpu)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # a report, not a test: say why it could not run
-        log(f"could not run: {exc!r}")
-        return 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
-    print(f"\ntotal run time {time.monotonic() - T0:.0f} s")
-    return 0
+        return report(args, tally, before, after, cpu)
+
+    return run_bench("party-load", body, args.json, setup_django=False)
 
 
 if __name__ == "__main__":
