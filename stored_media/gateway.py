@@ -58,7 +58,7 @@ TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
 @dataclass
 class GatewayOptions:
     listen: str = "127.0.0.1:8080"
-    site_upstream: str = "127.0.0.1:8000"
+    site_upstream: str = "127.0.0.1:8000"  # several: "a:8000,b:8000"
     stream_upstream: str = "127.0.0.1:8001"
     run_dir: str = field(default_factory=lambda: str(settings.DATA_DIR / "gateway"))
     cache_dir: str = ""
@@ -84,6 +84,8 @@ def render(options: GatewayOptions) -> str:
     values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
     values["error_log"] = options.error_log or str(Path(options.run_dir) / "error.log")
     values["hosts_file"] = hosts_file_of(options)
+    values["site_servers"] = servers(options.site_upstream)
+    values["stream_servers"] = servers(options.stream_upstream)
     values.update(
         link_secret=settings.LINK_SECRET,
         gateway_token=gateway_token(),
@@ -101,6 +103,14 @@ def render(options: GatewayOptions) -> str:
     )
     template = Engine(autoescape=False).from_string(TEMPLATE.read_text())
     return template.render(Context(values))
+
+
+def servers(upstream: str) -> list[str]:
+    """The "host:port" instances of a role, from "a:8000" or "a:8000,b:8000"."""
+    found = [server.strip() for server in upstream.split(",") if server.strip()]
+    if not found:
+        raise ValueError(f"no upstream server in {upstream!r}")
+    return found
 
 
 def hosts_file_of(options: GatewayOptions) -> str:
