@@ -74,6 +74,14 @@ class GatewayOptions:
     authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
     page_cache_size: str = "5g"  # ReadVault's page cache (pages and their images)
     user: str = ""  # nginx started as root drops to this user (default: nobody)
+    # TLS at the gateway (docs/deploy.md): a certificate chain and its key (certbot's
+    # fullchain.pem and privkey.pem); `listen` is then the https address (0.0.0.0:443) and
+    # `http_listen` the plain one that redirects and answers certbot's webroot challenges
+    # from `acme_root` (default <run-dir>/acme).
+    tls_certificate: str = ""
+    tls_key: str = ""
+    http_listen: str = "0.0.0.0:80"
+    acme_root: str = ""
     # The verified hostnames nginx serves (stored_media/gateway_hosts.py); default:
     # <run-dir>/site_hosts.map. Set GATEWAY_HOSTS_FILE to the same path for the app to keep it.
     hosts_file: str = ""
@@ -84,6 +92,9 @@ def render(options: GatewayOptions) -> str:
     values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
     values["error_log"] = options.error_log or str(Path(options.run_dir) / "error.log")
     values["hosts_file"] = hosts_file_of(options)
+    if bool(options.tls_certificate) != bool(options.tls_key):
+        raise ValueError("TLS needs both a certificate (--tls-certificate) and its key (--tls-key)")
+    values["acme_root"] = options.acme_root or str(Path(options.run_dir) / "acme")
     values["site_servers"] = servers(options.site_upstream)
     values["stream_servers"] = servers(options.stream_upstream)
     values.update(
@@ -120,7 +131,7 @@ def hosts_file_of(options: GatewayOptions) -> str:
 def write(options: GatewayOptions, output: Path) -> Path:
     """Write the config privately (it holds LINK_SECRET), the hostnames it serves as they
     are now, and make nginx's folders."""
-    for folder in ("", "cache", "authorize", "pages"):
+    for folder in ("", "cache", "authorize", "pages", "acme"):
         (Path(options.run_dir) / folder).mkdir(parents=True, exist_ok=True)
     write_hosts_file(Path(hosts_file_of(options)))
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from stored_media.gateway import GatewayOptions, render, write
 
@@ -35,6 +35,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, output: str | None = None, **options) -> None:
         chosen = GatewayOptions(**{f.name: options[f.name] for f in fields(GatewayOptions)})
+        try:
+            render(chosen)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if output:
             path = write(chosen, Path(output))
             self.stdout.write(f"Wrote {path}")
