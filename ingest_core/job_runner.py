@@ -26,6 +26,7 @@ from ingest_core.errors import AlreadyInLibrary, IngestCancelled, IngestError
 from ingest_core.job_model import Job
 from ingest_core.job_progress import Heartbeat, Reporter
 from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
+from shadowvault.metrics.families import INGEST_STEP_SECONDS
 
 logger = logging.getLogger(__name__)
 State = lifecycle.State
@@ -70,6 +71,7 @@ def run_step(
     job = steps.claim(job_id, lifecycle.STEP_TAKES_FROM[step])
     if job is None:
         return f"{steps.noun} {job_id}: not mine to run (finished, or running elsewhere)"
+    started = time.monotonic()
     try:
         _run(steps, job, step, schedule, listener)
     except JobMovedOn as moved:
@@ -77,6 +79,10 @@ def run_step(
         # to remove, its row not ours to write.
         logger.warning("%s %s: %s", steps.noun, job.pk, moved)
         return f"{steps.noun} {job.pk}: {moved}"
+    finally:
+        # By the state the step left its job in: handed on, queued for a retry, or ended.
+        outcome = INGEST_STEP_SECONDS.labels(job._meta.app_label, str(step), str(job.state))
+        outcome.observe(time.monotonic() - started)
     return f"{steps.noun} {job.pk}: {job.state}"
 
 

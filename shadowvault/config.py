@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import environ
 
+from shadowvault.metrics import multiprocess as metrics_multiprocess
+
 SECRETS_FILE_NAME = "secrets.env"
 GENERATED_SECRETS = ("SECRET_KEY", "LINK_SECRET")
 MIN_SECRET_LENGTH = 32
@@ -235,6 +237,8 @@ def prepare_environment() -> None:
     """What every entry point does before Django loads settings."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shadowvault.settings")
     ensure_secrets_file(default_data_dir(BASE_DIR))
+    # Before prometheus_client is imported: its store is chosen then (docs/metrics.md).
+    metrics_multiprocess.prepare(default_data_dir(BASE_DIR))
 
 
 def email(raw: str) -> dict:

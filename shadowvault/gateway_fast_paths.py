@@ -51,6 +51,7 @@ HEADER_MIDDLEWARE = frozenset(
     {
         "django.middleware.security.SecurityMiddleware",
         "shadowvault.content_security.ContentSecurityPolicyMiddleware",
+        "shadowvault.security_headers.PermissionsPolicyMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     }

@@ -36,6 +36,13 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS (SecurityMiddleware, on HTTPS answers only): a year, this host alone unless asked.
+    SECURE_HSTS_SECONDS = config.integer("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = config.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = config.boolean("SECURE_HSTS_PRELOAD", False)
+# Media and page links carry their signature in the query string, and so do reset links:
+# no other origin may see a URL of ours, not even its origin (docs/security.md).
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Sites made in the admin's one form answer at once on "<slug>.<SITES_BASE_DOMAIN>" (a wildcard
 # DNS record and certificate are the operator's). Empty: the form asks for it to be set.
@@ -85,7 +92,9 @@ MIDDLEWARE = [
     # First: axes, link binding, /readyz and the access log all read the address it settles.
     "shadowvault.client_address.client_address_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "shadowvault.metrics.requests.RequestMetricsMiddleware",  # every answer, by route
     "shadowvault.content_security.ContentSecurityPolicyMiddleware",  # pages load only our own
+    "shadowvault.security_headers.PermissionsPolicyMiddleware",  # no camera, microphone...
     "shadowvault.nul_guard.RefuseNulMiddleware",  # before anything reads text into a query
     "shadowvault.static_files.StaticFilesMiddleware",
     "tenants.middleware.TenantMiddleware",
@@ -418,6 +427,13 @@ if BILLING_PROVIDER == "stripe" and not STRIPE_SECRET_KEY:
     raise config.ConfigurationError("STRIPE_SECRET_KEY", "is required when BILLING_PROVIDER=stripe")
 # Who the operator's invoices to site owners are from.
 BILLING_OPERATOR_NAME = config.text("BILLING_OPERATOR_NAME", "ShadowVault")
+
+# Prometheus figures (docs/metrics.md): /metrics answers a signed-in operator, or a scraper
+# sending "Authorization: Bearer <METRICS_TOKEN>" (unset: no token works). The gateway's
+# cache log (`gateway_config --cache-log`) is read from GATEWAY_CACHE_LOG.
+METRICS_TOKEN = config.text("METRICS_TOKEN", "")
+METRICS_STATE_DIR: Path = config.directory("METRICS_STATE_DIR", DATA_DIR / "metrics")
+GATEWAY_CACHE_LOG = config.text("GATEWAY_CACHE_LOG", str(DATA_DIR / "gateway" / "cache.log"))
 
 # JSON API (streaming/api): session auth for the site's own pages, tokens for apps.
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from shadowvault import health, public_uploads, web_app
+from shadowvault.metrics.view import metrics
 
 urlpatterns = [
     path("", include("streaming.site.urls")),
@@ -40,6 +41,7 @@ urlpatterns = [
     ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),  # Prometheus, operators only (docs/metrics.md)
     # Public images (logos, later posters) live under MEDIA_ROOT/public; media files never do:
     # they are reached only through signed links. nginx serves this folder itself at scale.
     path("uploads/public/<path:path>", public_uploads.public_upload, name="public-upload"),

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
+from shadowvault.metrics.families import MEDIA_AUTHORIZATIONS, MEDIA_BYTES, MEDIA_STREAMS
 from stored_media import ranges, signing
 from stored_media.media_types import MEDIA_CSP, kind_for_type, served_type
 from stored_media.models import StoredObject
@@ -68,18 +69,21 @@ def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) 
     saying whether the site may serve the object and where nginx finds its bytes."""
     response = HttpResponse(status=200)
     if obj is None or backend is None:
+        MEDIA_AUTHORIZATIONS.labels("none", "missing").inc()
         response["X-ShadowVault-Status"] = "404"
         return response
     path = _sendable_path(obj, backend)
+    MEDIA_AUTHORIZATIONS.labels(obj.backend, "proxied" if path is None else "sendfile").inc()
     response["X-ShadowVault-Status"] = "200"
     response["X-ShadowVault-Local"] = str(path) if path is not None else ""
     response["X-ShadowVault-Disposition"] = _disposition(obj)
     return response
 
 
-def _authorize_refusal() -> HttpResponse:
+def _authorize_refusal(obj: StoredObject) -> HttpResponse:
     """An unbound link on a site that binds links: a 200 (so nginx caches it with the rest)
     saying 403, which @slices turns into "This media link is not valid."."""
+    MEDIA_AUTHORIZATIONS.labels(obj.backend, "refused").inc()
     response = HttpResponse(status=200)
     response["X-ShadowVault-Status"] = "403"
     return response
@@ -136,7 +140,7 @@ async def _answer(request: SiteRequest, object_id: int, name: str) -> HttpRespon
     backend = get_backend(obj.backend)
     if authorizing:
         if not signing.link_allowed_on(request.tenant, request.META.get("QUERY_STRING", "")):
-            return _authorize_refusal()
+            return _authorize_refusal(obj)
         return _authorize_answer(obj, backend)
     return await _serve_bytes(request, obj, backend, from_gateway)
 
@@ -239,7 +243,8 @@ async def _respond(request, obj, body: AsyncIterator[bytes], status: int, length
         await _close(iterator)
         response = HttpResponse(status=status)
     else:
-        response = StreamingHttpResponse(_prepend(first, iterator), status=status)
+        body = _counted(obj.backend, _prepend(first, iterator))
+        response = StreamingHttpResponse(body, status=status)
     response["Content-Length"] = str(length)
     return _validators(_identity_headers(response, obj), obj)
 
@@ -255,6 +260,19 @@ async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[by
         # The viewer went away (Django cancels the response) or we finished: close the
         # backend read so no more bytes are fetched for nobody.
         await _close(rest)
+
+
+async def _counted(backend: str, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The body, counted: a stream in flight while it runs, and its bytes, by backend."""
+    streams, sent = MEDIA_STREAMS.labels(backend), MEDIA_BYTES.labels(backend)
+    streams.inc()
+    try:
+        async for chunk in body:
+            sent.inc(len(chunk))
+            yield chunk
+    finally:
+        streams.dec()
+        await _close(body)
 
 
 async def _close(iterator: AsyncIterator[bytes]) -> None:

@@ -51,6 +51,8 @@ WEBSOCKET_PROXY_HEADERS = _lines(
 MEDIA_GUARDS = _lines(
     f'add_header Content-Security-Policy "{MEDIA_CSP}" always',
     "add_header X-Content-Type-Options nosniff always",
+    # As the site's answers (SECURE_REFERRER_POLICY): a link's signature stays ours.
+    "add_header Referrer-Policy same-origin always",
 )
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
 
@@ -85,6 +87,10 @@ class GatewayOptions:
     # The verified hostnames nginx serves (stored_media/gateway_hosts.py); default:
     # <run-dir>/site_hosts.map. Set GATEWAY_HOSTS_FILE to the same path for the app to keep it.
     hosts_file: str = ""
+    # One line per answer from the slice or page cache ("media HIT"), read by /metrics
+    # (shadowvault/metrics/cache_log.py; the app's GATEWAY_CACHE_LOG names the same file).
+    # Default: <run-dir>/cache.log; "off": none.
+    cache_log: str = ""
 
 
 def render(options: GatewayOptions) -> str:
@@ -92,6 +98,10 @@ def render(options: GatewayOptions) -> str:
     values["cache_dir"] = options.cache_dir or str(Path(options.run_dir) / "cache")
     values["error_log"] = options.error_log or str(Path(options.run_dir) / "error.log")
     values["hosts_file"] = hosts_file_of(options)
+    values["cache_log"] = cache_log_of(options)
+    if options.access_log == "off" and values["cache_log"]:
+        # nginx: "off" cancels every access_log of its level, the cache log's too.
+        values["access_log"] = "/dev/null"
     if bool(options.tls_certificate) != bool(options.tls_key):
         raise ValueError("TLS needs both a certificate (--tls-certificate) and its key (--tls-key)")
     values["acme_root"] = options.acme_root or str(Path(options.run_dir) / "acme")
@@ -122,6 +132,13 @@ def servers(upstream: str) -> list[str]:
     if not found:
         raise ValueError(f"no upstream server in {upstream!r}")
     return found
+
+
+def cache_log_of(options: GatewayOptions) -> str:
+    """The cache log's path, or "" for none."""
+    if options.cache_log == "off":
+        return ""
+    return options.cache_log or str(Path(options.run_dir) / "cache.log")
 
 
 def hosts_file_of(options: GatewayOptions) -> str:

@@ -21,8 +21,9 @@ from django.utils.functional import SimpleLazyObject
 from tenants.models import Domain, Membership, Tenant, normalize_hostname
 from tenants.request_types import TenantRequest, tenant_of
 
-# Probes from load balancers and orchestrators address the process, not a site.
-HOSTLESS_PATHS = frozenset({"/healthz", "/readyz"})
+# Probes from load balancers and orchestrators, and Prometheus's scraper, address the
+# process, not a site.
+HOSTLESS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Served on every hostname of a site, never redirected to the primary one: signed media and
 # page links (nginx's authorize asks with the link's host), the player's stream calls, API
 # and OPDS clients (they do not follow a redirect with their credentials), domain proofs.

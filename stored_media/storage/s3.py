@@ -6,6 +6,7 @@ boto3 is synchronous; reads run in worker threads so the event loop keeps servin
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shadowvault.metrics.families import S3_ERRORS
 from stored_media.storage.base import (
     BackendUnavailable,
     ObjectMissing,
@@ -154,5 +156,14 @@ def _error_code(exc: ClientError) -> str:
 
 
 def _describe(exc: Exception) -> str:
+    # Every failure this backend reports is described here once: counted here too
+    # (shadowvault_s3_errors_total, by error code or botocore's exception class).
+    S3_ERRORS.labels(error_kind(exc)).inc()
     # botocore messages name the operation and the error code, never the credentials.
     return f"{type(exc).__name__}: {exc}"
+
+
+def error_kind(exc: Exception) -> str:
+    """A bounded label: S3's error code ("SlowDown", "503") or the exception's class."""
+    kind = _error_code(exc) if isinstance(exc, ClientError) else type(exc).__name__
+    return re.sub(r"[^A-Za-z0-9_.-]", "", kind)[:40] or "unknown"

@@ -20,6 +20,11 @@ from typing import Any, Protocol, TypeVar
 
 from telethon.errors import FloodWaitError
 
+from shadowvault.metrics.families import (
+    TELEGRAM_CALLS,
+    TELEGRAM_FLOOD_SECONDS,
+    TELEGRAM_FLOOD_WAITS,
+)
 from stored_media.storage.base import BackendUnavailable, StorageError
 
 logger = logging.getLogger(__name__)
@@ -149,13 +154,15 @@ class SessionPool:
                 "Telegram session #%d must wait %d s (FLOOD_WAIT)", lease.index, exc.seconds
             )
             self._bench(self._slots[lease.index], exc.seconds)
+            TELEGRAM_FLOOD_WAITS.labels(str(lease.index)).inc()
+            TELEGRAM_FLOOD_SECONDS.labels(str(lease.index)).inc(exc.seconds)
             raise
 
     async def _take(self, timeout: float | None) -> _Slot:
         if not self._slots:
             raise StorageError("no Telegram session or bot token is configured")
         if not self._waiters and (slot := self._free_slot()):  # nobody queued ahead of us
-            slot.active += 1
+            _lend(slot)
             return slot
         waiter: asyncio.Future[_Slot] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
@@ -176,6 +183,7 @@ class SessionPool:
 
     def _give_back(self, slot: _Slot) -> None:
         slot.active -= 1
+        TELEGRAM_CALLS.labels(str(slot.index)).dec()
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -187,7 +195,7 @@ class SessionPool:
             slot = self._free_slot()
             if slot is None:
                 return
-            slot.active += 1
+            _lend(slot)
             self._waiters.popleft().set_result(slot)
 
     def _bench(self, slot: _Slot, seconds: float) -> None:
@@ -209,3 +217,9 @@ class SessionPool:
                         f"Telegram session #{slot.index} could not connect: {exc}"
                     ) from exc
             return slot.client
+
+
+def _lend(slot: _Slot) -> None:
+    slot.active += 1
+    # Every process's pools together, per configured session (docs/metrics.md).
+    TELEGRAM_CALLS.labels(str(slot.index)).inc()
