@@ -867,7 +867,7 @@ def run(args, services: Services, root: Path) -> bool:
     # The origin reads ahead when a slice follows one asked within 5 s (RUN_GAP in
     # stored_media/readahead.py); after the seeks' slices, wait so each slice here is lone.
     time.sleep(6)
-    breakdown = slice_breakdown(install, gw.port, origin_a, args.slices, rng)
+    breakdown = slice_breakdown(install, gw, origin_a, args.slices, rng)
 
     log(
         f"holding {args.readers} slow readers on origin B "
@@ -958,7 +958,7 @@ def telegram_case(
     return report
 
 
-def slice_breakdown(install: Install, gw_port: int, origin_port: int, count: int, rng):
+def slice_breakdown(install: Install, gw: Nginx, origin_port: int, count: int, rng):
     client = s3_client(install)
     key = client.list_objects_v2(Bucket=BUCKET)["Contents"][0]["Key"]
     link = install.links["s3"]
@@ -970,12 +970,21 @@ def slice_breakdown(install: Install, gw_port: int, origin_port: int, count: int
         uri=link.split("?", 1)[0],
         link=link,
         link_secret=install.env["LINK_SECRET"],
-        gateway_port=gw_port,
+        gateway_port=gw.port,
         origin_port=origin_port,
         count=count,
         rng=rng,
         expected=lambda start, stop: expected_bytes(install.block, start, stop),
+        forget_authorize=lambda: forget_authorize_answers(gw),
     )
+
+
+def forget_authorize_answers(nginx: Nginx) -> None:
+    """Empty the gateway's authorize cache as a purge does (its entry files deleted): the
+    next request for any link asks the origin again."""
+    for entry in (nginx.run_dir / "authorize").rglob("*"):
+        if entry.is_file():
+            entry.unlink(missing_ok=True)
 
 
 def report_breakdown(breakdown: stream_slices.Breakdown, line: str) -> tuple[float, float]:

@@ -1,17 +1,19 @@
 """Where the time of a cold 1 MiB slice goes, for bench/stream.py.
 
 A slice nginx does not hold yet passes through four steps: nginx checks the link and asks the
-origin's authorize answer (cached ~10 s per link), then asks the origin for the slice, which
-fetches it from the backend and streams it back while nginx writes its cache file. Each step
-is timed here on its own, on slices nobody asked for before (so no cache and no read-ahead
-holds them):
+origin's authorize answer (cached ~10 s per site and object), then asks the origin for the
+slice, which fetches it from the backend and streams it back while nginx writes its cache
+file. Each step is timed here on its own, on slices nobody asked for before (so no cache and
+no read-ahead holds them):
 
 - backend: the bench's own boto3 ranged GET of the slice (whole body), the floor;
 - authorize: the origin's answer to nginx's auth_request, asked directly;
 - origin: the slice asked directly from the origin with the gateway token, as nginx asks it
   (time to first byte and to the last);
 - gateway: the slice through nginx with the link's authorize answer cached, and with a fresh
-  link (another `expires`, so nginx asks the origin's authorize answer first).
+  link (another `expires`) whose authorize answer is not cached (its entry files deleted
+  first, as an unpublish purges them: every link of a site and object shares one answer), so
+  nginx asks the origin's authorize answer first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import hmac
 import http.client
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MIB = 1024 * 1024
@@ -119,6 +122,7 @@ def measure(
     count: int,
     rng: random.Random,
     expected,
+    forget_authorize: Callable[[], None],
 ) -> Breakdown:
     """`count` rounds, each on three slices never asked before (gateway, fresh-link gateway,
     origin), with the backend's own GET of the gateway's slice. `expected(start, stop)` gives
@@ -137,6 +141,7 @@ def measure(
             result.gateway_ttfb_ms.append(answer.ttfb_ms)
             result.gateway_total_ms.append(answer.total_ms)
             fresh = signed_path(uri, expires + number + 1, link_secret)
+            forget_authorize()
             answer = _slice(gateway, fresh, fresh_slice, {}, expected, result, "fresh link")
             result.fresh_ttfb_ms.append(answer.ttfb_ms)
             answer = origin.get(link, {AUTHORIZE_HEADER: token})

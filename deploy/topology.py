@@ -225,6 +225,9 @@ class Topology:
             CELERY_RESULT_BACKEND=f"{redis}/2",
             DATA_DIR=str(self.data),
             MEDIA_ROOT=str(self.data / "media"),
+            # The gateway's authorize cache, which unpublishes purge (its run dir is not
+            # DATA_DIR/gateway here: see gateway_config below).
+            GATEWAY_AUTHORIZE_CACHE=str(self.root / "gateway" / "authorize"),
             MEDIA_STORAGE="s3",
             S3_ENDPOINT_URL=f"http://127.0.0.1:{self.ports['s3']}",
             S3_BUCKET=BUCKET,

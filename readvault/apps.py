@@ -26,6 +26,13 @@ class ReadVaultConfig(AppConfig):
         self._connect_site_sections()
         self._connect_reader_apps()  # after "Reading": the tabs show in registration order
         self._keep_last_chapter_at()
+        self._connect_authorize_purge()
+
+    def _connect_authorize_purge(self) -> None:
+        # Hiding a series or a chapter reaches the gateway's cached page answers at once.
+        from readvault.catalogue import purge_hooks
+
+        purge_hooks.connect()
 
     def _keep_last_chapter_at(self) -> None:
         # Series.last_chapter_at follows chapters added and deleted (merges refresh it).

@@ -59,6 +59,12 @@ DOMAIN_VERIFY_TIMEOUT = config.integer("DOMAIN_VERIFY_TIMEOUT", 5, minimum=1)
 # it serves is rewritten here on every change, then this command reloads it (empty: none).
 GATEWAY_HOSTS_FILE = config.text("GATEWAY_HOSTS_FILE", "")
 GATEWAY_RELOAD_COMMAND = config.text("GATEWAY_RELOAD_COMMAND", "")
+# The gateway's authorize cache folder, where an unpublish deletes the answers it made wrong
+# (stored_media/authorize_cache.py); "" turns the purge off. The default is where
+# `manage.py gateway_config` puts it.
+GATEWAY_AUTHORIZE_CACHE = config.text(
+    "GATEWAY_AUTHORIZE_CACHE", str(DATA_DIR / "gateway" / "authorize")
+)
 
 INSTALLED_APPS = [
     "shadowvault.apps.ShadowVaultAdminConfig",

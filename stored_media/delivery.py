@@ -25,6 +25,7 @@ from django.utils.http import http_date
 
 from shadowvault.metrics.families import MEDIA_AUTHORIZATIONS, MEDIA_BYTES, MEDIA_STREAMS
 from stored_media import ranges, signing
+from stored_media.authorize_cache import SERVE_CACHE_CONTROL
 from stored_media.media_types import MEDIA_CSP, kind_for_type, served_type
 from stored_media.models import StoredObject
 from stored_media.readahead import SliceBuffer, slice_buffer
@@ -75,6 +76,8 @@ def _authorize_answer(obj: StoredObject | None, backend: StorageBackend | None) 
     path = _sendable_path(obj, backend)
     MEDIA_AUTHORIZATIONS.labels(obj.backend, "proxied" if path is None else "sendfile").inc()
     response["X-ShadowVault-Status"] = "200"
+    # nginx may use this answer while it asks again once it runs out; a refusal, never.
+    response["Cache-Control"] = SERVE_CACHE_CONTROL
     response["X-ShadowVault-Local"] = str(path) if path is not None else ""
     response["X-ShadowVault-Disposition"] = _disposition(obj)
     return response

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.urls import reverse
 
+from stored_media.authorize_cache import INACTIVE_SECONDS
 from stored_media.gateway_hosts import write_hosts_file
 from stored_media.media_types import KINDS, MEDIA_CSP
 from stored_media.signing import gateway_token
@@ -54,6 +55,26 @@ MEDIA_GUARDS = _lines(
     # As the site's answers (SECURE_REFERRER_POLICY): a link's signature stays ours.
     "add_header Referrer-Policy same-origin always",
 )
+
+
+def _authorize_cache(seconds: str) -> str:
+    """The authorize caches' rules (/_authorize, /_authorize_page; the template says why).
+    The lock waits as long as the one request it waits for may take (its read timeout), so
+    a slow origin under a burst never lets the waiting viewers through to it all at once.
+    Which run-out answers may be used while one request refreshes them is the origin's
+    `stale-while-revalidate` (stored_media/authorize_cache.py), not `proxy_cache_use_stale
+    updating`, which would use any answer, a refusal too, for as long as the origin is down."""
+    return _lines(
+        f"proxy_cache_valid 200 {seconds}s",
+        "proxy_cache_lock on",
+        f"proxy_cache_lock_timeout {AUTHORIZE_TIMEOUT}s",
+        f"proxy_cache_lock_age {AUTHORIZE_TIMEOUT}s",
+        "proxy_cache_background_update on",
+        f"proxy_read_timeout {AUTHORIZE_TIMEOUT}s",
+    )
+
+
+AUTHORIZE_TIMEOUT = 10
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "gateway.conf.tmpl"
 
 
@@ -73,7 +94,9 @@ class GatewayOptions:
     mime_types: str = "/etc/nginx/mime.types"
     max_body: str = "100m"
     upload_max_body: str = "0"  # the upload route's body limit; 0: none (chunks are checked)
-    authorize_cache_seconds: str = "10"  # how long an unpublish takes to reach open links
+    # How long an authorize answer is used before one request refreshes it (an unpublish
+    # purges the answers it made wrong at once: stored_media/authorize_cache.py).
+    authorize_cache_seconds: str = "10"
     page_cache_size: str = "5g"  # ReadVault's page cache (pages and their images)
     user: str = ""  # nginx started as root drops to this user (default: nobody)
     # TLS at the gateway (docs/deploy.md): a certificate chain and its key (certbot's
@@ -117,6 +140,8 @@ def render(options: GatewayOptions) -> str:
         media_proxy_headers=MEDIA_PROXY_HEADERS,
         websocket_proxy_headers=WEBSOCKET_PROXY_HEADERS,
         media_guards=MEDIA_GUARDS,
+        authorize_cache=_authorize_cache(options.authorize_cache_seconds),
+        authorize_inactive=f"{INACTIVE_SECONDS}s",
         media_kinds=[
             {"content_type": kind.content_type, "extension": kind.suffix.lstrip(".")}
             for kind in KINDS.values()

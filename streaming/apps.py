@@ -17,6 +17,7 @@ class StreamingConfig(AppConfig):
         from stored_media.owners import register_owner
         from streaming.api.token_store import revoke_on_new_password
         from streaming.catalogue import admin as catalogue_admin
+        from streaming.catalogue import purge_hooks
         from streaming.ingest import admin as ingest_admin
         from streaming.models.catalogue import servable_objects_rule
         from streaming.search import signals as search_signals
@@ -24,6 +25,7 @@ class StreamingConfig(AppConfig):
 
         register_owner(self.label, servable_objects_rule)
         search_signals.connect()
+        purge_hooks.connect()  # unpublishing reaches the gateway's cached answers
         post_save.connect(
             revoke_on_new_password,
             sender=settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from readvault.catalogue import site_hiding
 from readvault.models import Series
+from stored_media.authorize_cache import served_less
 from streaming.models import Comment, Title, TitleHiding
 from streaming.models.catalogue import visible_rule
 from takedowns.models import TargetKind
@@ -77,7 +78,9 @@ def unpublish(kind: str, pk: int) -> bool:
     published."""
     model = _catalogue_model(kind)
     published = model.Status.PUBLISHED
-    return model.objects.filter(pk=pk, status=published).update(status=model.Status.DRAFT) == 1
+    done = model.objects.filter(pk=pk, status=published).update(status=model.Status.DRAFT) == 1
+    served_less()  # an update sends no signal; open links are refused at once
+    return done
 
 
 def republish(kind: str, pk: int) -> None:

@@ -36,6 +36,7 @@ from readvault.catalogue.site_hiding import hide_on, show_on
 from readvault.metadata.matching import configured_provider, refresh_series
 from readvault.models import Chapter, Page, Series, SeriesCredit, SeriesHiding, Volume
 from readvault.pages.member_bytes import CorruptPage
+from stored_media.authorize_cache import served_less
 from stored_media.media_types import MEDIA_CSP
 from stored_media.storage.base import BackendUnavailable, ObjectMissing
 from tenants.access import is_operator, is_site_admin
@@ -244,6 +245,7 @@ class SeriesAdmin(OperatorOnlyAdmin):
     )
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = Series.objects.filter(pk__in=_ids(queryset)).update(status=Series.Status.DRAFT)
+        served_less()  # an update sends no signal
         self.message_user(request, f"Moved {count} series back to draft.", messages.SUCCESS)
 
     @admin.action(description="Merge the two selected series…", permissions=["change"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from readvault.models import SeriesHiding
+from stored_media.authorize_cache import served_less
 from tenants.models import Tenant
 
 
@@ -19,6 +20,7 @@ def hide_on(tenant: Tenant, series_ids: Iterable[int]) -> int:
     rows = [SeriesHiding(tenant=tenant, series_id=pk) for pk in sorted(wanted - already)]
     # A hiding made by someone else in the meantime is the same wish: not an error.
     SeriesHiding.objects.bulk_create(rows, ignore_conflicts=True)
+    served_less()  # a bulk insert sends no signal
     return len(rows)
 
 

@@ -30,6 +30,7 @@ from readvault.pages.member_bytes import CorruptPage, close, page_chunks
 from readvault.pages.roles import roles_of
 from readvault.pages.variants import Variant, choose, content_type, parse_variant, planned_formats
 from stored_media import signing
+from stored_media.authorize_cache import SERVE_CACHE_CONTROL
 from stored_media.delivery import AUTHORIZE_HEADER, GATEWAY_HEADER, guarded, plain
 from stored_media.media_types import served_type
 from stored_media.models import StoredObject
@@ -220,6 +221,8 @@ async def respond(ask: PageAsk, decision: Decision) -> HttpResponseBase:
         # Always a 200, so nginx caches a refusal with the rest.
         response = HttpResponse(status=200)
         response["X-ShadowVault-Status"] = decision.status
+        if decision.status == "200":  # used while nginx asks again; a refusal never is
+            response["Cache-Control"] = SERVE_CACHE_CONTROL
         return guarded(response)
     return guarded(await _respond_with(ask, decision))
 

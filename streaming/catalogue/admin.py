@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from shadowvault.request_numbers import parse_bounded_int
 from shadowvault.task_queues import enqueue
+from stored_media.authorize_cache import served_less
 from streaming.catalogue.merge import MergeRefused, merge_titles
 from streaming.metadata.base import MetadataError
 from streaming.metadata.refresh import candidates_for, match_title
@@ -127,6 +128,7 @@ class TitleAdmin(OperatorOnlyAdmin):
     @admin.action(description="Unpublish the selected titles (back to draft)")
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(status=Title.Status.DRAFT)
+        served_less()  # an update sends no signal
         self.message_user(request, f"Moved {count} title(s) back to draft.", messages.SUCCESS)
 
     @admin.action(description="Refresh metadata of the selected titles (in the background)")

@@ -78,10 +78,12 @@ def nginx_running(options: GatewayOptions) -> Iterator[subprocess.Popen]:
         text=True,
     )
     # As in production, the app keeps the gateway's hostnames and reloads it on a change
-    # (stored_media/gateway_hosts.py).
+    # (stored_media/gateway_hosts.py), and purges its authorize answers an unpublish made
+    # wrong (stored_media/authorize_cache.py).
     follow_domains = override_settings(
         GATEWAY_HOSTS_FILE=hosts_file_of(options),
         GATEWAY_RELOAD_COMMAND=f"{binary} -p {options.run_dir} -c {config} -s reload",
+        GATEWAY_AUTHORIZE_CACHE=str(Path(options.run_dir) / "authorize"),
     )
     follow_domains.enable()
     try:
