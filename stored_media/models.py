@@ -96,9 +96,26 @@ class StoredObject(models.Model):
         needs one validator across all slices of a file). Stored bytes never change under
         a key (a new file gets a new key), so the key names them: the ETag stays the same
         when a refreshed Telegram file reference or a sha256 recorded after publishing
-        updates the row while viewers are playing it."""
-        basis = f"{self.backend}:{self.key}:{self.size}"
+        updates the row while viewers are playing it. The backend is left out: move_storage
+        keeps an object's key in its new backend, and a player (or the slice cache) halfway
+        through the file must see the same validator after the move."""
+        basis = f"{self.key}:{self.size}"
         return f'"{hashlib.sha256(basis.encode()).hexdigest()[:32]}"'
+
+
+class RetiredCopy(models.Model):
+    """An object's old copy that a move between backends (stored_media.moving) left behind.
+    Links and the gateway's cached answers issued before the move may still read it, so its
+    bytes are deleted only after `delete_after` (longer than a link is valid)."""
+
+    backend = models.CharField(max_length=16, choices=StoredObject.Backend.choices)
+    key = models.CharField(max_length=1024)
+    parts = models.JSONField(default=list, blank=True)
+    object_id = models.BigIntegerField(help_text="The StoredObject that moved (for the record).")
+    delete_after = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.backend}:{self.key} (after {self.delete_after:%Y-%m-%d %H:%M})"
 
 
 LINK_NAME_LENGTH = 150

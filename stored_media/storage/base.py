@@ -92,6 +92,11 @@ class StorageBackend(abc.ABC):
         """A path on this machine's disk when the backend has one (nginx can sendfile it)."""
         return None
 
+    def stored_size(self, key: str, parts: list[Part]) -> int | None:
+        """The size the backend holds under `key` (ObjectMissing if none), or None when the
+        backend cannot tell without reading (backups and moves check objects with it)."""
+        return None
+
     def check(self) -> None:  # noqa: B027  (optional hook; most backends need nothing)
         """Raise StorageError when the backend cannot be reached (used by /readyz)."""
 

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from stored_media.file_stream import file_range
 from stored_media.storage.base import (
     InvalidKey,
+    ObjectMissing,
     Part,
     Progress,
     SavedObject,
@@ -95,6 +96,12 @@ class LocalBackend(StorageBackend):
 
     def delete(self, key: str, parts: list[Part]) -> None:
         self.path_for(key).unlink(missing_ok=True)
+
+    def stored_size(self, key: str, parts: list[Part]) -> int | None:
+        try:
+            return self.path_for(key).stat().st_size
+        except FileNotFoundError:
+            raise ObjectMissing(f"local object {key!r} is missing") from None
 
     def check(self) -> None:
         if not self.root.is_dir():

@@ -144,6 +144,16 @@ class S3Backend(StorageBackend):
         except (BotoCoreError, ClientError) as exc:
             raise BackendUnavailable(f"delete of {key!r} failed: {_describe(exc)}") from None
 
+    def stored_size(self, key: str, parts: list[Part]) -> int | None:
+        try:
+            return int(self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+        except ClientError as exc:
+            if _error_code(exc) in MISSING_CODES:
+                raise ObjectMissing(f"s3 object {key!r} is missing") from None
+            raise BackendUnavailable(f"s3 head of {key!r} failed: {_describe(exc)}") from None
+        except BotoCoreError as exc:
+            raise BackendUnavailable(f"s3 head of {key!r} failed: {_describe(exc)}") from None
+
     def check(self) -> None:
         try:
             self.client.head_bucket(Bucket=self.bucket)
