@@ -5,6 +5,7 @@ set -euo pipefail
 declare -A PACKAGE_FOR=(
   [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [nginx]=nginx [chromium]=chromium
   [redis-server]=redis-server [aria2c]=aria2 [psql]=postgresql-client
+  [pg_dump]=postgresql-client [pg_restore]=postgresql-client
   [docker-compose]=docker-compose
   [node]=nodejs [npm]=npm
   [7zz]=7zip [qpdf]=qpdf
