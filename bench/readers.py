@@ -107,7 +107,9 @@ async def read_paced(port: int, path: str, rate: float, seconds: float, out: dic
         while (elapsed := loop.time() - start) < seconds:
             allowed = int(rate * elapsed) - got
             if allowed <= 0:
-                await asyncio.sleep(0.25)  # a quarter second's bytes a read: few wake-ups
+                # A tenth of a second's bytes a read: a player's buffer (256 KiB) then holds
+                # more than a wake-up's worth even when a busy machine wakes it late.
+                await asyncio.sleep(0.1)
                 continue
             view = SCRATCH[: min(allowed, len(SCRATCH))]
             count = await asyncio.wait_for(loop.sock_recv_into(sock, view), READ_TIMEOUT)
