@@ -95,6 +95,15 @@ def choice(name: str, default: str, allowed: set[str]) -> str:
     return value
 
 
+def rate(name: str, default: str) -> str:
+    """A request rate such as "300/minute" (count, then second, minute, hour or day);
+    empty: no limit."""
+    value = text(name, default).strip().lower()
+    if value and not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ConfigurationError(name, 'expected a rate such as "300/minute" or empty')
+    return value
+
+
 def string_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "figures",
     "stremio",
     "parties",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.MembershipMiddleware",
+    # After the user and their membership are known: what operators and site admins change.
+    "audit.recording.audit_middleware",
     # A suspended or closed site's page for every viewer route (operators and /admin/ pass).
     "tenants.site_gate.SiteStateGate",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -411,7 +414,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Ads (docs/ads.md): impressions past what the frequency caps look back on.
     "prune-ad-impressions": {"task": "ads.tasks.prune_impressions", "schedule": 3600},
+    "forget-old-audit-events": {"task": "audit.tasks.forget_old_events", "schedule": 24 * 3600},
 }
+# The audit log (audit/): what operators and site admins did is kept this many days.
+AUDIT_KEEP_DAYS = config.integer("AUDIT_KEEP_DAYS", 365, minimum=1)
 # Figures: raw activity is kept this many days (a day can be rolled up again while its rows
 # are), and one progress save counts at most this many seconds of watching (figures.recording).
 FIGURES_RAW_DAYS = config.integer("FIGURES_RAW_DAYS", 35, minimum=2)
@@ -449,6 +455,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["streaming.api.permissions.SiteMemberOrReadOnly"],
+    # API_RATE_PER_TOKEN for token calls, API_RATE_PER_ADDRESS for the rest (429 past it).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "streaming.api.throttling.TokenRateThrottle",
+        "streaming.api.throttling.AddressRateThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -460,6 +471,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+# API calls a token (any address) or an address (calls without a token) may make, as
+# "<count>/<second|minute|hour|day>"; empty: no limit. PeerTube's default is 50 per 10 s an
+# address; the player saves progress every 10 s, so a household behind one address fits.
+API_RATE_PER_TOKEN = config.rate("API_RATE_PER_TOKEN", "600/minute")
+API_RATE_PER_ADDRESS = config.rate("API_RATE_PER_ADDRESS", "300/minute")
 # Days a new API token works (0: until revoked); a password change revokes them all.
 API_TOKEN_LIFETIME_DAYS = config.integer("API_TOKEN_LIFETIME_DAYS", 90, minimum=0)
 SPECTACULAR_SETTINGS = {

@@ -29,6 +29,7 @@ PACKAGES = (
     "console",
     "curation",
     "parties",
+    "audit",
     # Not `figures`: the word is a common variable name (`figures.append`) the pattern
     # cannot tell from the package.
 )

@@ -18,4 +18,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shadowvault.settings")
 # site a test starts with this environment. Tests that want lookups serve the double
 # (tests.support.anilist_double.serving_anilist), which points the settings at it.
 os.environ["ANILIST_API_URL"] = "off"
+# The suite calls the API far faster than any app from one address (the sweep, schemathesis):
+# no rate limit unless a test sets one (tests/test_api_rate_limits.py does).
+os.environ.setdefault("API_RATE_PER_TOKEN", "")
+os.environ.setdefault("API_RATE_PER_ADDRESS", "")
 (Path(os.environ["DATA_DIR"]) / "media" / "public").mkdir(parents=True, exist_ok=True)
