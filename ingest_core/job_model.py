@@ -35,6 +35,13 @@ class JobQuerySet(TenantOwnedQuerySet):
         cutoff = timezone.now() - timedelta(seconds=settings.INGEST_LEASE_SECONDS)
         return self.unfinished().exclude(worker="").filter(heartbeat_at__lt=cutoff)
 
+    def forgotten(self) -> JobQuerySet:
+        """Jobs waiting in the queue, held by no worker, for longer than INGEST_REQUEUE_SECONDS
+        (longer than any retry's backoff): their message may be gone, taken by a worker that
+        was killed before it claimed the job, which leaves no lease for `stale` to see."""
+        cutoff = timezone.now() - timedelta(seconds=settings.INGEST_REQUEUE_SECONDS)
+        return self.filter(state=State.QUEUED, worker="", updated_at__lt=cutoff)
+
 
 JobManager = models.Manager.from_queryset(JobQuerySet)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from ingest_core import lifecycle
@@ -125,9 +125,15 @@ class Heartbeat:
         rows = type(job)._default_manager.filter(pk=job.pk)
         try:
             while not self._stop.wait(self.every):
-                rows.filter(worker=job.worker).update(heartbeat_at=timezone.now())
-                if rows.filter(cancel_requested=True).exists():
-                    self.reporter.cancelled.set()
+                try:
+                    rows.filter(worker=job.worker).update(heartbeat_at=timezone.now())
+                    if rows.filter(cancel_requested=True).exists():
+                        self.reporter.cancelled.set()
+                except DatabaseError:
+                    # The database restarting: the next beat reconnects. A heartbeat thread
+                    # that died here would let the sweep hand a running job to a second
+                    # worker once the lease aged.
+                    connection.close()
         finally:
             close_old_connections()
             connection.close()

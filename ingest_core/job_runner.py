@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from ingest_core import lifecycle
 from ingest_core.errors import AlreadyInLibrary, IngestCancelled, IngestError
@@ -27,8 +28,10 @@ from ingest_core.job_model import Job
 from ingest_core.job_progress import Heartbeat, Reporter
 from ingest_core.lifecycle import JobMovedOn, MoveRefused, Step
 from shadowvault.metrics.families import INGEST_STEP_SECONDS
+from stored_media.storage.base import BackendUnavailable
 
 logger = logging.getLogger(__name__)
+CLAIM_RETRY_SECONDS = 10
 State = lifecycle.State
 # (job id, step, seconds to wait) -> queue it
 Schedule = Callable[[int, Step, int], None]
@@ -68,7 +71,14 @@ def run_step(
     listener: Callable[[Job], None] | None = None,
 ) -> str:
     """Run `step` of the job if this worker can take it; say what happened."""
-    job = steps.claim(job_id, lifecycle.STEP_TAKES_FROM[step])
+    try:
+        job = steps.claim(job_id, lifecycle.STEP_TAKES_FROM[step])
+    except (OperationalError, InterfaceError):
+        # The database is away (a restart): this delivery is spent either way, and a job
+        # still queued has no lease for the sweep to see; so ask again later.
+        close_old_connections()
+        schedule(job_id, step, CLAIM_RETRY_SECONDS)
+        return f"{steps.noun} {job_id}: database unavailable, queued again"
     if job is None:
         return f"{steps.noun} {job_id}: not mine to run (finished, or running elsewhere)"
     started = time.monotonic()
@@ -118,6 +128,14 @@ def _run(
         raise
     except IngestError as error:
         _failed(steps, job, step, error, schedule)
+    except (BackendUnavailable, OperationalError, InterfaceError) as error:
+        # Storage answering 503 or the database restarting is a moment's outage, as a 5xx
+        # from a source is: tried again with backoff, not the job's end (bench/load.py's
+        # faults). The broken connection goes first; if the database is still away, the
+        # write below fails too and the sweep hands the silent job on.
+        close_old_connections()
+        reason = f"{type(error).__name__}: {error}".strip()
+        _failed(steps, job, step, IngestError(reason, transient=True), schedule)
     except SoftTimeLimitExceeded:
         _end(job, State.FAILED, steps.overrun.format(limit=settings.INGEST_PROCESS_TIME_LIMIT))
     except Exception as error:

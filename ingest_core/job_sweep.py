@@ -50,4 +50,8 @@ def requeue_stale_jobs(model: type[JobBase], queue_step: Callable[[int, Step], N
         if lifecycle.requeue_silent(job):
             queue_step(job.pk, lifecycle.step_for(job))
             requeued.append(job.pk)
+    for job in model._default_manager.forgotten():
+        if lifecycle.requeue_forgotten(job):
+            queue_step(job.pk, lifecycle.step_for(job))
+            requeued.append(job.pk)
     return requeued

@@ -265,6 +265,23 @@ def requeue_silent(job) -> bool:
     return True
 
 
+def requeue_forgotten(job) -> bool:
+    """The sweep queues again a job left waiting past INGEST_REQUEUE_SECONDS (its message may
+    be lost). A job that was only waiting gets a second message: harmless, the first claim
+    wins and the other finds nothing to do. False when the job moved on since."""
+    try:
+        move(
+            job,
+            job.state,
+            by=Actor.SWEEP,
+            where=Q(worker="", updated_at=job.updated_at),
+            log="waited in the queue past INGEST_REQUEUE_SECONDS; queued again",
+        )
+    except JobMovedOn:
+        return False
+    return True
+
+
 def first_step(job) -> Step:
     # Files on this machine and uploads are already here: they start with processing.
     return Step.FETCH if job.source_kind == "url" else Step.PROCESS

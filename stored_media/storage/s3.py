@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -81,7 +82,9 @@ class S3Backend(StorageBackend):
             self.client.upload_file(
                 str(source), self.bucket, key, Config=transfer, Callback=on_bytes
             )
-        except (BotoCoreError, ClientError) as exc:
+        except (BotoCoreError, ClientError, S3UploadFailedError) as exc:
+            # upload_file's transfer manager wraps a refused PutObject (a 503 past botocore's
+            # retries) in S3UploadFailedError: the same moment's outage, not a job's end.
             raise BackendUnavailable(f"upload of {key!r} failed: {_describe(exc)}") from None
         return SavedObject(key=key, size=total, sha256=sha256, parts=[Part(total)])
 
