@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -17,6 +18,8 @@ GRACE_SECONDS = 10
 class ProcessGroup:
     commands: dict[str, list[str]]
     out: TextIO = sys.stdout
+    # Variables added to one process's environment, by name (the rest is inherited).
+    environments: dict[str, dict[str, str]] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -25,7 +28,12 @@ class ProcessGroup:
         width = max(len(name) for name in self.commands)
         for name, command in self.commands.items():
             process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+                env={**os.environ, **self.environments.get(name, {})},
             )
             self.processes[name] = process
             prefix = f"{name:<{width}} | "

@@ -10,7 +10,7 @@ from typing import Any
 
 from celery.schedules import crontab
 
-from shadowvault import config, task_queues
+from shadowvault import config, logging_config, task_queues
 
 BASE_DIR = config.BASE_DIR
 DATA_DIR = config.default_data_dir(BASE_DIR)
@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: axes, link binding, /readyz and the access log all read the address it settles.
     "shadowvault.client_address.client_address_middleware",
+    # Next: every line logged while the request is served carries its id (docs/logs.md).
+    "shadowvault.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "shadowvault.metrics.requests.RequestMetricsMiddleware",  # every answer, by route
     "shadowvault.content_security.ContentSecurityPolicyMiddleware",  # pages load only our own
@@ -508,12 +510,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs (docs/logs.md): one JSON object a line on the console by default, which is what a log
+# collector (journald, docker) reads; `manage.py runall` (make run) asks its processes for
+# plain text, for a person at the terminal, unless LOG_FORMAT is set. Every process also
+# writes JSON lines to LOG_DIR/<role>-<pid>.jsonl ("off": none) for the admin's live log view.
 LOG_LEVEL = config.text("LOG_LEVEL", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise config.ConfigurationError(
+        "LOG_LEVEL", "expected one of CRITICAL, DEBUG, ERROR, INFO, WARNING"
+    )
+LOG_FORMAT = config.choice("LOG_FORMAT", "json", {"json", "plain"})
+LOG_DIR: Path | None = (
+    None if config.text("LOG_DIR", "") == "off" else config.directory("LOG_DIR", DATA_DIR / "logs")
+)
+LOG_FILE_MAX_BYTES = config.integer("LOG_FILE_MAX_BYTES", 5 * 1024**2, minimum=64 * 1024)
+LOG_FILE_KEEP_DAYS = config.integer("LOG_FILE_KEEP_DAYS", 7, minimum=1)
+# One live-tail response lasts this long, then the browser reconnects where it stopped: a
+# gunicorn sync worker is held while it is open. 0: answer the lines there are and close.
+LOG_STREAM_SECONDS = config.integer("LOG_STREAM_SECONDS", 25, minimum=0)
+LOGGING = logging_config.logging_dict(
+    LOG_LEVEL,
+    LOG_FORMAT,
+    str(LOG_DIR) if LOG_DIR else None,
+    LOG_FILE_MAX_BYTES,
+    LOG_FILE_KEEP_DAYS,
+)

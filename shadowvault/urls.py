@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from shadowvault import health, public_uploads, web_app
+from shadowvault import health, log_view, public_uploads, web_app
 from shadowvault.metrics.view import metrics
 
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
     path("account/reading/", include(("readvault.site.account_urls", "reading"))),
     path("account/reader-apps/", include(("readvault.opds.account_urls", "reader-apps"))),
     path("account/stremio/", include(("stremio.account_urls", "stremio-account"))),
+    # The operator's live log view (docs/logs.md), inside the admin's sign-in.
+    path("admin/logs/", admin.site.admin_view(log_view.log_page), name="admin-logs"),
+    path(
+        "admin/logs/stream/", admin.site.admin_view(log_view.log_stream), name="admin-logs-stream"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/comics/", include("readvault.api.urls")),
     path("api/", include("streaming.api.urls")),

@@ -28,6 +28,9 @@ def _proxy_headers(host: str) -> str:
         "proxy_set_header X-Real-IP $remote_addr",
         "proxy_set_header X-Forwarded-For $remote_addr",
         "proxy_set_header X-Forwarded-Proto $scheme",
+        # nginx's own id for this request (the client's header is never passed on): the
+        # app's log lines and the tasks it queues carry it (shadowvault/request_id.py).
+        "proxy_set_header X-Request-ID $request_id",
     )
 
 
@@ -36,7 +39,11 @@ def _proxy_headers(host: str) -> str:
 # absolute-form request line (`GET http://a.test/media/…` + `Host: b.test`) $host is a.test,
 # and the origin must judge that same site, or b.test's answer is cached for a.test.
 PROXY_HEADERS = _proxy_headers("$http_host")
-MEDIA_PROXY_HEADERS = _proxy_headers("$host")
+# The media path's answers are cached, headers and all: the origin's X-Request-ID (of the
+# request that filled the entry) is dropped, and this request's own id is sent instead.
+MEDIA_PROXY_HEADERS = _proxy_headers("$host") + _lines(
+    "proxy_hide_header X-Request-ID", "add_header X-Request-ID $request_id always"
+)
 # A websocket (the watch party's, shadowvault.websockets) needs HTTP/1.1 and the client's
 # Upgrade passed on (RFC 6455, section 4.1); Connection from $sv_connection_upgrade, so a
 # plain GET there does not claim an upgrade. Host as sent: the origin compares it with Origin.
@@ -48,6 +55,7 @@ WEBSOCKET_PROXY_HEADERS = _lines(
     "proxy_set_header X-Real-IP $remote_addr",
     "proxy_set_header X-Forwarded-For $remote_addr",
     "proxy_set_header X-Forwarded-Proto $scheme",
+    "proxy_set_header X-Request-ID $request_id",
 )
 MEDIA_GUARDS = _lines(
     f'add_header Content-Security-Policy "{MEDIA_CSP}" always',

@@ -51,6 +51,9 @@ def start_django(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
         ("BILLING_PROVIDER", "paypal", "BILLING_PROVIDER: expected one of manual, stripe"),
         ("BILLING_PROVIDER", "stripe", "STRIPE_SECRET_KEY: is required when BILLING_PROVIDER"),
         ("STRIPE_API_BASE", "ftp://stripe.test", "STRIPE_API_BASE: unsupported scheme 'ftp'"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT: expected one of json, plain"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: expected one of CRITICAL, DEBUG"),
+        ("LOG_DIR", "logs", "LOG_DIR: must be an absolute path"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_one_line_naming_it(tmp_path, name, value, expected):

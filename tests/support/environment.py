@@ -18,6 +18,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shadowvault.settings")
 # site a test starts with this environment. Tests that want lookups serve the double
 # (tests.support.anilist_double.serving_anilist), which points the settings at it.
 os.environ["ANILIST_API_URL"] = "off"
+# The live log view's event stream stays open LOG_STREAM_SECONDS (25) for a browser; the
+# security sweep reads every route's answer to its end, so here it answers and closes.
+# The log view's own tests set the length they need.
+os.environ.setdefault("LOG_STREAM_SECONDS", "0")
 # The suite calls the API far faster than any app from one address (the sweep, schemathesis):
 # no rate limit unless a test sets one (tests/test_api_rate_limits.py does).
 os.environ.setdefault("API_RATE_PER_TOKEN", "")

@@ -46,6 +46,7 @@ QUERY_NAMES = [
     "width", "at", "session", "action",
     "where", "code",
     "days",
+    "level", "role", "job", "request_id", "after",
 ]  # fmt: skip
 
 # Known-nasty values, tried on every route: overflowing and signed numbers, Unicode digits

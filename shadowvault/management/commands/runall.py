@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from django.conf import settings
@@ -56,6 +57,14 @@ def group_commands(host: str, port: int, concurrency: int) -> dict[str, list[str
     }
 
 
+def group_environments(commands: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Each process's role for its log lines (its name here: the uvicorn here serves the whole
+    site, not only the stream), and readable lines for the terminal unless LOG_FORMAT says
+    otherwise (docs/logs.md)."""
+    log_format = os.environ.get("LOG_FORMAT") or "plain"
+    return {name: {"PROCESS_ROLE": name, "LOG_FORMAT": log_format} for name in commands}
+
+
 class Command(BaseCommand):
     help = (
         "Serve ShadowVault on one machine: uvicorn (the whole site, ASGI), a Celery worker on "
@@ -71,7 +80,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, concurrency: int, **options) -> None:
         # OutputWrapper keeps the stream it wraps in _out; the stubs type that as a method.
         out = self.stdout._out
-        group = ProcessGroup(group_commands(host, port, concurrency), out=out)  # type: ignore[arg-type]
+        commands = group_commands(host, port, concurrency)
+        group = ProcessGroup(commands, out=out, environments=group_environments(commands))  # type: ignore[arg-type]
         group.start()
         self.stdout.write(f"ShadowVault is running on http://{host}:{port}/ (Ctrl-C stops it)")
         sys.exit(group.wait())
