@@ -7,10 +7,11 @@ request made one. Sign-ins of operators and site admins are recorded by a signal
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -37,12 +38,14 @@ def audit_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
-def _record_change(request: HttpRequest, status: int, began) -> None:
+def _record_change(request: HttpRequest, status: int, began: datetime) -> None:
     # The user as the view left it: a sign-out POST is by nobody once it has run.
-    if not (is_operator(request) or is_site_admin(request)):
+    user = request.user
+    if isinstance(user, AnonymousUser) or not (is_operator(request) or is_site_admin(request)):
         return
     # The admin's own summaries of what this request changed (it writes them itself).
-    summaries = LogEntry.objects.filter(user=request.user, action_time__gte=began).order_by("pk")
+    mine = LogEntry.objects.filter(user=user, action_time__gte=began)
+    summaries = mine.order_by("pk")
     summary = "\n".join(f"{e.object_repr}: {e.get_change_message()}" for e in summaries)
     record(request, _action_of(request.path), status=status, summary=summary)
 
