@@ -121,6 +121,7 @@ class Part:
     env: dict[str, str] | None = None
     user: str | None = None  # run as this user (PostgreSQL refuses root)
     supervised: bool = True  # restarted when it exits
+    stop_signal: int = signal.SIGTERM  # how stop() asks it to end
     health: str | None = None  # a path answering 200 once it serves
     process: subprocess.Popen | None = None
     restarts: list[float] = field(default_factory=list)  # when the supervisor restarted it
@@ -168,7 +169,7 @@ class Part:
         self.stopping = True
         if not self.alive:
             return
-        self.signal(signal.SIGTERM)
+        self.signal(self.stop_signal)
         try:
             self.process.wait(timeout)  # type: ignore[union-attr]
         except subprocess.TimeoutExpired:
@@ -308,8 +309,11 @@ class Topology:
             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={folder}",
             "-c", "max_connections=200",
         ]  # fmt: skip
+        # SIGINT, PostgreSQL's fast shutdown: SIGTERM is its smart one, which waits for every
+        # client to leave (the app's pooled connections never do), and its backends sit in
+        # sessions of their own, out of reach of the group's signal.
         self._add(Part("postgres", argv, self.logs / "postgres.log", port, user=user,
-                       supervised=False))  # fmt: skip
+                       supervised=False, stop_signal=signal.SIGINT))  # fmt: skip
         wait_until(lambda: self._createdb(port), 30, "postgres")
 
     def _createdb(self, port: int) -> bool:
@@ -434,8 +438,9 @@ class Topology:
         return time.monotonic()
 
     def restart(self, name: str, down_seconds: float = 0.0) -> None:
-        """Stop `name` gracefully (SIGTERM: Redis writes its AOF, PostgreSQL a fast shutdown
-        that ends open sessions), wait `down_seconds`, start it again on the same port."""
+        """Stop `name` gracefully (SIGTERM: Redis writes its AOF; SIGINT: PostgreSQL's fast
+        shutdown, which ends open sessions), wait `down_seconds`, start it again on the same
+        port."""
         part = self.parts[name]
         with self._lock:
             part.stop()
