@@ -6,9 +6,7 @@ everything it started."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,20 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.services import REPO
+from tests.support.scripts import load_script
 
 pytestmark = [pytest.mark.services, pytest.mark.own_install]
 
 
-def _load_topology():
-    spec = importlib.util.spec_from_file_location("topology", REPO / "deploy" / "topology.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["topology"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-topology_module = _load_topology()
+topology_module = load_script("deploy/topology.py", "topology")
 
 
 @pytest.fixture(scope="module")

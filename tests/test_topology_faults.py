@@ -7,25 +7,16 @@ and bounded."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
 import pytest
 
-from tests.support.services import REPO
+from tests.support.scripts import load_script
 
 pytestmark = [pytest.mark.services, pytest.mark.own_install]
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("load_bench", REPO / "bench" / "load.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_bench"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load = _load_bench()
+load = load_script("bench/load.py", "load_bench")
 faults = sys.modules["load_faults"]
 
 
