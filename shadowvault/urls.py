@@ -53,3 +53,4 @@ urlpatterns = [
 ]
 
 handler404 = "shadowvault.views.not_found"
+handler500 = "shadowvault.views.server_error"

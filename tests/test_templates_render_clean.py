@@ -53,6 +53,7 @@ NOT_PAGES = ("admin/", "api/", "media/", "[/.]*media/", "sw.js", "uploads/", "ap
 # Templates the walk does not reach, each with the reason; anything else must be rendered.
 NOT_WALKED = {
     "500.html": "rendered below without a request, as Django's handler does",
+    "503.html": "rendered below without a request, as shadowvault.views.server_error does",
     "billing/invoice.html": "an invoice exists after a subscription: test_billing_pages.py",
     "billing/refused.html": "a refused checkout (a free plan, not an admin): "
     "test_billing_manual.py",
@@ -243,7 +244,8 @@ def test_the_pages_outside_the_walk_show_no_template_syntax(full_site, alpha, al
     assert answer.status_code == 429
     Client(HTTP_HOST="a.test").post("/account/password/reset/", {"email": alice.email})
     assert mail.outbox, "no reset mail was sent"
-    texts = [a.content.decode() for a in answers] + [render_to_string("500.html")]
+    texts = [a.content.decode() for a in answers]
+    texts += [render_to_string("500.html"), render_to_string("503.html")]
     texts += [mail.outbox[0].subject, mail.outbox[0].body]
 
     assert [SYNTAX.search(t.encode()) for t in texts] == [None] * len(texts), texts
