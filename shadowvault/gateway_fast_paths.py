@@ -32,7 +32,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.module_loading import import_string
 
-from shadowvault import client_address
+from shadowvault import client_address, request_id
 from shadowvault.nul_guard import carries_nul
 from stored_media import signing
 from stored_media.delivery import AUTHORIZE_HEADER, GATEWAY_HEADER
@@ -82,6 +82,8 @@ class GatewayFastPaths:
             return
         for hook in self._hooks():
             response = hook(request, response)
+        # As request_id_middleware answers: the gateway's id for this request (or a new one).
+        response[request_id.HEADER] = request_id.request_id_of(request)
         await self.django_app.send_response(response, send)
 
     def _gateway_request(self, scope: Scope) -> HttpRequest | None:

@@ -93,6 +93,9 @@ def paths() -> Paths:
     return Paths(django, GatewayFastPaths(django))
 
 
+REQUEST_ID = "5f0e1c2d3b4a59687766554433221100"
+
+
 def call(
     app, target: str, headers: dict[str, str], method: str = "GET", host: str = "a.test"
 ) -> Sent:
@@ -108,7 +111,9 @@ def call(
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", host.encode())]
+        # nginx names every request it passes on (shadowvault/request_id.py): both paths
+        # answer with that id.
+        "headers": [(b"host", host.encode()), (b"x-request-id", REQUEST_ID.encode())]
         + [(name.lower().encode(), value.encode()) for name, value in headers.items()],
         "client": ("127.0.0.1", 40000),
         "server": ("127.0.0.1", 8000),
