@@ -32,10 +32,14 @@ def connect(app: Celery) -> None:
     task_postrun.connect(_leave_task, weak=False)
 
 
-def _keep_django_logging(**_kwargs) -> None:
+def _keep_django_logging(loglevel: int | str | None = None, **_kwargs) -> None:
     # A receiver here tells Celery to leave logging alone: its own handlers and format would
     # replace ours (and skip the redaction) in the worker and in beat.
     logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        # `celery worker --loglevel INFO` still says what Celery's own lines show ("ready.",
+        # tasks received and done), whatever LOG_LEVEL leaves for the app's.
+        logging.getLogger("celery").setLevel(loglevel)
 
 
 def _add_request_id(headers: dict | None = None, **_kwargs) -> None:

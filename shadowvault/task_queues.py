@@ -36,6 +36,7 @@ QUEUE_FOR_TASK = {
     "tenants.tasks.recheck_pending_domains": DEFAULT,
     "figures.tasks.roll_up_day": DEFAULT,
     "ads.tasks.prune_impressions": DEFAULT,
+    "audit.tasks.forget_old_events": DEFAULT,
 }
 
 

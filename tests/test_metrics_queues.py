@@ -29,7 +29,9 @@ def broker_url(redis_url, settings):
 
 
 def send(url: str, queue: str, count: int, priority: int | None = None) -> None:
-    app = Celery("queue-depth-test", broker=url)
+    # Not the current app: shared tasks queued later in this process (test_ingest_worker's)
+    # would go to this broker instead of the suite's.
+    app = Celery("queue-depth-test", broker=url, set_as_current=False)
     with app.connection_for_write() as connection:
         for _ in range(count):
             app.send_task(

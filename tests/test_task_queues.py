@@ -17,6 +17,7 @@ from shadowvault.task_queues import QUEUE_FOR_TASK, WORKER_QUEUES, enqueue
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
     "shadowvault", "stored_media", "streaming", "readvault", "tenants", "ads", "billing", "figures",
+    "audit",
 )  # fmt: skip
 SENDING = {"send_task", "delay", "apply_async"}
 
