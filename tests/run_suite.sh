@@ -56,5 +56,8 @@ PYTHON
 run_suite SQLite "sqlite:////tmp/shadowvault-suite.sqlite3" "$@"
 create_postgres_database "$PG_URL"
 # Benches run on scratch installs of their own (an SQLite file): the same run again on this
-# pass would measure nothing new, so `own_install` tests run on the first pass only.
-run_suite PostgreSQL "$PG_URL" -m "not own_install" "$@"
+# pass would measure nothing new, so `own_install` tests run on the first pass only. So do the
+# Chromium tests for now: what they drive is the browser's side (the player, the reader, the
+# console's scripts), the pages' queries run on PostgreSQL in every other test, and CI's
+# 90 minutes no longer hold both passes of them (the suite is to be made cheaper first).
+run_suite PostgreSQL "$PG_URL" -m "not own_install and not browser" "$@"
