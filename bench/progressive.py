@@ -30,7 +30,8 @@ and plays it:
   the head start and the final encode's own segments, costs the final (goal <= 1.15x);
 - switch: the tab plays on (from the start again at the end) until the player moves to the
   final MP4: the playhead before and after, loss = before - after (goal 0 s, to one
-  timeupdate, 0.25 s).
+  timeupdate, 0.25 s), and the gap: from the element letting go of the rendition to the
+  file's first frame playing, the time the sound stops (goal <= 0.25 s).
 
 When the player never gets ready on a progressive title (no MSE loader yet), the bench says
 so and measures the first segment listed in progressive.json instead ("stand-in"), and the
@@ -62,6 +63,9 @@ GOAL_FIRST_FRAME = 10.0  # s from the job's start
 GOAL_SEEK = 10.0  # s from the seek
 GOAL_FINAL = 1.15  # x ffmpeg alone
 LOSS_RESOLUTION = 0.25  # s: timeupdate fires about every 250 ms
+# s from the element letting go of the rendition to the file's first frame: the sound stops
+# that long (the picture shows a still). A tenth of a second goes unnoticed in a cut.
+GOAL_GAP = 0.25
 SEEK_AT = 0.8  # of the duration
 POLL = 0.05  # s between looks at the database while waiting for the title
 
@@ -87,6 +91,7 @@ class Figures:
     final_unwatched: float = float("nan")  # the same, nobody watching
     switch_before: float = float("nan")
     switch_after: float = float("nan")
+    switch_gap: float = float("nan")  # the rendition's stop -> the file's first frame
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -402,6 +407,7 @@ def watch_switch(viewer, found, media_id, source: Source, own_seeks, budget, job
         found.notes.append("no switch to the final MP4 seen")
         return
     found.switch_before, found.switch_after = moved.before, moved.after
+    found.switch_gap = moved.gap
     stored = stored or final_stored_at(media_id)
     if stored:
         found.notes.append(
@@ -409,7 +415,10 @@ def watch_switch(viewer, found, media_id, source: Source, own_seeks, budget, job
         )
     if moved.seeked_nearby:
         found.notes.append("the bench seeked within 2 s of the switch: its loss means little")
-    log(f"  switch to the final MP4 at {moved.before:.2f} s -> {moved.after:.2f} s")
+    log(
+        f"  switch to the final MP4 at {moved.before:.2f} s -> {moved.after:.2f} s, "
+        f"{moved.gap:.2f} s without a frame"
+    )
 
 
 def stand_in(world: World, viewer, found: Figures, media_id, source: Source, job_start):
@@ -534,6 +543,11 @@ def verdicts(found: Figures) -> list[tuple[str, bool | str | None]]:
             f"{found.switch_after:.2f} s): {name} (goal 0 s, to {LOSS_RESOLUTION} s)",
             ok(found.loss, found.loss <= LOSS_RESOLUTION),
         ),
+        (
+            f"switch gap {found.switch_gap:.2f} s from the rendition's stop to the file's first "
+            f"frame: {name} (goal <= {GOAL_GAP:g} s)",
+            ok(found.switch_gap, found.switch_gap <= GOAL_GAP),
+        ),
     ]
     return lines
 
@@ -554,7 +568,8 @@ def report(results: list[Figures], args) -> list[str]:
         f"CPUs, load {load[0]:.2f} {load[1]:.2f}; seconds from the job's start unless said",
         f"  settings: {knobs()}",
         f"  {'source':<24} {'live':>6} {'1st seg':>7} {'1st frame':>9} {'seek':>6} "
-        f"{'stalls':>10} {'final':>7} {'alone':>6} {'ratio':>6} {'unw.':>6} {'loss':>6}  rung",
+        f"{'stalls':>10} {'final':>7} {'alone':>6} {'ratio':>6} {'unw.':>6} {'loss':>6} "
+        f"{'gap':>5}  rung",
     ]
     for f in results:
         name = f"{f.source} {f.seconds}s"
@@ -562,7 +577,8 @@ def report(results: list[Figures], args) -> list[str]:
         lines.append(
             f"  {name:<24} {f.live:6.1f} {f.first_segment:7.1f} {f.first_frame:9.1f} "
             f"{f.seek_wait:6.1f} {stall:>10} {f.final:7.1f} {f.alone:6.1f} "
-            f"{f.final_ratio:5.2f}x {f.unwatched_ratio:5.2f}x {max(f.loss, 0.0):6.2f}  "
+            f"{f.final_ratio:5.2f}x {f.unwatched_ratio:5.2f}x {max(f.loss, 0.0):6.2f} "
+            f"{f.switch_gap:5.2f}  "
             f"{f.rung or '-'}"
         )
     missed = 0

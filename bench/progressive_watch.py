@@ -161,6 +161,7 @@ class Switch:
     before: float  # the progressive rendition's last playhead
     after: float  # the final file's first playhead while playing
     seeked_nearby: bool  # a seek of the bench's own within 2 s: the figure means little
+    gap: float = float("nan")  # seconds from the rendition's stop to the file's first frame
 
     @property
     def loss(self) -> float:
@@ -171,11 +172,13 @@ class Switch:
 def switch(events: list[Event], own_seeks: list[float]) -> Switch | None:
     """The move from the progressive rendition to the final file, from the event log."""
     last_progressive: Event | None = None
+    stopped: float | None = None  # when the element let go of the rendition (its `emptied`)
     loading = False  # a new source's load empties the element and puts its playhead at 0
     # (with a timeupdate) while currentSrc still names the old one: not a position played.
     for event in events:
         if event.kind == "emptied":
             loading = True
+            stopped = event.at
         elif event.source == "progressive" and event.kind == "playing":
             loading = False
         # A seek moves the place the viewer expects to see next to its target.
@@ -189,5 +192,6 @@ def switch(events: list[Event], own_seeks: list[float]) -> Switch | None:
             and last_progressive is not None
         ):
             nearby = any(abs(at - event.at) < 2 for at in own_seeks)
-            return Switch(event.at, last_progressive.position, event.position, nearby)
+            gap = event.at - stopped if stopped is not None else float("nan")
+            return Switch(event.at, last_progressive.position, event.position, nearby, gap)
     return None

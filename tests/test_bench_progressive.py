@@ -37,6 +37,8 @@ FIGURE_LINES = {
     "final, watched": rf"{VERDICT}final MP4 after {NUMBER} s = {NUMBER}x ffmpeg alone "
     rf"\({NUMBER} s\), the tab playing and seeking: (.+), \d+ s",
     "switch": rf"{VERDICT}switch loss {NUMBER} s \({NUMBER} s -> {NUMBER} s\): (.+), \d+ s",
+    "switch gap": rf"{VERDICT}switch gap {NUMBER} s from the rendition's stop to the file's "
+    r"first frame: (.+), \d+ s",
 }
 
 

@@ -55,6 +55,10 @@ print(json.dumps({"media": media.pk if media else None}))
 SAMPLE_FRAMES = """() => {
   const video = document.getElementById('player-video');
   window.frames_seen = [];
+  window.waits_seen = [];
+  video.addEventListener('waiting', () => {
+    window.waits_seen.push(window.shadowvaultPlayer.playing());
+  });
   const sample = () => {
     window.frames_seen.push({
       at: video.currentTime,
@@ -237,6 +241,9 @@ def test_a_title_plays_while_it_is_encoded_seeks_ahead_and_moves_to_its_file(sit
         f"moved from {last_progressive['at']:.2f} s to {settled['at']:.2f} s"
     )
     assert not last_progressive["paused"]
+    # The file was opened ahead and plays once it has data at its place: the element never
+    # waits on it (no `waiting`, no spinner, the sound stops only for the swap itself).
+    assert "file" not in page.evaluate("window.waits_seen")
     page.wait_for_function(f"{VIDEO}.currentTime > {settled['at'] + 0.5} && !{VIDEO}.paused")
     assert "/media/" in page.evaluate(f"{VIDEO}.currentSrc")
     assert page.locator(".player-seek-encoded > span").count() == 0

@@ -3,6 +3,7 @@
 // A title still being transcoded has no file yet: it plays its progressive rendition
 // (progressive.js) until the final file is stored, then moves to that file in place.
 
+import { warmFinal } from "./final-warmup.js";
 import { createProgressive } from "./progressive.js";
 import { coverWithStill, whenPictureShows } from "./still-frame.js";
 
@@ -26,6 +27,7 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
   let renewDueAt = 0;
   let progressive = null; // the progressive loader, while the title has no final file
   let progressiveUrl = config.progressive || null;
+  let warming = null; // cancels the final file's warm-up (final-warmup.js) while one runs
 
   const position = () => (state.pendingSeek !== null ? state.pendingSeek : video.currentTime);
 
@@ -68,13 +70,36 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     const at = position();
     const wasPlaying = !video.paused && !video.ended;
     load(src, at);
-    if (wasPlaying) video.play().catch(() => {});
+    if (wasPlaying) playWhenReady();
   }
 
-  // From the progressive rendition to the final file at the same place and play state; a
-  // still of the picture covers the element while it loads the file and seeks.
+  // play() on a source still loading makes the element wait (a `waiting`, a spinner);
+  // playing once it has data at its place goes straight on.
+  function playWhenReady() {
+    const events = ["canplay", "seeked"];
+    const go = () => {
+      if (state.pendingSeek !== null || video.seeking) return;
+      if (video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA) return;
+      for (const name of events) video.removeEventListener(name, go);
+      video.play().catch(() => {});
+    };
+    for (const name of events) video.addEventListener(name, go);
+  }
+
+  // From the progressive rendition to the final file at the same place and play state. While
+  // it plays, the file is opened ahead first (final-warmup.js); a still of the picture covers
+  // the element while it loads the file and seeks.
   function switchToFinal(src) {
     if (video.ended) return switchWhenViewerActs(src);
+    if (warming) return;
+    if (video.paused) return switchNow(src);
+    warming = warmFinal(video, src, () => {
+      warming = null;
+      if (progressive) switchNow(src);
+    });
+  }
+
+  function switchNow(src) {
     const uncover = coverWithStill(video);
     progressive.stop();
     progressive = null;
@@ -93,7 +118,7 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     const go = () => {
       video.removeEventListener("seeking", go);
       video.removeEventListener("play", go);
-      if (progressive) switchToFinal(src);
+      if (progressive) switchNow(src);
     };
     video.addEventListener("seeking", go);
     video.addEventListener("play", go);
@@ -112,6 +137,8 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
   function renewProgressive(url) {
     progressiveUrl = url || progressiveUrl;
     if (!video.error) return progressive.refresh();
+    if (warming) warming();
+    warming = null;
     const at = position();
     progressive.stop();
     loadProgressive(progressiveUrl, at);
