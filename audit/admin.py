@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from audit.models import AuditEvent
+from shadowvault.admin_read_only import ReadOnlyAdminMixin
 from tenants.access import is_operator
 from tenants.admin_scoping import TenantScopedAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(TenantScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     site_admin_read_only = True
     list_display = ("at", "actor_name", "action", "method", "status", "address", "summary")
     list_filter = ("by_operator", "method", "status")
@@ -25,12 +26,3 @@ class AuditEventAdmin(TenantScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         events = super().get_queryset(request)
         return events if is_operator(request) else events.filter(by_operator=False)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -565,7 +565,8 @@ def report(results: list[Figures], args) -> list[str]:
     lines = [
         "",
         f"Progressive transcoding, {'quick' if args.quick else 'full'} run: {os.cpu_count()} "
-        f"CPUs, load {load[0]:.2f} {load[1]:.2f}; seconds from the job's start unless said",
+        f"CPUs, load {load[0]:.2f} {load[1]:.2f}; seconds from the job's start unless said"
+        + (f"; the tab's requests {args.latency_ms:g} ms slower" if args.latency_ms else ""),
         f"  settings: {knobs()}",
         f"  {'source':<24} {'live':>6} {'1st seg':>7} {'1st frame':>9} {'seek':>6} "
         f"{'stalls':>10} {'final':>7} {'alone':>6} {'ratio':>6} {'unw.':>6} {'loss':>6} "
@@ -609,6 +610,8 @@ def run(args, services: Services, root: Path) -> list[Figures]:
     with chromium() as browser:
         watched = sign_in(browser, world.base, world.username, world.password)
         viewer = Viewer(watched.page)
+        if args.latency_ms:
+            viewer.add_latency(args.latency_ms)
         for source, path in zip(chosen, paths, strict=True):
             results.append(measure(world, viewer, source, path, args, root))
     return results
@@ -639,6 +642,12 @@ def parse_args(argv: list[str] | None = None):
         action="store_true",
         help="no ffmpeg alone, no wait for the final MP4 (no ratio, no switch): the job is "
         "cancelled after the stalls; for a first look at a long source",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="the tab's requests wait this much longer (a viewer far from the gateway)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder and its logs")

@@ -69,6 +69,17 @@ class Viewer:
         self.page = page
         page.add_init_script(RECORDER)
 
+    def add_latency(self, ms: float) -> None:
+        """Every request of the tab waits `ms` more for its answer (DevTools' network
+        emulation, which Chromium applies to media loads too): a viewer far from the
+        gateway, where each round trip of a source change shows."""
+        session = self.page.context.new_cdp_session(self.page)
+        session.send("Network.enable")
+        session.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": ms, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+
     def open(self, url: str) -> None:
         self.page.goto(url, wait_until="domcontentloaded")
 

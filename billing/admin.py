@@ -18,33 +18,23 @@ from billing import invoicing
 from billing.invoice_models import Invoice, InvoiceLine, InvoiceStatus, Payment
 from billing.models import Provider, ProviderEvent, Subscription, SubscriptionChange
 from billing.money import decimals, to_minor
+from shadowvault.admin_read_only import ReadOnlyAdminMixin, ReadOnlyTabularInline
 from tenants.admin_scoping import OperatorOnlyAdmin
 
 CONFIRMED = "apply"
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class SubscriptionChangeInline(ReadOnlyInline):
+class SubscriptionChangeInline(ReadOnlyTabularInline):
     model = SubscriptionChange
     fields = readonly_fields = ("at", "from_status", "to_status", "reason", "effect")
 
 
-class InvoiceLineInline(ReadOnlyInline):
+class InvoiceLineInline(ReadOnlyTabularInline):
     model = InvoiceLine
     fields = readonly_fields = ("description", "quantity", "unit_amount_minor", "amount_minor")
 
 
-class PaymentInline(ReadOnlyInline):
+class PaymentInline(ReadOnlyTabularInline):
     model = Payment
     fields = readonly_fields = (
         "paid_at",
@@ -56,17 +46,8 @@ class PaymentInline(ReadOnlyInline):
     )
 
 
-class ReadOnlyAdmin(OperatorOnlyAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, OperatorOnlyAdmin):
     """Rows written by the providers and the payment action, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Subscription)

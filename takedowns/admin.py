@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from shadowvault.admin_read_only import ReadOnlyAdminMixin, SiteAdminsReadInline
 from takedowns import decisions
 from takedowns.models import CounterNotice, Decision, Report, TakedownAction
 from tenants.access import is_operator, is_site_admin
@@ -31,22 +32,7 @@ class WhyForm(forms.Form):
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # ReportAdmin shows a site admin their own site's reports only.
-        return is_site_admin(request)
-
-
-class TakedownActionInline(ReadOnlyInline):
+class TakedownActionInline(SiteAdminsReadInline):
     model = TakedownAction
     fk_name = "report"
     fields = readonly_fields = ("at", "decision", "by", "why", "changed", "replied_to")
@@ -162,19 +148,10 @@ class ReportAdmin(TenantScopedAdmin):
 
 
 @admin.register(TakedownAction)
-class TakedownActionAdmin(TenantScopedAdmin):
+class TakedownActionAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     """The record of decisions: read-only for everyone."""
 
     list_display = ["at", "decision", "report", "by", "changed", "replied_to"]
     list_filter = ["decision"]
     list_select_related = ["report", "by", "tenant"]
     site_admin_read_only = True
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

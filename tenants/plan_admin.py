@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from tenants.access import is_operator, is_site_admin
+from shadowvault.admin_read_only import SiteAdminsReadInline
+from tenants.access import is_operator
 from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
 from tenants.models import SiteStateChange
 from tenants.site_state_rules import InvalidTransition, SiteState
@@ -35,24 +36,12 @@ class ViewerPlanAdmin(TenantScopedAdmin):
     search_fields = ["name"]
 
 
-class SiteStateChangeInline(admin.TabularInline):
+class SiteStateChangeInline(SiteAdminsReadInline):
     """The record of the site's state changes, read-only for everyone."""
 
     model = SiteStateChange
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ("at", "from_state", "to_state", "by_label", "reason", "until")
     verbose_name_plural = "state changes"
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # TenantAdmin shows a site admin their own site only.
-        return is_site_admin(request)
 
     @admin.display(description="By")
     def by_label(self, change: SiteStateChange) -> str:

@@ -54,6 +54,7 @@ NOT_PAGES = ("admin/", "api/", "media/", "[/.]*media/", "sw.js", "uploads/", "ap
 NOT_WALKED = {
     "500.html": "rendered below without a request, as Django's handler does",
     "503.html": "rendered below without a request, as shadowvault.views.server_error does",
+    "_standalone_page.html": "the layout of 500.html and 503.html, rendered below with them",
     "billing/invoice.html": "an invoice exists after a subscription: test_billing_pages.py",
     "billing/refused.html": "a refused checkout (a free plan, not an admin): "
     "test_billing_manual.py",

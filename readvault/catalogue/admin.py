@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from readvault.catalogue.admin_forms import ChapterForm
 from readvault.catalogue.series_admin import SeriesAdmin
 from readvault.models import Chapter, Genre, Page, Person, Series, SeriesHiding, Tag, Volume
+from shadowvault.admin_read_only import ReadOnlyTabularInline
 from tenants.access import is_operator
 from tenants.admin_scoping import OperatorOnlyAdmin, TenantScopedAdmin
 
@@ -30,21 +31,13 @@ PAGE_FACTS = (
 )
 
 
-class PageInline(admin.TabularInline):
+class PageInline(ReadOnlyTabularInline):
     """The facts import read from each page; they describe the stored archive, so they are
     not edited here."""
 
     model = Page
-    extra = 0
-    can_delete = False
     fields = PAGE_FACTS
     readonly_fields = PAGE_FACTS
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_operator(request)
