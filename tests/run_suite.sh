@@ -9,7 +9,9 @@ bash tests/services.sh
 
 export CI="${CI:-false}"
 export DJANGO_SETTINGS_MODULE=shadowvault.settings
+# One Redis database per pass (the passes run side by side, below).
 export REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379/15}"
+REDIS_TEST_URL_POSTGRES="${REDIS_TEST_URL_POSTGRES:-redis://127.0.0.1:6379/14}"
 PG_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/shadowvault}"
 
 echo "== lint: ruff"
@@ -53,11 +55,23 @@ with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) a
 PYTHON
 }
 
-run_suite SQLite "sqlite:////tmp/shadowvault-suite.sqlite3" "$@"
+# The two passes run side by side, each with its own data folder and Redis database: most
+# of a pass is waiting (live installs starting, nginx, Celery workers, Chromium, ffmpeg), so
+# two of them on 2 cores take little longer than one, where one after the other took ~77 of
+# CI's 90 minutes. Each line of output names its pass; each pass ends with its own summary.
+# Benches run on scratch installs of their own (an SQLite file): the same run again on the
+# PostgreSQL pass would measure nothing new, so `own_install` tests run on the first pass only.
 create_postgres_database "$PG_URL"
-# Benches run on scratch installs of their own (an SQLite file): the same run again on this
-# pass would measure nothing new, so `own_install` tests run on the first pass only. So do the
-# Chromium tests for now: what they drive is the browser's side (the player, the reader, the
-# console's scripts), the pages' queries run on PostgreSQL in every other test, and CI's
-# 90 minutes no longer hold both passes of them (the suite is to be made cheaper first).
-run_suite PostgreSQL "$PG_URL" -m "not own_install and not browser" "$@"
+labelled_pass() {  # $1: label, $2: its Redis URL, then run_suite's arguments
+  local label="$1"
+  REDIS_TEST_URL="$2" PYTHONUNBUFFERED=1 run_suite "${@:3}" 2>&1 | sed -u "s/^/[$label] /"
+}
+labelled_pass sqlite "$REDIS_TEST_URL" SQLite "sqlite:////tmp/shadowvault-suite.sqlite3" "$@" &
+sqlite_pass=$!
+labelled_pass postgres "$REDIS_TEST_URL_POSTGRES" PostgreSQL "$PG_URL" -m "not own_install" "$@" &
+postgres_pass=$!
+status=0
+wait "$sqlite_pass" || { status=1; echo "== the SQLite pass failed"; }
+wait "$postgres_pass" || { status=1; echo "== the PostgreSQL pass failed"; }
+[ "$status" = 0 ] && echo "== both passes passed"
+exit "$status"

@@ -77,7 +77,11 @@ test("opens the file 3 s ahead, muted, and swaps when the playhead gets there", 
   const video = new FakeVideo();
   video.currentTime = 40;
   let swaps = 0;
-  warmFinal(video, "/media/1/film.mp4", () => swaps++);
+  let swapped;
+  warmFinal(video, "/media/1/film.mp4", (at) => {
+    swaps++;
+    swapped = at;
+  });
   const [warm] = made;
   assert.equal(warm.src, "/media/1/film.mp4");
   assert.equal(warm.muted, true);
@@ -89,20 +93,36 @@ test("opens the file 3 s ahead, muted, and swaps when the playhead gets there", 
   assert.equal(swaps, 0, "not before the second the file is ready at");
   video.paint(42.97);
   assert.equal(swaps, 1);
+  assert.equal(swapped, 43);
   video.paint(44);
   video.fire("pause");
   assert.equal(swaps, 1, "once only");
 });
 
-test("a pause, a seek or a wait of the rendition swaps at once", () => {
+test("a pause, a seek or a wait of the rendition swaps at once, at the playhead", () => {
   for (const act of ["pause", "seeking", "waiting"]) {
     const video = new FakeVideo();
-    let swaps = 0;
-    warmFinal(video, "/media/1/film.mp4", () => swaps++);
+    const swaps = [];
+    warmFinal(video, "/media/1/film.mp4", (at) => swaps.push(at));
     metadataIn(made.at(-1));
     video.fire(act);
-    assert.equal(swaps, 1, act);
+    assert.deepEqual(swaps, [null], act);
   }
+});
+
+test("with the final encode's keyframe spacing, the second is a keyframe's (a hair past it)", () => {
+  const video = new FakeVideo();
+  video.currentTime = 41.3;
+  const swaps = [];
+  warmFinal(video, "/media/1/film.mp4", (at) => swaps.push(at), 4);
+  const [warm] = made;
+  metadataIn(warm);
+  assert.equal(warm.currentTime, 48.02); // 44.3 s rounded up to the next multiple of 4
+  readyThere(warm);
+  video.paint(47.9);
+  assert.deepEqual(swaps, []);
+  video.paint(47.98);
+  assert.deepEqual(swaps, [48.02]);
 });
 
 test("a playhead that passed the second first aims again, and swaps after three tries", () => {

@@ -4,20 +4,28 @@
 // sound stops meanwhile. So a muted element of its own, never in the page, opens the file a
 // few seconds ahead of the playhead first: Chromium keeps a media URL's bytes for every
 // element of the page, and when the playhead gets there the player's element swaps to that
-// link and finds the index and those seconds already read.
+// link and finds the index and those seconds already read. The second is a keyframe where
+// the caller knows where they are (the final encode forces one at every segment start): a
+// seek there decodes one picture, where a seek between two makes the decoder run from the
+// one before (a second and more of 4K).
 
 const LEAD_S = 3; // how far ahead of the playhead the file is opened
 const MAX_AIMS = 3; // the playhead passed the second before the file was ready there: aim again
 const GIVE_UP_MS = 15000; // a file that never gets ready ahead: swap anyway (a still covers it)
 const RELEASE_MS = 5000; // the warm element's bytes stay until the player's element has them
 
+// A hair past the keyframe: its picture covers [t, t + one frame), and a seek a rounding
+// error before it would start from the keyframe before.
+const PAST_KEYFRAME_S = 0.02;
+
 /**
- * Opens `src` ahead of `video`'s playhead and calls `swap()` once: when the playhead reaches
- * the second the file is ready at; at once when the viewer pauses or seeks, or the rendition
- * waits for data (a swap then adds no pause of its own); or when the file fails or is slow.
+ * Opens `src` ahead of `video`'s playhead and calls `swap(at)` once: when the playhead reaches
+ * the second the file is ready at (`at`, on a multiple of `keyframeEvery` seconds when that
+ * is given); `swap(null)` at once when the viewer pauses or seeks, or the rendition waits for
+ * data (a swap then adds no pause of its own), or when the file fails or is slow.
  * Returns a function that cancels it without a swap.
  */
-export function warmFinal(video, src, swap) {
+export function warmFinal(video, src, swap, keyframeEvery = 0) {
   const warm = document.createElement("video");
   warm.muted = true;
   warm.preload = "auto";
@@ -28,7 +36,7 @@ export function warmFinal(video, src, swap) {
   const now = () => finish(true);
   const viewerActs = ["pause", "seeking", "waiting", "emptied", "ended"];
 
-  function finish(doSwap) {
+  function finish(doSwap, at = null) {
     if (finished) return;
     finished = true;
     clearTimeout(giveUp);
@@ -37,12 +45,12 @@ export function warmFinal(video, src, swap) {
       warm.removeAttribute("src");
       warm.load();
     }, RELEASE_MS);
-    if (doSwap) swap();
+    if (doSwap) swap(at);
   }
 
   function aim() {
     aims += 1;
-    target = video.currentTime + LEAD_S;
+    target = onKeyframe(video.currentTime + LEAD_S);
     if (aims > MAX_AIMS || !(target < warm.duration - LEAD_S)) return finish(true);
     warm.currentTime = target;
   }
@@ -61,7 +69,7 @@ export function warmFinal(video, src, swap) {
     if (video.requestVideoFrameCallback) {
       const look = () => {
         if (finished) return;
-        if (reached()) finish(true);
+        if (reached()) finish(true, target);
         else video.requestVideoFrameCallback(look);
       };
       video.requestVideoFrameCallback(look);
@@ -70,9 +78,14 @@ export function warmFinal(video, src, swap) {
     const onTime = () => {
       if (!reached() && !finished) return;
       video.removeEventListener("timeupdate", onTime);
-      finish(true);
+      finish(true, Math.max(target, video.currentTime));
     };
     video.addEventListener("timeupdate", onTime);
+  }
+
+  function onKeyframe(seconds) {
+    if (!(keyframeEvery > 0)) return seconds;
+    return Math.ceil(seconds / keyframeEvery) * keyframeEvery + PAST_KEYFRAME_S;
   }
 
   warm.addEventListener("loadedmetadata", aim, { once: true });

@@ -316,5 +316,10 @@ export function createProgressive({ video, url, hlsUrl, state, messages, onPlayl
     if (waiting) messages.endWait();
   }
 
-  return { start, refresh, stop };
+  /** Seconds between segment starts: the final MP4's keyframes when its encode wrote them. */
+  function segmentSeconds() {
+    return playlist ? playlist.segmentSeconds : 0;
+  }
+
+  return { start, refresh, stop, segmentSeconds };
 }

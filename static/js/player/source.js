@@ -65,9 +65,8 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     else messages.show("This video is not ready to play yet. Try again in a few minutes.", true);
   }
 
-  function swapSource(src) {
+  function swapSource(src, at = position()) {
     // Keep the place and the play state: the element reloads from the new link and goes on.
-    const at = position();
     const wasPlaying = !video.paused && !video.ended;
     load(src, at);
     if (wasPlaying) playWhenReady();
@@ -93,20 +92,22 @@ export function createSource({ video, root, config, state, messages, onRenewed, 
     if (video.ended) return switchWhenViewerActs(src);
     if (warming) return;
     if (video.paused) return switchNow(src);
-    warming = warmFinal(video, src, () => {
+    const keyframeEvery = progressive.segmentSeconds();
+    warming = warmFinal(video, src, (at) => {
       warming = null;
-      if (progressive) switchNow(src);
-    });
+      if (progressive) switchNow(src, at);
+    }, keyframeEvery);
   }
 
-  function switchNow(src) {
+  // `at`: the second the warm-up read ahead (a keyframe), a hair past the playhead; else here.
+  function switchNow(src, at = null) {
     const uncover = coverWithStill(video);
     progressive.stop();
     progressive = null;
     root.classList.remove("player-progressive");
     onEncoded([]);
     messages.hide(); // a gap's wait, or "cannot play while it is prepared": both over
-    swapSource(src);
+    swapSource(src, at ?? position());
     whenPictureShows(video, () => state.pendingSeek === null, uncover);
   }
 
