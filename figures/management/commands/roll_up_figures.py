@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from figures.roll_up import DayRefused, check_day, prune, roll_up, today_utc
+from shadowvault.migrated_database import MigratedDatabaseCommand
 
 
 def iso_day(raw: str) -> date:
@@ -16,7 +17,7 @@ def iso_day(raw: str) -> date:
         raise CommandError(f"{raw!r} is not a date (YYYY-MM-DD).") from exc
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Roll up the sites' figures for finished days (UTC) into the daily tables the "
         "console's Figures page reads, then prune raw activity older than FIGURES_RAW_DAYS. "

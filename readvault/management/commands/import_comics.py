@@ -8,7 +8,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 
 from ingest_core.errors import IngestError
@@ -16,12 +16,13 @@ from readvault.importing import service
 from readvault.importing.progress_line import progress_line
 from readvault.importing.runner import run_inline
 from readvault.models import ImportJob, Series
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from tenants.command_site import site_for_command
 
 ENDED_WELL = (ImportJob.State.DONE, ImportJob.State.DUPLICATE)
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Import comics: archives (CBZ, CBR, CB7, CBT, ZIP, RAR, 7z, TAR, PDF, EPUB), folders "
         "(a series per top folder; every archive and every folder of images under it a "

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from shadowvault.backups.database_dump import DumpError
 from shadowvault.backups.destinations import Destination, DestinationError
 from shadowvault.backups.making import make_backup
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from stored_media.storage.base import StorageError
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Back up this install: a consistent database dump (pg_dump custom format on "
         "PostgreSQL, SQLite's online backup API on SQLite) and manifest.json listing every "

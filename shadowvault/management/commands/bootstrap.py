@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from readvault.catalogue.sample_comic import SampleComicError, ensure_sample_series
 from shadowvault.broker import ensure_broker_folders
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from streaming.catalogue.sample_media import SAMPLE_NAME, SampleMediaError, ensure_sample_title
 from tenants.models import Domain, Tenant
 
@@ -39,7 +39,7 @@ def sign_in_at(url: str) -> str:
     return url.rstrip("/") + "/admin/"
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Set up a fresh install: data folders, the default site answering localhost and "
         "127.0.0.1, a demo operator (DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD, or generated "

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Sum
 
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from stored_media.moving import MOVABLE, default_grace, move_objects, pending, purge_due
 from stored_media.storage.base import StorageError
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Move stored media objects between local disk and S3 while the site stays up: each "
         "object is copied under the same key, checked (size, sha256), and switched in one "

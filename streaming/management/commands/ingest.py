@@ -6,9 +6,10 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from ingest_core.errors import IngestError
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from streaming.ingest import service
 from streaming.ingest.progress_line import progress_line
 from streaming.ingest.runner import run_inline
@@ -16,7 +17,7 @@ from streaming.models import IngestJob, Title
 from tenants.command_site import site_for_command
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Ingest videos from URLs or files/folders on this machine: download, make playable "
         "(remux or transcode to MP4), extract subtitles and previews, store, and attach to "

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from stored_media.media_types import KINDS, MP4
 from stored_media.objects import store_file
 from stored_media.signing import signed_link
@@ -14,7 +15,7 @@ from stored_media.storage.base import StorageError
 from streaming.catalogue.publish import publish_as_film
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Copy a file into media storage (MEDIA_STORAGE, or --backend), record it, and print "
         "its id and a signed link valid for MEDIA_LINK_LIFETIME seconds."

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from streaming.uploads.sweep import sweep_uploads
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Remove admin uploads that received nothing for INGEST_UPLOAD_EXPIRY_HOURS (default 24), "
         "with their bytes, and stray files in INGEST_UPLOAD_DIR. Celery beat runs this hourly."

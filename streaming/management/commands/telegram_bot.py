@@ -6,11 +6,12 @@ import asyncio
 import functools
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from telethon import TelegramClient, events
 from telethon.errors import RPCError
 from telethon.sessions import StringSession
 
+from shadowvault.migrated_database import MigratedDatabaseCommand
 from streaming.ingest.telegram_leech import follow_job, handle_leech
 
 # Telethon matches the pattern against the message text; "/leech@BotName" is how Telegram
@@ -19,7 +20,7 @@ LEECH_PATTERN = r"^/leech(@\w+)?(\s|$)"
 REQUIRED = ("TELEGRAM_API_ID", "TELEGRAM_API_HASH", "TELEGRAM_LEECH_BOT_TOKEN")
 
 
-class Command(BaseCommand):
+class Command(MigratedDatabaseCommand):
     help = (
         "Run the Telegram bot that takes '/leech <url> [<url> ...]' from the operators listed "
         "in TELEGRAM_OPERATOR_IDS, queues one ingest job per URL on the site "
